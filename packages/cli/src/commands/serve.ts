@@ -1,0 +1,75 @@
+import { closeOnSignals, startServer } from '@ddm-jobs/server';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
+  return port;
+}
+
+/** `ddm-jobs serve`: every flag also reads an environment variable; the flag wins. */
+export function serveCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the task service (embedded SQLite in the data folder)')
+    .addOption(new Option('--host <host>', 'address to listen on').env('DDM_JOBS_HOST').default('127.0.0.1'))
+    .addOption(
+      new Option('--port <port>', 'port to listen on (0: any free port)')
+        .env('DDM_JOBS_PORT')
+        .default(8080)
+        .argParser(parsePort),
+    )
+    .addOption(new Option('--data-dir <dir>', 'data folder').env('DDM_JOBS_DATA_DIR').default('./data'))
+    .addOption(
+      new Option('--bootstrap <file>', 'YAML or JSON file declaring domains, projects and users').env(
+        'DDM_JOBS_BOOTSTRAP',
+      ),
+    )
+    .addOption(new Option('--no-demo', 'do not record the demo tasks in project default'))
+    .addOption(
+      new Option('--time-zone <zone>', 'IANA time zone of the times in task bodies')
+        .env('DDM_JOBS_TIME_ZONE')
+        .default('UTC'),
+    )
+    .addOption(
+      new Option('--public-url <url>', 'URL clients reach this server at, for the identity catalog').env(
+        'DDM_JOBS_PUBLIC_URL',
+      ),
+    )
+    .addOption(new Option('--region <region>', 'region named in the identity catalog').env('DDM_JOBS_REGION').default('local'))
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .env('DDM_JOBS_LOG_LEVEL')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info'),
+    )
+    .addHelpText(
+      'after',
+      `
+Environment: DDM_JOBS_ADMIN_PASSWORD sets the password of the admin user created on a first start
+without --bootstrap (otherwise one is generated and printed once).
+
+Examples:
+  $ ddm-jobs serve
+  $ ddm-jobs serve --port 9000 --data-dir /var/lib/ddm-jobs --no-demo
+  $ ddm-jobs serve --bootstrap identities.yaml --time-zone Europe/Berlin`,
+    )
+    .action(async (options) => {
+      const server = await startServer({
+        host: options.host,
+        port: options.port,
+        dataDir: options.dataDir,
+        bootstrapFile: options.bootstrap,
+        adminPassword: process.env.DDM_JOBS_ADMIN_PASSWORD || undefined,
+        demo: options.demo,
+        timeZone: options.timeZone,
+        publicUrl: options.publicUrl?.replace(/\/+$/, ''),
+        region: options.region,
+        logLevel: options.logLevel,
+        print,
+      });
+      closeOnSignals(server, print);
+    });
+}

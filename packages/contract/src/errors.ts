@@ -1,0 +1,79 @@
+/**
+ * The one error table (reference section 6): each failure kind has one HTTP status, one code
+ * and one message. DDM's own errors answer `{"error_code","error_msg"}`; the API gateway's also
+ * carry `request_id`. The internal producer API reuses DDM's shape with codes of its own.
+ */
+
+export interface ErrorKind {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  /** Gateway errors carry the request id in the body as well as in `X-Request-Id`. */
+  readonly gateway: boolean;
+}
+
+const ddm = (status: number, code: string, message: string): ErrorKind => ({
+  status,
+  code,
+  message,
+  gateway: false,
+});
+const gateway = (status: number, code: string, message: string): ErrorKind => ({
+  status,
+  code,
+  message,
+  gateway: true,
+});
+
+export const ERRORS = {
+  // DDM's own
+  parameter: ddm(400, 'DBS.280001', 'Parameter error.'),
+  invalidTimeRange: ddm(400, 'DBS.300377', 'Invalid time range.'),
+  operationNotAllowed: ddm(400, 'DBS.300379', 'The operation is not allowed for this type of tasks.'),
+  jobNotFound: ddm(404, 'DBS.300400', 'The task is not found.'),
+  serverFailure: ddm(500, 'DBS.300002', 'Server failure.'),
+  // The API gateway's
+  tokenMissing: gateway(401, 'APIGW.0301', 'Incorrect IAM authentication information: x-auth-token not found'),
+  tokenInvalid: gateway(401, 'APIGW.0301', 'Incorrect IAM authentication information: decrypt token fail'),
+  signatureInvalid: gateway(401, 'APIGW.0301', 'Incorrect IAM authentication information: verify aksk signature fail'),
+  tokenExpired: gateway(401, 'APIGW.0307', 'The token must be updated'),
+  notAuthorized: gateway(403, 'APIGW.0302', 'The IAM user is not authorized to access the API'),
+  noSuchApi: gateway(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment'),
+  throttled: gateway(429, 'APIGW.0308', 'The throttling threshold has been reached'),
+  // Decided: the gateway's shape for what the gateway itself refuses before routing.
+  bodyTooLarge: gateway(413, 'APIGW.0201', 'Request entity too large'),
+  unsupportedMediaType: gateway(415, 'APIGW.0203', 'Unsupported media type: send application/json'),
+  // The internal producer API's (decided)
+  transitionNotAllowed: ddm(409, 'DDMJOBS.0409', 'The status transition is not allowed.'),
+  versionConflict: ddm(409, 'DDMJOBS.0410', 'The task has changed since the given version.'),
+  idConflict: ddm(409, 'DDMJOBS.0411', 'A task with this id exists with other content.'),
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorName = keyof typeof ERRORS;
+
+export interface DdmErrorBody {
+  error_code: string;
+  error_msg: string;
+}
+
+export interface GatewayErrorBody extends DdmErrorBody {
+  request_id: string;
+}
+
+/**
+ * The body for an error kind. `detail` is one clause naming the parameter and its rule, appended
+ * to the message: `Parameter error. limit must be an integer from 1 to 128.`
+ */
+export function errorBody(kind: ErrorKind, requestId: string, detail?: string): DdmErrorBody | GatewayErrorBody {
+  const error_msg = detail ? `${kind.message} ${detail}` : kind.message;
+  return kind.gateway ? { error_code: kind.code, error_msg, request_id: requestId } : { error_code: kind.code, error_msg };
+}
+
+/** Keystone's error shape, which OpenStack clients parse on the identity routes. */
+export interface KeystoneErrorBody {
+  error: { code: number; title: string; message: string };
+}
+
+export function keystoneErrorBody(code: number, title: string, message: string): KeystoneErrorBody {
+  return { error: { code, title, message } };
+}

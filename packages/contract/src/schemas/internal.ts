@@ -1,0 +1,86 @@
+import Type, { type Static } from 'typebox';
+import { withRule } from '../validate.js';
+import { JobStatusSchema } from './jobs.js';
+
+const EpochMs = (rule: string) => withRule(Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 }), rule);
+const Identifier = (rule: string) => withRule(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), rule);
+const Text = (max: number, rule: string) => withRule(Type.String({ maxLength: max, pattern: '^[^\\u0000-\\u001f]*$' }), rule);
+
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+const Progress = withRule(Type.Integer({ minimum: 0, maximum: 100 }), 'must be an integer from 0 to 100');
+const FailReason = Text(1024, 'must be a string of at most 1024 characters without control characters');
+const Status = withRule(JobStatusSchema, 'must be one of the documented task statuses');
+
+/** `POST /internal/v1/jobs`: a producer records a task. */
+export const CreateJobBodySchema = Type.Object(
+  {
+    id: Type.Optional(withRule(Type.String({ pattern: UUID_PATTERN }), 'must be a UUID')),
+    project_id: Identifier('must be 1 to 64 letters, digits, "_" or "-"'),
+    name: withRule(
+      Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.-]{0,63}$' }),
+      'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter',
+    ),
+    instance_id: Identifier('must be 1 to 64 letters, digits, "_" or "-"'),
+    instance_name: withRule(
+      Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f]*$' }),
+      'must be a string of 1 to 128 characters without control characters',
+    ),
+    database_name: Type.Optional(Text(128, 'must be a string of at most 128 characters without control characters')),
+    status: Type.Optional(Status),
+    progress: Type.Optional(Progress),
+    fail_reason: Type.Optional(FailReason),
+    created_at: Type.Optional(EpochMs('must be epoch milliseconds, not in the future')),
+    ended_at: Type.Optional(
+      EpochMs('must be epoch milliseconds, given only with a finished status, not before created_at'),
+    ),
+    switch_route_begin_time: Type.Optional(
+      EpochMs('must be epoch milliseconds, given with switch_route_end_time, for migration tasks only'),
+    ),
+    switch_route_end_time: Type.Optional(
+      EpochMs('must be epoch milliseconds after switch_route_begin_time, for migration tasks only'),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreateJobBody = Static<typeof CreateJobBodySchema>;
+
+/** `PATCH /internal/v1/jobs/{job_id}`: a producer reports progress or a new status. */
+export const PatchJobBodySchema = Type.Object(
+  {
+    status: Type.Optional(Status),
+    progress: Type.Optional(Progress),
+    fail_reason: Type.Optional(FailReason),
+    if_version: Type.Optional(withRule(Type.Integer({ minimum: 1 }), 'must be a positive integer')),
+  },
+  { additionalProperties: false },
+);
+export type PatchJobBody = Static<typeof PatchJobBodySchema>;
+
+const NullableEpoch = Type.Union([Type.Integer(), Type.Null()]);
+
+/** A task as the internal API shows it to producers: every stored field, times in epoch ms. */
+export const InternalJobSchema = Type.Object(
+  {
+    id: Type.String(),
+    project_id: Type.String(),
+    name: Type.String(),
+    status: JobStatusSchema,
+    progress: Type.Integer(),
+    fail_reason: Type.String(),
+    instance_id: Type.String(),
+    instance_name: Type.String(),
+    database_name: Type.String(),
+    created_at: Type.Integer(),
+    ended_at: NullableEpoch,
+    switch_route_begin_time: NullableEpoch,
+    switch_route_end_time: NullableEpoch,
+    version: Type.Integer({ description: 'Increases with every change; send it back as if_version' }),
+    updated_at: Type.Integer(),
+  },
+  { additionalProperties: false },
+);
+export type InternalJob = Static<typeof InternalJobSchema>;
+
+export const InternalJobResponseSchema = Type.Object({ job: InternalJobSchema }, { additionalProperties: false });
+export type InternalJobResponse = Static<typeof InternalJobResponseSchema>;

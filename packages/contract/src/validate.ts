@@ -1,0 +1,64 @@
+import type { TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import type { ParseResult } from './list-query.js';
+
+/**
+ * Attaches the human rule of a field to its schema, so that one declaration gives the type,
+ * the OpenAPI description and the clause of the 400 message (`progress must be ...`).
+ */
+export function withRule<T extends TSchema>(schema: T, rule: string): T {
+  return Object.assign(schema, { 'x-rule': rule, description: (schema as { description?: string }).description ?? rule });
+}
+
+interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message: string;
+}
+
+function fieldOf(error: SchemaError): string {
+  const path = error.instancePath.split('/').slice(1).join('.');
+  if (error.keyword === 'required') {
+    const missing = (error.params.requiredProperties as string[] | undefined)?.[0];
+    return [path, missing].filter(Boolean).join('.');
+  }
+  if (error.keyword === 'additionalProperties') {
+    const extra = (error.params.additionalProperties as string[] | undefined)?.[0];
+    return [path, extra].filter(Boolean).join('.');
+  }
+  return path;
+}
+
+function ruleAt(schema: TSchema, field: string): string | undefined {
+  let node: unknown = schema;
+  for (const key of field.split('.')) {
+    node = (node as { properties?: Record<string, unknown> } | undefined)?.properties?.[key];
+  }
+  return (node as { 'x-rule'?: string } | undefined)?.['x-rule'];
+}
+
+function describe(schema: TSchema, error: SchemaError): string {
+  const field = fieldOf(error);
+  if (field === '') return 'The body must be a JSON object.';
+  if (error.keyword === 'required') return `${field} is required.`;
+  if (error.keyword === 'additionalProperties' || error.message === 'schema is false') {
+    return `${field} is not a known field.`;
+  }
+  return `${field} ${ruleAt(schema, field) ?? error.message}.`;
+}
+
+/**
+ * A validator for a JSON body: the value typed on success, or one clause naming the first
+ * field at fault.
+ */
+export function createValidator<T>(schema: TSchema): (value: unknown) => ParseResult<T> {
+  const compiled = Compile(schema);
+  return (value) => {
+    if (compiled.Check(value)) return { ok: true, value: value as T };
+    const errors = [...compiled.Errors(value)] as SchemaError[];
+    // An unknown field is reported before the rule breaks it causes elsewhere.
+    const first = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
+    return { ok: false, detail: first ? describe(schema, first) : 'The body is not valid.' };
+  };
+}

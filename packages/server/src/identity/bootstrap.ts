@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createValidator } from '@ddm-jobs/contract';
+import Type, { type Static } from 'typebox';
+import { parse as parseYaml } from 'yaml';
+import type { Clock } from '../clock.js';
+import type { IdentityStore } from '../store/types.js';
+import { SERVICE_ROLE } from './authenticate.js';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
+
+const Name = Type.String({ pattern: '^[^\\u0000-\\u001f]{1,64}$' });
+const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+
+/** The declared-identities file (`--bootstrap FILE`): see docs/bootstrap.example.yaml. */
+export const BootstrapSchema = Type.Object(
+  {
+    domains: Type.Optional(
+      Type.Array(Type.Object({ name: Name, id: Type.Optional(Id) }, { additionalProperties: false })),
+    ),
+    projects: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { name: Name, domain: Type.Optional(Name), id: Type.Optional(Id) },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    users: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Name,
+            domain: Type.Optional(Name),
+            password: Type.String({ minLength: 1, maxLength: 1024 }),
+            enabled: Type.Optional(Type.Boolean()),
+            id: Type.Optional(Id),
+            roles: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  {
+                    project: Name,
+                    project_domain: Type.Optional(Name),
+                    roles: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), { minItems: 1 }),
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type BootstrapFile = Static<typeof BootstrapSchema>;
+
+const validate = createValidator<BootstrapFile>(BootstrapSchema);
+
+/** The domain every name without a domain belongs to; Keystone's default domain id too. */
+export const DEFAULT_DOMAIN = 'default';
+
+/** Cloud-style ids: 32 lowercase hex characters. */
+export const newId = () => randomBytes(16).toString('hex');
+
+export class BootstrapError extends Error {
+  override name = 'BootstrapError';
+}
+
+/** Reads a YAML or JSON bootstrap file (JSON is YAML) and checks it against the schema. */
+export async function readBootstrapFile(path: string): Promise<BootstrapFile> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new BootstrapError(`cannot read bootstrap file ${path}: ${(error as Error).message}`);
+  }
+  const checked = validate(parsed ?? {});
+  if (!checked.ok) throw new BootstrapError(`bootstrap file ${path}: ${checked.detail}`);
+  return checked.value;
+}
+
+/**
+ * Applies a bootstrap file, idempotently: what is missing is created, a declared password or
+ * enabled flag that differs is set, declared roles are granted. Nothing undeclared is removed,
+ * so identities added with `ddm-jobs iam` survive restarts.
+ */
+export async function applyBootstrap(store: IdentityStore, file: BootstrapFile, clock: Clock): Promise<void> {
+  const now = clock.now();
+  const domainNamed = async (name: string) => {
+    const domain = await store.findDomain({ name });
+    if (!domain) throw new BootstrapError(`domain ${name} is not declared`);
+    return domain;
+  };
+  for (const declared of file.domains ?? []) {
+    const found = await store.findDomain({ name: declared.name });
+    if (!found) await store.createDomain({ id: declared.id ?? newId(), name: declared.name }, now);
+    else if (declared.id && declared.id !== found.id) {
+      throw new BootstrapError(`domain ${declared.name} exists with id ${found.id}, not ${declared.id}`);
+    }
+  }
+  if (!(await store.findDomain({ name: DEFAULT_DOMAIN }))) {
+    await store.createDomain({ id: DEFAULT_DOMAIN, name: DEFAULT_DOMAIN }, now);
+  }
+  for (const declared of file.projects ?? []) {
+    const domain = await domainNamed(declared.domain ?? DEFAULT_DOMAIN);
+    const found = await store.findProject({ name: declared.name, domainId: domain.id });
+    if (!found) {
+      if (declared.id && (await store.findProject({ id: declared.id }))) {
+        throw new BootstrapError(`project id ${declared.id} is taken by another project`);
+      }
+      await store.createProject({ id: declared.id ?? newId(), name: declared.name, domainId: domain.id }, now);
+    } else if (declared.id && declared.id !== found.id) {
+      throw new BootstrapError(`project ${declared.name} exists with id ${found.id}, not ${declared.id}`);
+    }
+  }
+  for (const declared of file.users ?? []) {
+    const domain = await domainNamed(declared.domain ?? DEFAULT_DOMAIN);
+    const enabled = declared.enabled ?? true;
+    let user = await store.findUser({ name: declared.name, domainId: domain.id });
+    if (!user) {
+      const id = declared.id ?? newId();
+      const passwordHash = await hashPassword(declared.password);
+      await store.createUser({ id, name: declared.name, domainId: domain.id, passwordHash, passwordEpoch: 1, enabled }, now);
+      user = { id, name: declared.name, domainId: domain.id, passwordHash, passwordEpoch: 1, enabled };
+    } else {
+      if (!(await verifyPassword(declared.password, user.passwordHash))) {
+        await store.setUserPassword(user.id, await hashPassword(declared.password));
+      }
+      if (user.enabled !== enabled) await store.setUserEnabled(user.id, enabled);
+    }
+    for (const grant of declared.roles ?? []) {
+      const projectDomain = await domainNamed(grant.project_domain ?? domain.name);
+      const project = await store.findProject({ name: grant.project, domainId: projectDomain.id });
+      if (!project) throw new BootstrapError(`user ${declared.name}: project ${grant.project} is not declared`);
+      for (const role of grant.roles) await store.grantRole(user.id, project.id, role);
+    }
+  }
+}
+
+export interface DefaultAdmin {
+  projectId: string;
+  /** Set only when the password was generated, to be shown once. */
+  generatedPassword: string | undefined;
+}
+
+/** The roles the first-start admin gets on the default project. */
+export const ADMIN_ROLES = ['te_admin', SERVICE_ROLE];
+
+/**
+ * On a first start without a bootstrap file (no user exists yet): domain `default`, project
+ * `default` and user `admin` with the roles te_admin and service, so a newcomer can sign in.
+ */
+export async function createDefaultAdmin(
+  store: IdentityStore,
+  clock: Clock,
+  password: string | undefined,
+): Promise<DefaultAdmin | undefined> {
+  if ((await store.countUsers()) > 0) return undefined;
+  const generatedPassword = password ? undefined : generatePassword();
+  await applyBootstrap(
+    store,
+    {
+      projects: [{ name: 'default' }],
+      users: [
+        {
+          name: 'admin',
+          password: password ?? (generatedPassword as string),
+          roles: [{ project: 'default', roles: ADMIN_ROLES }],
+        },
+      ],
+    },
+    clock,
+  );
+  const project = await store.findProject({ name: 'default', domainId: DEFAULT_DOMAIN });
+  return { projectId: (project as { id: string }).id, generatedPassword };
+}

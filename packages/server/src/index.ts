@@ -1,0 +1,18 @@
+export { type AppOptions, BODY_LIMIT_BYTES, buildApp } from './app.js';
+export { type Clock, systemClock } from './clock.js';
+export {
+  ADMIN_ROLES,
+  applyBootstrap,
+  BootstrapError,
+  type BootstrapFile,
+  createDefaultAdmin,
+  DEFAULT_DOMAIN,
+  newId,
+  readBootstrapFile,
+} from './identity/bootstrap.js';
+export { generatePassword, hashPassword, verifyPassword } from './identity/passwords.js';
+export { createProducer, type Producer } from './jobs/producer.js';
+export { closeOnSignals, type RunningServer, type ServeOptions, startServer } from './serve.js';
+export { openSqliteStore, SQLITE_FILE } from './store/sqlite/index.js';
+export type * from './store/types.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,67 @@
+import {
+  deriveOperations,
+  EXECUTING_STATUSES,
+  type InternalJob,
+  type JobDetail,
+  type JobItem,
+  type TimeFormatter,
+} from '@ddm-jobs/contract';
+import type { JobRow } from '../store/types.js';
+
+/** `process` is the percent while the task executes, otherwise "" (reference section 2). */
+const processOf = (job: JobRow) => (EXECUTING_STATUSES.has(job.status) ? `${job.progress}%` : '');
+
+/** An unfinished task shows its creation time as its end time, as the documented example does. */
+const endOf = (job: JobRow) => job.endedAt ?? job.createdAt;
+
+export function toJobItem(job: JobRow, format: TimeFormatter): JobItem {
+  return {
+    id: job.id,
+    name: job.name,
+    status: job.status,
+    created_time: format(job.createdAt),
+    end_time: format(endOf(job)),
+    process: processOf(job),
+    instance_name: job.instanceName,
+    instance_id: job.instanceId,
+    operations: deriveOperations({
+      name: job.name,
+      status: job.status,
+      manualSwitch: job.switchBegin === null && job.switchEnd === null,
+    }) as JobItem["operations"],
+    database_name: job.databaseName,
+    fail_reason: job.status === 'Failed' ? job.failReason : '',
+  };
+}
+
+export function toJobDetail(job: JobRow, format: TimeFormatter): JobDetail {
+  return {
+    id: job.id,
+    name: job.name,
+    status: job.status,
+    created_time: format(job.createdAt),
+    end_time: format(endOf(job)),
+    process: processOf(job),
+    instance: { id: job.instanceId, name: job.instanceName },
+  };
+}
+
+export function toInternalJob(job: JobRow): InternalJob {
+  return {
+    id: job.id,
+    project_id: job.projectId,
+    name: job.name,
+    status: job.status,
+    progress: job.progress,
+    fail_reason: job.failReason,
+    instance_id: job.instanceId,
+    instance_name: job.instanceName,
+    database_name: job.databaseName,
+    created_at: job.createdAt,
+    ended_at: job.endedAt,
+    switch_route_begin_time: job.switchBegin,
+    switch_route_end_time: job.switchEnd,
+    version: job.version,
+    updated_at: job.updatedAt,
+  };
+}

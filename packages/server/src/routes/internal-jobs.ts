@@ -1,0 +1,33 @@
+import { InternalJobResponseSchema } from '@ddm-jobs/contract';
+import type { FastifyInstance } from 'fastify';
+import { authToken } from '../http/headers.js';
+import type { Authenticator } from '../identity/authenticate.js';
+import { toInternalJob } from '../jobs/render.js';
+import type { Producer } from '../jobs/producer.js';
+
+type JobParams = { job_id: string };
+
+/** The producer API under `/internal/v1`, for control-plane workers holding the `service` role. */
+export function internalJobsRoutes(app: FastifyInstance, deps: { producer: Producer; auth: Authenticator }): void {
+  const { producer, auth } = deps;
+  const response = { schema: { response: { 200: InternalJobResponseSchema, 201: InternalJobResponseSchema } } };
+
+  // Registered as its own plugin, so this hook guards the internal routes only, before any body is read.
+  app.addHook('onRequest', async (request) => {
+    await auth.forService(authToken(request.headers));
+  });
+
+  app.post('/internal/v1/jobs', response, async (request, reply) => {
+    const { created, job } = await producer.record(request.body);
+    reply.code(created ? 201 : 200);
+    return { job: toInternalJob(job) };
+  });
+
+  app.get<{ Params: JobParams }>('/internal/v1/jobs/:job_id', response, async (request) => ({
+    job: toInternalJob(await producer.get(request.params.job_id)),
+  }));
+
+  app.patch<{ Params: JobParams }>('/internal/v1/jobs/:job_id', response, async (request) => ({
+    job: toInternalJob(await producer.report(request.params.job_id, request.body)),
+  }));
+}

@@ -1,0 +1,55 @@
+import {
+  ListJobsResponseSchema,
+  parseListJobsQuery,
+  type QueryValue,
+  ShowJobResponseSchema,
+  type TimeFormatter,
+} from '@ddm-jobs/contract';
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../clock.js';
+import { ApiError } from '../http/api-error.js';
+import { authToken } from '../http/headers.js';
+import type { Authenticator } from '../identity/authenticate.js';
+import { toJobDetail, toJobItem } from '../jobs/render.js';
+import type { JobStore } from '../store/types.js';
+
+export interface TenantJobsDeps {
+  jobs: JobStore;
+  auth: Authenticator;
+  clock: Clock;
+  formatTime: TimeFormatter;
+}
+
+type ProjectParams = { project_id: string };
+
+/** The tenant's task API: `GET /v3/{project_id}/jobs` and `GET /v3/{project_id}/jobs/{job_id}`. */
+export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): void {
+  const { jobs, auth, clock, formatTime } = deps;
+
+  app.get<{ Params: ProjectParams; Querystring: Record<string, QueryValue> }>(
+    '/v3/:project_id/jobs',
+    { schema: { response: { 200: ListJobsResponseSchema } } },
+    async (request) => {
+      const projectId = request.params.project_id;
+      await auth.forProject(authToken(request.headers), projectId);
+      const parsed = parseListJobsQuery(request.query, clock.now());
+      if (!parsed.ok) throw new ApiError('parameter', parsed.detail);
+      const { offset, limit, startTime, endTime } = parsed.value;
+      const page = await jobs.listJobs(projectId, startTime, endTime, offset, limit);
+      return { jobs: page.jobs.map((job) => toJobItem(job, formatTime)), offset, limit, total: page.total };
+    },
+  );
+
+  app.get<{ Params: ProjectParams & { job_id: string } }>(
+    '/v3/:project_id/jobs/:job_id',
+    { schema: { response: { 200: ShowJobResponseSchema } } },
+    async (request) => {
+      const { project_id: projectId, job_id: jobId } = request.params;
+      await auth.forProject(authToken(request.headers), projectId);
+      const job = await jobs.getJob(jobId.toLowerCase());
+      // Another project's task is answered exactly as a task that does not exist.
+      if (!job || job.projectId !== projectId) throw new ApiError('jobNotFound');
+      return { job: toJobDetail(job, formatTime) };
+    },
+  );
+}

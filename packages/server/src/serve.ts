@@ -1,0 +1,103 @@
+import { assertTimeZone } from '@ddm-jobs/contract';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { buildApp } from './app.js';
+import { type Clock, systemClock } from './clock.js';
+import { applyBootstrap, createDefaultAdmin, DEFAULT_DOMAIN, readBootstrapFile } from './identity/bootstrap.js';
+import { recordDemoTasks } from './jobs/demo.js';
+import { createProducer } from './jobs/producer.js';
+import { openSqliteStore } from './store/sqlite/index.js';
+import type { Store } from './store/types.js';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  bootstrapFile: string | undefined;
+  adminPassword: string | undefined;
+  demo: boolean;
+  timeZone: string;
+  publicUrl: string | undefined;
+  region: string;
+  logLevel: string;
+  /** Where the start-up notes for people go (the URL, the admin password, a curl example). */
+  print: (line: string) => void;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store, applies identities, records the demo, listens. */
+export async function startServer(options: ServeOptions, clock: Clock = systemClock): Promise<RunningServer> {
+  assertTimeZone(options.timeZone);
+  const logger: Logger = pino({ level: options.logLevel, base: { service: 'ddm-jobs' } });
+  const store = openSqliteStore({ dataDir: options.dataDir });
+  try {
+    if (options.bootstrapFile) await applyBootstrap(store, await readBootstrapFile(options.bootstrapFile), clock);
+    const admin = options.bootstrapFile ? undefined : await createDefaultAdmin(store, clock, options.adminPassword);
+    if (admin?.generatedPassword) {
+      options.print(`Created user admin (domain default) with the generated password: ${admin.generatedPassword}`);
+      options.print('It is shown this once; set DDM_JOBS_ADMIN_PASSWORD on a first start to choose it.');
+    }
+    const defaultProject = await store.findProject({ name: 'default', domainId: DEFAULT_DOMAIN });
+    if (options.demo && defaultProject) await recordDemoTasks(createProducer(store, clock), defaultProject.id, clock);
+
+    const app = await buildApp({
+      store,
+      clock,
+      logger,
+      timeZone: options.timeZone,
+      region: options.region,
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    });
+    const address = await app.listen({ host: options.host, port: options.port });
+    const url = options.publicUrl ?? address;
+    options.print(`ddm-jobs listening on ${url}`);
+    if (options.demo && defaultProject) printWalkThrough(options.print, url, defaultProject.id);
+    return {
+      app,
+      store,
+      url,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+function printWalkThrough(print: (line: string) => void, url: string, projectId: string) {
+  print('');
+  print('Try it (with the admin password):');
+  print(
+    `  TOKEN=$(curl -si ${url}/v3/auth/tokens -H 'Content-Type: application/json' -d '{"auth":{"identity":` +
+      `{"methods":["password"],"password":{"user":{"name":"admin","domain":{"name":"default"},"password":"'"$PASSWORD"'"}}},` +
+      `"scope":{"project":{"id":"${projectId}"}}}}' | tr -d '\\r' | sed -n 's/^x-subject-token: //Ip')`,
+  );
+  print(
+    `  curl -s "${url}/v3/${projectId}/jobs?start_time=$(( $(date +%s) * 1000 - 86400000 ))&end_time=$(( $(date +%s) * 1000 ))" -H "X-Auth-Token: $TOKEN"`,
+  );
+}
+
+/** Ends the server on SIGTERM or SIGINT: requests in flight finish, new ones are refused. */
+export function closeOnSignals(server: RunningServer, print: (line: string) => void): void {
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    print(`${signal}: finishing requests in flight, then stopping`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

@@ -1,0 +1,132 @@
+import type { Database } from 'better-sqlite3';
+import type { Domain, IdentityStore, NameOrId, Project, User } from '../types.js';
+
+interface UserRow {
+  id: string;
+  name: string;
+  domain_id: string;
+  password_hash: string;
+  password_epoch: number;
+  enabled: number;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  name: r.name,
+  domainId: r.domain_id,
+  passwordHash: r.password_hash,
+  passwordEpoch: r.password_epoch,
+  enabled: r.enabled === 1,
+});
+
+interface ProjectRow {
+  id: string;
+  name: string;
+  domain_id: string;
+}
+const toProject = (r: ProjectRow): Project => ({ id: r.id, name: r.name, domainId: r.domain_id });
+
+/** The identity half of the SQLite store. */
+export function createSqliteIdentityStore(db: Database): IdentityStore {
+  const s = {
+    domainById: db.prepare('SELECT id, name FROM domains WHERE id = ?'),
+    domainByName: db.prepare('SELECT id, name FROM domains WHERE name = ?'),
+    insertDomain: db.prepare('INSERT INTO domains (id, name, created_at) VALUES (?, ?, ?)'),
+    domains: db.prepare('SELECT id, name FROM domains ORDER BY name'),
+    projectById: db.prepare('SELECT id, name, domain_id FROM projects WHERE id = ?'),
+    projectByName: db.prepare('SELECT id, name, domain_id FROM projects WHERE domain_id = ? AND name = ?'),
+    insertProject: db.prepare('INSERT INTO projects (id, name, domain_id, created_at) VALUES (?, ?, ?, ?)'),
+    projects: db.prepare('SELECT id, name, domain_id FROM projects ORDER BY domain_id, name'),
+    userById: db.prepare('SELECT * FROM users WHERE id = ?'),
+    userByName: db.prepare('SELECT * FROM users WHERE domain_id = ? AND name = ?'),
+    insertUser: db.prepare(
+      'INSERT INTO users (id, name, domain_id, password_hash, password_epoch, enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    users: db.prepare('SELECT * FROM users ORDER BY domain_id, name'),
+    setEnabled: db.prepare('UPDATE users SET enabled = ? WHERE id = ?'),
+    setPassword: db.prepare('UPDATE users SET password_hash = ?, password_epoch = password_epoch + 1 WHERE id = ?'),
+    deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
+    grant: db.prepare('INSERT INTO role_assignments VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    revoke: db.prepare('DELETE FROM role_assignments WHERE user_id = ? AND project_id = ? AND role = ?'),
+    roles: db.prepare('SELECT role FROM role_assignments WHERE user_id = ? AND project_id = ? ORDER BY role').pluck(),
+    subject: db.prepare('SELECT enabled, password_epoch FROM users WHERE id = ?'),
+    countUsers: db.prepare('SELECT count(*) FROM users').pluck(),
+    secret: db.prepare('SELECT value FROM shared_secrets WHERE name = ?').pluck(),
+    insertSecret: db.prepare('INSERT INTO shared_secrets VALUES (?, ?) ON CONFLICT DO NOTHING'),
+  };
+
+  const findProject = (ref: NameOrId) =>
+    ('id' in ref ? s.projectById.get(ref.id) : s.projectByName.get(ref.domainId, ref.name)) as ProjectRow | undefined;
+  const findUser = (ref: NameOrId) =>
+    ('id' in ref ? s.userById.get(ref.id) : s.userByName.get(ref.domainId, ref.name)) as UserRow | undefined;
+  const deleteUser = db.transaction((id: string) => {
+    db.prepare('DELETE FROM role_assignments WHERE user_id = ?').run(id);
+    s.deleteUser.run(id);
+  });
+  const sharedSecret = db.transaction((name: string, fresh: Buffer): Buffer => {
+    s.insertSecret.run(name, fresh);
+    return s.secret.get(name) as Buffer;
+  });
+
+  return {
+    async findDomain(ref) {
+      return ('id' in ref ? s.domainById.get(ref.id) : s.domainByName.get(ref.name)) as Domain | undefined;
+    },
+    async createDomain(domain, now) {
+      s.insertDomain.run(domain.id, domain.name, now);
+    },
+    async listDomains() {
+      return s.domains.all() as Domain[];
+    },
+    async findProject(ref) {
+      const row = findProject(ref);
+      return row && toProject(row);
+    },
+    async createProject(project, now) {
+      s.insertProject.run(project.id, project.name, project.domainId, now);
+    },
+    async listProjects() {
+      return (s.projects.all() as ProjectRow[]).map(toProject);
+    },
+    async findUser(ref) {
+      const row = findUser(ref);
+      return row && toUser(row);
+    },
+    async createUser(user, now) {
+      s.insertUser.run(user.id, user.name, user.domainId, user.passwordHash, user.passwordEpoch, user.enabled ? 1 : 0, now);
+    },
+    async listUsers() {
+      return (s.users.all() as UserRow[]).map(toUser);
+    },
+    async setUserEnabled(id, enabled) {
+      s.setEnabled.run(enabled ? 1 : 0, id);
+    },
+    async setUserPassword(id, passwordHash) {
+      s.setPassword.run(passwordHash, id);
+    },
+    async deleteUser(id) {
+      deleteUser.immediate(id);
+    },
+    async grantRole(userId, projectId, role) {
+      s.grant.run(userId, projectId, role);
+    },
+    async revokeRole(userId, projectId, role) {
+      s.revoke.run(userId, projectId, role);
+    },
+    async rolesOn(userId, projectId) {
+      return s.roles.all(userId, projectId) as string[];
+    },
+    async tokenSubject(userId, projectId) {
+      const row = s.subject.get(userId) as { enabled: number; password_epoch: number } | undefined;
+      if (!row) return undefined;
+      const roles = projectId === null ? [] : (s.roles.all(userId, projectId) as string[]);
+      return { enabled: row.enabled === 1, passwordEpoch: row.password_epoch, roles };
+    },
+    async countUsers() {
+      return s.countUsers.get() as number;
+    },
+    async sharedSecret(name, fresh) {
+      return sharedSecret.immediate(name, fresh);
+    },
+  };
+}

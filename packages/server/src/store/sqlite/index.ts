@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Store } from '../types.js';
+import { createSqliteIdentityStore } from './identity-store.js';
+import { createSqliteJobStore } from './job-store.js';
+import { migrate } from './migrate.js';
+
+export interface SqliteOptions {
+  /** The data folder; the database is `ddm-jobs.sqlite` inside it. */
+  dataDir: string;
+}
+
+export const SQLITE_FILE = 'ddm-jobs.sqlite';
+
+/**
+ * Opens (creating if needed) the SQLite store in the data folder and applies pending migrations.
+ * WAL lets readers run beside the one writer, including `ddm-jobs iam` on a running server's
+ * folder; synchronous=NORMAL in WAL mode loses no committed transaction when the process dies.
+ */
+export function openSqliteStore(options: SqliteOptions): Store {
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = new BetterSqlite3(join(options.dataDir, SQLITE_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  const ping = db.prepare('SELECT 1').pluck();
+  return {
+    ...createSqliteJobStore(db),
+    ...createSqliteIdentityStore(db),
+    async ping() {
+      ping.get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { Database } from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.js';
+
+/**
+ * Applies the migrations not yet applied. `BEGIN IMMEDIATE` takes the write lock first, so two
+ * processes starting on one file at once apply each migration exactly once.
+ */
+export function migrate(db: Database): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
+      if (!done) {
+        db.exec(migration.sql);
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.name, Date.now());
+        applied.push(migration.version);
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+  return applied;
+}

@@ -1,0 +1,100 @@
+/**
+ * Numbered migrations, applied in order at start, each in its own transaction. Append only:
+ * a migration that has shipped is never edited.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'identity and tasks',
+    sql: `
+CREATE TABLE domains (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE projects (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  domain_id TEXT NOT NULL REFERENCES domains(id),
+  created_at INTEGER NOT NULL,
+  UNIQUE (domain_id, name)
+);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  domain_id TEXT NOT NULL REFERENCES domains(id),
+  password_hash TEXT NOT NULL,
+  password_epoch INTEGER NOT NULL DEFAULT 1,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  UNIQUE (domain_id, name)
+);
+CREATE TABLE role_assignments (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  PRIMARY KEY (user_id, project_id, role)
+) WITHOUT ROWID;
+CREATE TABLE shared_secrets (
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+
+-- Clustered by (project, creation time, id): a page of a project's window is one range read.
+CREATE TABLE jobs (
+  project_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  progress INTEGER NOT NULL,
+  fail_reason TEXT NOT NULL,
+  instance_id TEXT NOT NULL,
+  instance_name TEXT NOT NULL,
+  database_name TEXT NOT NULL,
+  ended_at INTEGER,
+  switch_begin INTEGER,
+  switch_end INTEGER,
+  version INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  create_digest TEXT NOT NULL,
+  PRIMARY KEY (project_id, created_at, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX jobs_by_id ON jobs (id);
+
+-- Tasks per project per minute (level 0), hour (1) and day (2) of creation, kept by triggers,
+-- so that a window's total and an offset's position are found without scanning the window.
+CREATE TABLE job_counts (
+  project_id TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (project_id, level, bucket)
+) WITHOUT ROWID;
+
+CREATE TABLE job_status_counts (
+  status TEXT PRIMARY KEY,
+  n INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER jobs_counted AFTER INSERT ON jobs BEGIN
+  INSERT INTO job_counts VALUES (NEW.project_id, 0, NEW.created_at / 60000, 1),
+                                (NEW.project_id, 1, NEW.created_at / 3600000, 1),
+                                (NEW.project_id, 2, NEW.created_at / 86400000, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO job_status_counts VALUES (NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER jobs_uncounted AFTER DELETE ON jobs BEGIN
+  UPDATE job_counts SET n = n - 1 WHERE project_id = OLD.project_id AND (
+    (level = 0 AND bucket = OLD.created_at / 60000) OR
+    (level = 1 AND bucket = OLD.created_at / 3600000) OR
+    (level = 2 AND bucket = OLD.created_at / 86400000));
+  UPDATE job_status_counts SET n = n - 1 WHERE status = OLD.status;
+END;
+CREATE TRIGGER jobs_status_recounted AFTER UPDATE OF status ON jobs WHEN OLD.status <> NEW.status BEGIN
+  UPDATE job_status_counts SET n = n - 1 WHERE status = OLD.status;
+  INSERT INTO job_status_counts VALUES (NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+`,
+  },
+];

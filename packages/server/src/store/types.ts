@@ -1,0 +1,125 @@
+import type { JobStatus } from '@ddm-jobs/contract';
+
+/**
+ * The store interface: everything the server keeps. SQLite fills it now; PostgreSQL fills the
+ * same interface later, so nothing outside `store/` knows which database it talks to.
+ * Methods are async even where SQLite answers synchronously, because a network database cannot.
+ */
+export interface Store extends JobStore, IdentityStore {
+  /** A trivial query, for health checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A task as stored. Times are epoch milliseconds. */
+export interface JobRow {
+  id: string;
+  projectId: string;
+  name: string;
+  status: JobStatus;
+  progress: number;
+  failReason: string;
+  instanceId: string;
+  instanceName: string;
+  databaseName: string;
+  createdAt: number;
+  endedAt: number | null;
+  switchBegin: number | null;
+  switchEnd: number | null;
+  version: number;
+  updatedAt: number;
+}
+
+export interface NewJob extends Omit<JobRow, 'version' | 'updatedAt'> {
+  /** A digest of the producer's create request, so that a replay can be told from a clash. */
+  createDigest: string;
+}
+
+export type RecordOutcome =
+  | { outcome: 'created'; job: JobRow }
+  | { outcome: 'replayed'; job: JobRow }
+  | { outcome: 'conflict'; job: JobRow };
+
+/** The fields a producer's report may change. */
+export interface JobChange {
+  status: JobStatus;
+  progress: number;
+  failReason: string;
+  endedAt: number | null;
+}
+
+export interface JobPage {
+  total: number;
+  jobs: JobRow[];
+}
+
+export interface JobStore {
+  /** Inserts a task, or tells that one with this id exists (with the same create request or not). */
+  recordJob(job: NewJob, now: number): Promise<RecordOutcome>;
+  getJob(id: string): Promise<JobRow | undefined>;
+  /**
+   * Applies a change only if the task is still at `expectedVersion` (compare and set); returns the
+   * updated task, or undefined when another change came first.
+   */
+  updateJob(id: string, expectedVersion: number, change: JobChange, now: number): Promise<JobRow | undefined>;
+  /**
+   * The tasks of a project created in [startTime, endTime], newest first (ties by id, descending),
+   * skipping `offset`; with the window's total. Neither grows linearly with the project's size.
+   */
+  listJobs(projectId: string, startTime: number, endTime: number, offset: number, limit: number): Promise<JobPage>;
+  countJobsByStatus(): Promise<Record<string, number>>;
+}
+
+export interface Domain {
+  id: string;
+  name: string;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  domainId: string;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  domainId: string;
+  passwordHash: string;
+  /** Increases when the password changes, which kills the tokens issued before. */
+  passwordEpoch: number;
+  enabled: boolean;
+}
+
+/** What a token check needs to know of its user, in one read. */
+export interface TokenSubject {
+  enabled: boolean;
+  passwordEpoch: number;
+  roles: string[];
+}
+
+export type NameOrId = { id: string } | { name: string; domainId: string };
+
+export interface IdentityStore {
+  findDomain(ref: { id: string } | { name: string }): Promise<Domain | undefined>;
+  createDomain(domain: Domain, now: number): Promise<void>;
+  listDomains(): Promise<Domain[]>;
+  findProject(ref: NameOrId): Promise<Project | undefined>;
+  createProject(project: Project, now: number): Promise<void>;
+  listProjects(): Promise<Project[]>;
+  findUser(ref: NameOrId): Promise<User | undefined>;
+  createUser(user: User, now: number): Promise<void>;
+  listUsers(): Promise<User[]>;
+  setUserEnabled(id: string, enabled: boolean): Promise<void>;
+  /** Replaces the password hash and increases the password epoch. */
+  setUserPassword(id: string, passwordHash: string): Promise<void>;
+  deleteUser(id: string): Promise<void>;
+  grantRole(userId: string, projectId: string, role: string): Promise<void>;
+  revokeRole(userId: string, projectId: string, role: string): Promise<void>;
+  rolesOn(userId: string, projectId: string): Promise<string[]>;
+  /** The user's state and roles on the project; undefined when the user no longer exists. */
+  tokenSubject(userId: string, projectId: string | null): Promise<TokenSubject | undefined>;
+  countUsers(): Promise<number>;
+  /** A secret shared by every node (e.g. the token key): read it, or store `fresh` if none yet. */
+  sharedSecret(name: string, fresh: Buffer): Promise<Buffer>;
+}
