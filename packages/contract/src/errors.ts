@@ -33,12 +33,24 @@ export const ERRORS = {
   jobNotFound: ddm(404, 'DBS.300400', 'The task is not found.'),
   serverFailure: ddm(500, 'DBS.300002', 'Server failure.'),
   // The API gateway's
-  tokenMissing: gateway(401, 'APIGW.0301', 'Incorrect IAM authentication information: x-auth-token not found'),
+  tokenMissing: gateway(
+    401,
+    'APIGW.0301',
+    'Incorrect IAM authentication information: x-auth-token not found',
+  ),
   tokenInvalid: gateway(401, 'APIGW.0301', 'Incorrect IAM authentication information: decrypt token fail'),
-  signatureInvalid: gateway(401, 'APIGW.0301', 'Incorrect IAM authentication information: verify aksk signature fail'),
+  signatureInvalid: gateway(
+    401,
+    'APIGW.0301',
+    'Incorrect IAM authentication information: verify aksk signature fail',
+  ),
   tokenExpired: gateway(401, 'APIGW.0307', 'The token must be updated'),
   notAuthorized: gateway(403, 'APIGW.0302', 'The IAM user is not authorized to access the API'),
-  noSuchApi: gateway(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment'),
+  noSuchApi: gateway(
+    404,
+    'APIGW.0101',
+    'The API does not exist or has not been published in the environment',
+  ),
   throttled: gateway(429, 'APIGW.0308', 'The throttling threshold has been reached'),
   // Decided: the gateway's shape for what the gateway itself refuses before routing.
   bodyTooLarge: gateway(413, 'APIGW.0201', 'Request entity too large'),
@@ -64,9 +76,15 @@ export interface GatewayErrorBody extends DdmErrorBody {
  * The body for an error kind. `detail` is one clause naming the parameter and its rule, appended
  * to the message: `Parameter error. limit must be an integer from 1 to 128.`
  */
-export function errorBody(kind: ErrorKind, requestId: string, detail?: string): DdmErrorBody | GatewayErrorBody {
+export function errorBody(
+  kind: ErrorKind,
+  requestId: string,
+  detail?: string,
+): DdmErrorBody | GatewayErrorBody {
   const error_msg = detail ? `${kind.message} ${detail}` : kind.message;
-  return kind.gateway ? { error_code: kind.code, error_msg, request_id: requestId } : { error_code: kind.code, error_msg };
+  return kind.gateway
+    ? { error_code: kind.code, error_msg, request_id: requestId }
+    : { error_code: kind.code, error_msg };
 }
 
 /** Keystone's error shape, which OpenStack clients parse on the identity routes. */

@@ -43,7 +43,10 @@ function integer(value: QueryValue): number | undefined {
  *
  * @example parseListJobsQuery({ start_time: '1746028800000', end_time: '1747319097182' }, now)
  */
-export function parseListJobsQuery(query: Record<string, QueryValue>, nowMs: number): ParseResult<ListJobsQuery> {
+export function parseListJobsQuery(
+  query: Record<string, QueryValue>,
+  nowMs: number,
+): ParseResult<ListJobsQuery> {
   const fail = (detail: string) => ({ ok: false as const, detail });
   let offset = 0;
   if (query.offset !== undefined) {

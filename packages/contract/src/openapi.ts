@@ -154,16 +154,26 @@ export function buildOpenApiDocument(version: string): object {
             '200': json(InternalJobResponseSchema, 'Updated'),
             '400': ddmError('DBS.280001: a field breaks its rule; the message names it'),
             '404': ddmError('DBS.300400'),
-            '409': ddmError('DDMJOBS.0409: the state machine forbids the move; DDMJOBS.0410: stale if_version'),
+            '409': ddmError(
+              'DDMJOBS.0409: the state machine forbids the move; DDMJOBS.0410: stale if_version',
+            ),
             ...authErrors,
           },
         },
       },
       '/healthz': {
-        get: { summary: 'Liveness and database check', security: [], responses: { '200': { description: 'OK' } } },
+        get: {
+          summary: 'Liveness and database check',
+          security: [],
+          responses: { '200': { description: 'OK' } },
+        },
       },
       '/metrics': {
-        get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'Metrics' } } },
+        get: {
+          summary: 'Prometheus metrics',
+          security: [],
+          responses: { '200': { description: 'Metrics' } },
+        },
       },
     },
   };

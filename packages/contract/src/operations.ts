@@ -26,7 +26,11 @@ const BY_STATUS: Partial<Record<JobStatus, readonly Operation[]>> = {
   CancelSuccess: ['toBeCleaned'],
   RollbackSuccess: ['toBeCleaned'],
 };
-const TO_BE_SWITCHED_MANUAL: readonly Operation[] = ['modifySwitchingStrategy', 'toBeSwitched', 'toBeCanceled'];
+const TO_BE_SWITCHED_MANUAL: readonly Operation[] = [
+  'modifySwitchingStrategy',
+  'toBeSwitched',
+  'toBeCanceled',
+];
 const TO_BE_SWITCHED_WINDOW: readonly Operation[] = ['modifySwitchingStrategy', 'toBeCanceled'];
 
 /**
@@ -37,6 +41,7 @@ const TO_BE_SWITCHED_WINDOW: readonly Operation[] = ['modifySwitchingStrategy', 
  */
 export function deriveOperations(task: OperationsInput): readonly Operation[] {
   if (!isMigrationTask(task.name)) return NONE;
-  if (task.status === 'ToBeSwitched') return task.manualSwitch ? TO_BE_SWITCHED_MANUAL : TO_BE_SWITCHED_WINDOW;
+  if (task.status === 'ToBeSwitched')
+    return task.manualSwitch ? TO_BE_SWITCHED_MANUAL : TO_BE_SWITCHED_WINDOW;
   return BY_STATUS[task.status] ?? NONE;
 }

@@ -17,7 +17,10 @@ const MIGRATION_MOVES: Moves = {
 
 /** Every other task runs to Completed or Failed, EnlargeNode and ReduceNode maybe via Expanding. */
 const PLAIN_MOVES: Moves = { Running: ['Completed', 'Failed'] };
-const EXPANDING_MOVES: Moves = { Running: ['Expanding', 'Completed', 'Failed'], Expanding: ['Completed', 'Failed'] };
+const EXPANDING_MOVES: Moves = {
+  Running: ['Expanding', 'Completed', 'Failed'],
+  Expanding: ['Completed', 'Failed'],
+};
 
 function movesFor(name: string): Moves {
   if (isMigrationTask(name)) return MIGRATION_MOVES;

@@ -7,7 +7,10 @@ import type { ParseResult } from './list-query.js';
  * the OpenAPI description and the clause of the 400 message (`progress must be ...`).
  */
 export function withRule<T extends TSchema>(schema: T, rule: string): T {
-  return Object.assign(schema, { 'x-rule': rule, description: (schema as { description?: string }).description ?? rule });
+  return Object.assign(schema, {
+    'x-rule': rule,
+    description: (schema as { description?: string }).description ?? rule,
+  });
 }
 
 interface SchemaError {

@@ -3,7 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { type Clock, systemClock } from './clock.js';
-import { applyBootstrap, createDefaultAdmin, DEFAULT_DOMAIN, readBootstrapFile } from './identity/bootstrap.js';
+import {
+  applyBootstrap,
+  createDefaultAdmin,
+  DEFAULT_DOMAIN,
+  readBootstrapFile,
+} from './identity/bootstrap.js';
 import { recordDemoTasks } from './jobs/demo.js';
 import { createProducer } from './jobs/producer.js';
 import { openSqliteStore } from './store/sqlite/index.js';
@@ -37,14 +42,20 @@ export async function startServer(options: ServeOptions, clock: Clock = systemCl
   const logger: Logger = pino({ level: options.logLevel, base: { service: 'ddm-jobs' } });
   const store = openSqliteStore({ dataDir: options.dataDir });
   try {
-    if (options.bootstrapFile) await applyBootstrap(store, await readBootstrapFile(options.bootstrapFile), clock);
-    const admin = options.bootstrapFile ? undefined : await createDefaultAdmin(store, clock, options.adminPassword);
+    if (options.bootstrapFile)
+      await applyBootstrap(store, await readBootstrapFile(options.bootstrapFile), clock);
+    const admin = options.bootstrapFile
+      ? undefined
+      : await createDefaultAdmin(store, clock, options.adminPassword);
     if (admin?.generatedPassword) {
-      options.print(`Created user admin (domain default) with the generated password: ${admin.generatedPassword}`);
+      options.print(
+        `Created user admin (domain default) with the generated password: ${admin.generatedPassword}`,
+      );
       options.print('It is shown this once; set DDM_JOBS_ADMIN_PASSWORD on a first start to choose it.');
     }
     const defaultProject = await store.findProject({ name: 'default', domainId: DEFAULT_DOMAIN });
-    if (options.demo && defaultProject) await recordDemoTasks(createProducer(store, clock), defaultProject.id, clock);
+    if (options.demo && defaultProject)
+      await recordDemoTasks(createProducer(store, clock), defaultProject.id, clock);
 
     const app = await buildApp({
       store,

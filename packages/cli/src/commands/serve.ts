@@ -5,7 +5,8 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 
 export function parsePort(value: string): number {
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65_535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
+  if (!/^\d+$/.test(value) || port > 65_535)
+    throw new InvalidArgumentError('must be a port number from 0 to 65535.');
   return port;
 }
 
@@ -38,7 +39,11 @@ export function serveCommand(program: Command): void {
         'DDM_JOBS_PUBLIC_URL',
       ),
     )
-    .addOption(new Option('--region <region>', 'region named in the identity catalog').env('DDM_JOBS_REGION').default('local'))
+    .addOption(
+      new Option('--region <region>', 'region named in the identity catalog')
+        .env('DDM_JOBS_REGION')
+        .default('local'),
+    )
     .addOption(
       new Option('--log-level <level>', 'log level')
         .env('DDM_JOBS_LOG_LEVEL')

@@ -2,9 +2,11 @@ import Type, { type Static } from 'typebox';
 import { withRule } from '../validate.js';
 import { JobStatusSchema } from './jobs.js';
 
-const EpochMs = (rule: string) => withRule(Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 }), rule);
+const EpochMs = (rule: string) =>
+  withRule(Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 }), rule);
 const Identifier = (rule: string) => withRule(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), rule);
-const Text = (max: number, rule: string) => withRule(Type.String({ maxLength: max, pattern: '^[^\\u0000-\\u001f]*$' }), rule);
+const Text = (max: number, rule: string) =>
+  withRule(Type.String({ maxLength: max, pattern: '^[^\\u0000-\\u001f]*$' }), rule);
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
@@ -26,7 +28,9 @@ export const CreateJobBodySchema = Type.Object(
       Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f]*$' }),
       'must be a string of 1 to 128 characters without control characters',
     ),
-    database_name: Type.Optional(Text(128, 'must be a string of at most 128 characters without control characters')),
+    database_name: Type.Optional(
+      Text(128, 'must be a string of at most 128 characters without control characters'),
+    ),
     status: Type.Optional(Status),
     progress: Type.Optional(Progress),
     fail_reason: Type.Optional(FailReason),
@@ -82,5 +86,8 @@ export const InternalJobSchema = Type.Object(
 );
 export type InternalJob = Static<typeof InternalJobSchema>;
 
-export const InternalJobResponseSchema = Type.Object({ job: InternalJobSchema }, { additionalProperties: false });
+export const InternalJobResponseSchema = Type.Object(
+  { job: InternalJobSchema },
+  { additionalProperties: false },
+);
 export type InternalJobResponse = Static<typeof InternalJobResponseSchema>;

@@ -1,9 +1,12 @@
-import { ERRORS, errorBody, type ErrorKind, keystoneErrorBody } from '@ddm-jobs/contract';
+import { ERRORS, type ErrorKind, errorBody, keystoneErrorBody } from '@ddm-jobs/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, KeystoneError } from './api-error.js';
 
 function send(reply: FastifyReply, kind: ErrorKind, detail?: string) {
-  return reply.code(kind.status).type('application/json').send(errorBody(kind, String(reply.request.id), detail));
+  return reply
+    .code(kind.status)
+    .type('application/json')
+    .send(errorBody(kind, String(reply.request.id), detail));
 }
 
 /** Fastify's own refusals (body parsing, limits), mapped onto the error table. */

@@ -44,7 +44,12 @@ export function installObservability(app: FastifyInstance, jobs: JobStore): Regi
     requests.inc({ route, method: request.method, status: reply.statusCode });
     latency.observe({ route, method: request.method }, seconds);
     request.log.info(
-      { method: request.method, route, status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 1000) / 1000 },
+      {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      },
       'request',
     );
   });

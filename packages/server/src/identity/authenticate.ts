@@ -30,8 +30,11 @@ export async function checkToken(
   if (!payload) return { ok: false, reason: 'invalid' };
   if (clock.now() >= payload.e) return { ok: false, reason: 'expired' };
   const subject = await identity.tokenSubject(payload.u, payload.p);
-  if (!subject || !subject.enabled || subject.passwordEpoch !== payload.v) return { ok: false, reason: 'expired' };
-  return { ok: true, principal: { userId: payload.u, projectId: payload.p, roles: subject.roles, token: payload } };
+  if (!subject?.enabled || subject.passwordEpoch !== payload.v) return { ok: false, reason: 'expired' };
+  return {
+    ok: true,
+    principal: { userId: payload.u, projectId: payload.p, roles: subject.roles, token: payload },
+  };
 }
 
 const FAILURES = { missing: 'tokenMissing', invalid: 'tokenInvalid', expired: 'tokenExpired' } as const;
@@ -52,7 +55,8 @@ export function createAuthenticator(codec: TokenCodec, identity: IdentityStore, 
   return {
     async forProject(token, projectId) {
       const principal = await authenticate(token);
-      if (principal.projectId !== projectId || principal.roles.length === 0) throw new ApiError('notAuthorized');
+      if (principal.projectId !== projectId || principal.roles.length === 0)
+        throw new ApiError('notAuthorized');
       return principal;
     },
     async forService(token) {

@@ -110,7 +110,10 @@ export async function applyBootstrap(store: IdentityStore, file: BootstrapFile, 
       if (declared.id && (await store.findProject({ id: declared.id }))) {
         throw new BootstrapError(`project id ${declared.id} is taken by another project`);
       }
-      await store.createProject({ id: declared.id ?? newId(), name: declared.name, domainId: domain.id }, now);
+      await store.createProject(
+        { id: declared.id ?? newId(), name: declared.name, domainId: domain.id },
+        now,
+      );
     } else if (declared.id && declared.id !== found.id) {
       throw new BootstrapError(`project ${declared.name} exists with id ${found.id}, not ${declared.id}`);
     }
@@ -122,7 +125,10 @@ export async function applyBootstrap(store: IdentityStore, file: BootstrapFile, 
     if (!user) {
       const id = declared.id ?? newId();
       const passwordHash = await hashPassword(declared.password);
-      await store.createUser({ id, name: declared.name, domainId: domain.id, passwordHash, passwordEpoch: 1, enabled }, now);
+      await store.createUser(
+        { id, name: declared.name, domainId: domain.id, passwordHash, passwordEpoch: 1, enabled },
+        now,
+      );
       user = { id, name: declared.name, domainId: domain.id, passwordHash, passwordEpoch: 1, enabled };
     } else {
       if (!(await verifyPassword(declared.password, user.passwordHash))) {
@@ -133,7 +139,8 @@ export async function applyBootstrap(store: IdentityStore, file: BootstrapFile, 
     for (const grant of declared.roles ?? []) {
       const projectDomain = await domainNamed(grant.project_domain ?? domain.name);
       const project = await store.findProject({ name: grant.project, domainId: projectDomain.id });
-      if (!project) throw new BootstrapError(`user ${declared.name}: project ${grant.project} is not declared`);
+      if (!project)
+        throw new BootstrapError(`user ${declared.name}: project ${grant.project} is not declared`);
       for (const role of grant.roles) await store.grantRole(user.id, project.id, role);
     }
   }

@@ -18,7 +18,8 @@ const UNAUTHORIZED = 'The request you have made requires authentication.';
 const keystoneTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 /** Keystone role objects carry ids; ours derive from the name, so every node agrees. */
-export const roleId = (name: string) => createHash('sha256').update(`role:${name}`).digest('hex').slice(0, 32);
+export const roleId = (name: string) =>
+  createHash('sha256').update(`role:${name}`).digest('hex').slice(0, 32);
 
 export interface CatalogOptions {
   /** The URL clients reach this server at; the catalog names it as the ddm and identity service. */
@@ -49,7 +50,9 @@ export function createKeystone(identity: IdentityStore, codec: TokenCodec, clock
     return undefined;
   }
 
-  async function findUser(ref: TokenRequest['auth']['identity']['password']['user']): Promise<User | undefined> {
+  async function findUser(
+    ref: TokenRequest['auth']['identity']['password']['user'],
+  ): Promise<User | undefined> {
     if (ref.id !== undefined) return identity.findUser({ id: ref.id });
     if (ref.name === undefined) throw new KeystoneError(400, 'Expecting to find id or name in user.');
     const domain = await domainOf(ref.domain);
@@ -65,7 +68,11 @@ export function createKeystone(identity: IdentityStore, codec: TokenCodec, clock
     return domain && identity.findProject({ name: ref.name, domainId: domain.id });
   }
 
-  async function bodyFor(payload: TokenPayload, catalog: CatalogOptions, withCatalog: boolean): Promise<TokenBody> {
+  async function bodyFor(
+    payload: TokenPayload,
+    catalog: CatalogOptions,
+    withCatalog: boolean,
+  ): Promise<TokenBody> {
     const user = await identity.findUser({ id: payload.u });
     if (!user) throw new KeystoneError(404, 'Could not find token.');
     const userDomain = (await identity.findDomain({ id: user.domainId })) as Domain;

@@ -61,7 +61,10 @@ export function createTokenCodec(key: Buffer): TokenCodec {
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(1, 1 + IV_LENGTH));
         decipher.setAuthTag(raw.subarray(raw.length - TAG_LENGTH));
-        const json = Buffer.concat([decipher.update(raw.subarray(1 + IV_LENGTH, raw.length - TAG_LENGTH)), decipher.final()]);
+        const json = Buffer.concat([
+          decipher.update(raw.subarray(1 + IV_LENGTH, raw.length - TAG_LENGTH)),
+          decipher.final(),
+        ]);
         const payload = JSON.parse(json.toString('utf8')) as TokenPayload;
         remember(token, payload);
         return payload;

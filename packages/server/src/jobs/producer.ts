@@ -109,7 +109,10 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
         }
         const status = patch.status ?? job.status;
         if (!isProducerMoveAllowed(job.name, job.status, status)) {
-          throw new ApiError('transitionNotAllowed', `A ${job.name} task cannot move from ${job.status} to ${status}.`);
+          throw new ApiError(
+            'transitionNotAllowed',
+            `A ${job.name} task cannot move from ${job.status} to ${status}.`,
+          );
         }
         const moved = status !== job.status;
         const finished = FINISHED_STATUSES.has(status);

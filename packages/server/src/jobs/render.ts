@@ -28,7 +28,7 @@ export function toJobItem(job: JobRow, format: TimeFormatter): JobItem {
       name: job.name,
       status: job.status,
       manualSwitch: job.switchBegin === null && job.switchEnd === null,
-    }) as JobItem["operations"],
+    }) as JobItem['operations'],
     database_name: job.databaseName,
     fail_reason: job.status === 'Failed' ? job.failReason : '',
   };

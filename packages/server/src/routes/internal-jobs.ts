@@ -2,15 +2,20 @@ import { InternalJobResponseSchema } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
 import { authToken } from '../http/headers.js';
 import type { Authenticator } from '../identity/authenticate.js';
-import { toInternalJob } from '../jobs/render.js';
 import type { Producer } from '../jobs/producer.js';
+import { toInternalJob } from '../jobs/render.js';
 
 type JobParams = { job_id: string };
 
 /** The producer API under `/internal/v1`, for control-plane workers holding the `service` role. */
-export function internalJobsRoutes(app: FastifyInstance, deps: { producer: Producer; auth: Authenticator }): void {
+export function internalJobsRoutes(
+  app: FastifyInstance,
+  deps: { producer: Producer; auth: Authenticator },
+): void {
   const { producer, auth } = deps;
-  const response = { schema: { response: { 200: InternalJobResponseSchema, 201: InternalJobResponseSchema } } };
+  const response = {
+    schema: { response: { 200: InternalJobResponseSchema, 201: InternalJobResponseSchema } },
+  };
 
   // Registered as its own plugin, so this hook guards the internal routes only, before any body is read.
   app.addHook('onRequest', async (request) => {

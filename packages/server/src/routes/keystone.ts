@@ -14,7 +14,8 @@ export function keystoneRoutes(app: FastifyInstance, options: KeystoneRouteOptio
   const { keystone, publicUrl, region } = options;
   const baseUrlOf = (request: FastifyRequest) => publicUrl ?? `${request.protocol}://${request.host}`;
   const catalogOf = (request: FastifyRequest): CatalogOptions => ({ baseUrl: baseUrlOf(request), region });
-  const wantsCatalog = (request: FastifyRequest) => !('nocatalog' in (request.query as Record<string, unknown>));
+  const wantsCatalog = (request: FastifyRequest) =>
+    !('nocatalog' in (request.query as Record<string, unknown>));
 
   app.get('/', async (request, reply) => {
     reply.code(300);

@@ -4,7 +4,10 @@ import type { Registry } from 'prom-client';
 import type { Store } from '../store/types.js';
 
 /** Unauthenticated routes for operators: health, metrics and the API description. */
-export function serviceInfoRoutes(app: FastifyInstance, deps: { store: Store; metrics: Registry; version: string }) {
+export function serviceInfoRoutes(
+  app: FastifyInstance,
+  deps: { store: Store; metrics: Registry; version: string },
+) {
   const openapi = JSON.stringify(buildOpenApiDocument(deps.version));
 
   app.get('/healthz', async () => {

@@ -66,7 +66,13 @@ export interface JobStore {
    * The tasks of a project created in [startTime, endTime], newest first (ties by id, descending),
    * skipping `offset`; with the window's total. Neither grows linearly with the project's size.
    */
-  listJobs(projectId: string, startTime: number, endTime: number, offset: number, limit: number): Promise<JobPage>;
+  listJobs(
+    projectId: string,
+    startTime: number,
+    endTime: number,
+    offset: number,
+    limit: number,
+  ): Promise<JobPage>;
   countJobsByStatus(): Promise<Record<string, number>>;
 }
 

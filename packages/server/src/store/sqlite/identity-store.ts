@@ -44,11 +44,15 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     ),
     users: db.prepare('SELECT * FROM users ORDER BY domain_id, name'),
     setEnabled: db.prepare('UPDATE users SET enabled = ? WHERE id = ?'),
-    setPassword: db.prepare('UPDATE users SET password_hash = ?, password_epoch = password_epoch + 1 WHERE id = ?'),
+    setPassword: db.prepare(
+      'UPDATE users SET password_hash = ?, password_epoch = password_epoch + 1 WHERE id = ?',
+    ),
     deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
     grant: db.prepare('INSERT INTO role_assignments VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     revoke: db.prepare('DELETE FROM role_assignments WHERE user_id = ? AND project_id = ? AND role = ?'),
-    roles: db.prepare('SELECT role FROM role_assignments WHERE user_id = ? AND project_id = ? ORDER BY role').pluck(),
+    roles: db
+      .prepare('SELECT role FROM role_assignments WHERE user_id = ? AND project_id = ? ORDER BY role')
+      .pluck(),
     subject: db.prepare('SELECT enabled, password_epoch FROM users WHERE id = ?'),
     countUsers: db.prepare('SELECT count(*) FROM users').pluck(),
     secret: db.prepare('SELECT value FROM shared_secrets WHERE name = ?').pluck(),
@@ -56,7 +60,9 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
   };
 
   const findProject = (ref: NameOrId) =>
-    ('id' in ref ? s.projectById.get(ref.id) : s.projectByName.get(ref.domainId, ref.name)) as ProjectRow | undefined;
+    ('id' in ref ? s.projectById.get(ref.id) : s.projectByName.get(ref.domainId, ref.name)) as
+      | ProjectRow
+      | undefined;
   const findUser = (ref: NameOrId) =>
     ('id' in ref ? s.userById.get(ref.id) : s.userByName.get(ref.domainId, ref.name)) as UserRow | undefined;
   const deleteUser = db.transaction((id: string) => {
@@ -93,7 +99,15 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
       return row && toUser(row);
     },
     async createUser(user, now) {
-      s.insertUser.run(user.id, user.name, user.domainId, user.passwordHash, user.passwordEpoch, user.enabled ? 1 : 0, now);
+      s.insertUser.run(
+        user.id,
+        user.name,
+        user.domainId,
+        user.passwordHash,
+        user.passwordEpoch,
+        user.enabled ? 1 : 0,
+        now,
+      );
     },
     async listUsers() {
       return (s.users.all() as UserRow[]).map(toUser);

@@ -59,12 +59,14 @@ export function createSqliteJobStore(db: Database): JobStore {
        version = version + 1, updated_at = @now
      WHERE id = @id AND version = @expectedVersion`,
   );
-  const countRows = db.prepare(
-    'SELECT count(*) AS n FROM jobs WHERE project_id = ? AND created_at >= ? AND created_at < ?',
-  ).pluck();
-  const sumBuckets = db.prepare(
-    'SELECT coalesce(sum(n), 0) AS n FROM job_counts WHERE project_id = ? AND level = ? AND bucket >= ? AND bucket < ?',
-  ).pluck();
+  const countRows = db
+    .prepare('SELECT count(*) AS n FROM jobs WHERE project_id = ? AND created_at >= ? AND created_at < ?')
+    .pluck();
+  const sumBuckets = db
+    .prepare(
+      'SELECT coalesce(sum(n), 0) AS n FROM job_counts WHERE project_id = ? AND level = ? AND bucket >= ? AND bucket < ?',
+    )
+    .pluck();
   const bucketsNewestFirst = db.prepare(
     `SELECT bucket, n FROM job_counts WHERE project_id = ? AND level = ? AND bucket >= ? AND bucket < ? AND n > 0
      ORDER BY bucket DESC`,
@@ -86,11 +88,17 @@ export function createSqliteJobStore(db: Database): JobStore {
   const countSegment = (projectId: string, s: Segment): number =>
     s.level === undefined
       ? (countRows.get(projectId, s.from, s.to) as number)
-      : (sumBuckets.get(projectId, s.level, s.from / bucketSize(s.level), s.to / bucketSize(s.level)) as number);
+      : (sumBuckets.get(
+          projectId,
+          s.level,
+          s.from / bucketSize(s.level),
+          s.to / bucketSize(s.level),
+        ) as number);
 
   /** The (created_at, id) of the row `rank` places into the segment, newest first. */
   function locate(projectId: string, s: Segment, rank: number): { created_at: number; id: string } {
-    if (s.level === undefined) return rowAtRank.get(projectId, s.from, s.to, rank) as { created_at: number; id: string };
+    if (s.level === undefined)
+      return rowAtRank.get(projectId, s.from, s.to, rank) as { created_at: number; id: string };
     const size = bucketSize(s.level);
     let left = rank;
     for (const b of bucketsNewestFirst.iterate(projectId, s.level, s.from / size, s.to / size) as Iterable<{
@@ -99,7 +107,11 @@ export function createSqliteJobStore(db: Database): JobStore {
     }>) {
       if (left < b.n) {
         const from = b.bucket * size;
-        const child: Segment = { from, to: from + size, level: s.level === 0 ? undefined : ((s.level - 1) as 0 | 1) };
+        const child: Segment = {
+          from,
+          to: from + size,
+          level: s.level === 0 ? undefined : ((s.level - 1) as 0 | 1),
+        };
         return locate(projectId, child, left);
       }
       left -= b.n;
@@ -120,7 +132,10 @@ export function createSqliteJobStore(db: Database): JobStore {
       let i = 0;
       while (left >= (counts[i] ?? 0)) left -= counts[i++] ?? 0;
       const at = locate(projectId, segments[i] as Segment, left);
-      return { total, jobs: (pageFrom.all(projectId, startTime, at.created_at, at.id, limit) as Row[]).map(toJob) };
+      return {
+        total,
+        jobs: (pageFrom.all(projectId, startTime, at.created_at, at.id, limit) as Row[]).map(toJob),
+      };
     },
   );
 
@@ -128,7 +143,10 @@ export function createSqliteJobStore(db: Database): JobStore {
     const { changes } = insert.run({ ...job, now });
     const stored = byId.get(job.id) as Row;
     if (changes === 1) return { outcome: 'created', job: toJob(stored) };
-    return { outcome: stored.create_digest === job.createDigest ? 'replayed' : 'conflict', job: toJob(stored) };
+    return {
+      outcome: stored.create_digest === job.createDigest ? 'replayed' : 'conflict',
+      job: toJob(stored),
+    };
   });
 
   const get = (id: string) => {
@@ -157,4 +175,3 @@ export function createSqliteJobStore(db: Database): JobStore {
     },
   };
 }
-

@@ -6,7 +6,9 @@ import { MIGRATIONS } from './migrations.js';
  * processes starting on one file at once apply each migration exactly once.
  */
 export function migrate(db: Database): number[] {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {
     db.exec('BEGIN IMMEDIATE');
@@ -14,7 +16,11 @@ export function migrate(db: Database): number[] {
       const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
       if (!done) {
         db.exec(migration.sql);
-        db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.name, Date.now());
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.name,
+          Date.now(),
+        );
         applied.push(migration.version);
       }
       db.exec('COMMIT');
