@@ -101,10 +101,12 @@ export function createSqliteJobStore(db: Database): JobStore {
       return rowAtRank.get(projectId, s.from, s.to, rank) as { created_at: number; id: string };
     const size = bucketSize(s.level);
     let left = rank;
-    for (const b of bucketsNewestFirst.iterate(projectId, s.level, s.from / size, s.to / size) as Iterable<{
+    // all(), not iterate(): the descent below reuses this statement for the finer level.
+    const buckets = bucketsNewestFirst.all(projectId, s.level, s.from / size, s.to / size) as {
       bucket: number;
       n: number;
-    }>) {
+    }[];
+    for (const b of buckets) {
       if (left < b.n) {
         const from = b.bucket * size;
         const child: Segment = {
