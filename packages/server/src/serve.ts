@@ -48,10 +48,9 @@ export async function startServer(options: ServeOptions, clock: Clock = systemCl
       ? undefined
       : await createDefaultAdmin(store, clock, options.adminPassword);
     if (admin?.generatedPassword) {
-      options.print(
-        `Created user admin (domain default) with the generated password: ${admin.generatedPassword}`,
-      );
-      options.print('It is shown this once; set DDM_JOBS_ADMIN_PASSWORD on a first start to choose it.');
+      options.print('Created user admin (domain default) with a generated password, shown this once:');
+      options.print(`  export PASSWORD='${admin.generatedPassword}'`);
+      options.print('(Set DDM_JOBS_ADMIN_PASSWORD on a first start to choose it instead.)');
     }
     const defaultProject = await store.findProject({ name: 'default', domainId: DEFAULT_DOMAIN });
     if (options.demo && defaultProject)
@@ -86,7 +85,7 @@ export async function startServer(options: ServeOptions, clock: Clock = systemCl
 
 function printWalkThrough(print: (line: string) => void, url: string, projectId: string) {
   print('');
-  print('Try it (with the admin password):');
+  print('Try it, with the admin password in $PASSWORD:');
   print(
     `  TOKEN=$(curl -si ${url}/v3/auth/tokens -H 'Content-Type: application/json' -d '{"auth":{"identity":` +
       `{"methods":["password"],"password":{"user":{"name":"admin","domain":{"name":"default"},"password":"'"$PASSWORD"'"}}},` +
