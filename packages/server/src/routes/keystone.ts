@@ -9,6 +9,13 @@ export interface KeystoneRouteOptions {
   region: string;
 }
 
+/**
+ * A path and the same path with a trailing slash. Keystone strips trailing slashes before routing
+ * (its URLNormalizingMiddleware), and the self link of its version document, which keystoneauth
+ * follows, is `/v3/`: a client handed or configured with that URL must not get a 404.
+ */
+const withTrailingSlash = (path: string) => [path, `${path}/`];
+
 /** Keystone v3's token and discovery routes, enough for keystoneauth and the `openstack` command. */
 export function keystoneRoutes(app: FastifyInstance, options: KeystoneRouteOptions): void {
   const { keystone, publicUrl, region } = options;
@@ -22,23 +29,27 @@ export function keystoneRoutes(app: FastifyInstance, options: KeystoneRouteOptio
     return { versions: { values: [versionDocument(baseUrlOf(request))] } };
   });
 
-  app.get('/v3', async (request) => ({ version: versionDocument(baseUrlOf(request)) }));
+  for (const path of withTrailingSlash('/v3')) {
+    app.get(path, async (request) => ({ version: versionDocument(baseUrlOf(request)) }));
+  }
 
-  app.post('/v3/auth/tokens', async (request, reply) => {
-    const issued = await keystone.issue(request.body, catalogOf(request), wantsCatalog(request));
-    reply.code(201).header('x-subject-token', issued.token);
-    return issued.body;
-  });
+  for (const path of withTrailingSlash('/v3/auth/tokens')) {
+    app.post(path, async (request, reply) => {
+      const issued = await keystone.issue(request.body, catalogOf(request), wantsCatalog(request));
+      reply.code(201).header('x-subject-token', issued.token);
+      return issued.body;
+    });
 
-  app.get('/v3/auth/tokens', async (request, reply) => {
-    const subject = request.headers['x-subject-token'];
-    const body = await keystone.validate(
-      authToken(request.headers),
-      typeof subject === 'string' ? subject : undefined,
-      catalogOf(request),
-      wantsCatalog(request),
-    );
-    reply.header('x-subject-token', subject);
-    return body;
-  });
+    app.get(path, async (request, reply) => {
+      const subject = request.headers['x-subject-token'];
+      const body = await keystone.validate(
+        authToken(request.headers),
+        typeof subject === 'string' ? subject : undefined,
+        catalogOf(request),
+        wantsCatalog(request),
+      );
+      reply.header('x-subject-token', subject);
+      return body;
+    });
+  }
 }
