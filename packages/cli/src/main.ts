@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { BootstrapError, VERSION } from '@ddm-jobs/server';
 import { Command, CommanderError } from 'commander';
+import { iamCommand } from './commands/iam/index.js';
 import { serveCommand } from './commands/serve.js';
 
 /** Exit codes: 0 success, 1 a runtime failure, 2 a usage error. */
@@ -11,6 +12,7 @@ const program = new Command('ddm-jobs')
   .configureOutput({ outputError: (text, write) => write(text) });
 
 serveCommand(program);
+iamCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -106,6 +106,13 @@ export interface TokenSubject {
 
 export type NameOrId = { id: string } | { name: string; domainId: string };
 
+/** One role of one user on one project. */
+export interface RoleAssignment {
+  userId: string;
+  projectId: string;
+  role: string;
+}
+
 export interface IdentityStore {
   findDomain(ref: { id: string } | { name: string }): Promise<Domain | undefined>;
   createDomain(domain: Domain, now: number): Promise<void>;
@@ -123,6 +130,8 @@ export interface IdentityStore {
   grantRole(userId: string, projectId: string, role: string): Promise<void>;
   revokeRole(userId: string, projectId: string, role: string): Promise<void>;
   rolesOn(userId: string, projectId: string): Promise<string[]>;
+  /** Every role assignment, or those of one user and/or one project; ordered by user, project, role. */
+  listRoleAssignments(filter: { userId?: string; projectId?: string }): Promise<RoleAssignment[]>;
   /** The user's state and roles on the project; undefined when the user no longer exists. */
   tokenSubject(userId: string, projectId: string | null): Promise<TokenSubject | undefined>;
   countUsers(): Promise<number>;

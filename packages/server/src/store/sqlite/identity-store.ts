@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Domain, IdentityStore, NameOrId, Project, User } from '../types.js';
+import type { Domain, IdentityStore, NameOrId, Project, RoleAssignment, User } from '../types.js';
 
 interface UserRow {
   id: string;
@@ -53,6 +53,11 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     roles: db
       .prepare('SELECT role FROM role_assignments WHERE user_id = ? AND project_id = ? ORDER BY role')
       .pluck(),
+    assignments: db.prepare(
+      `SELECT user_id AS userId, project_id AS projectId, role FROM role_assignments
+       WHERE (@userId IS NULL OR user_id = @userId) AND (@projectId IS NULL OR project_id = @projectId)
+       ORDER BY user_id, project_id, role`,
+    ),
     subject: db.prepare('SELECT enabled, password_epoch FROM users WHERE id = ?'),
     countUsers: db.prepare('SELECT count(*) FROM users').pluck(),
     secret: db.prepare('SELECT value FROM shared_secrets WHERE name = ?').pluck(),
@@ -129,6 +134,12 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     },
     async rolesOn(userId, projectId) {
       return s.roles.all(userId, projectId) as string[];
+    },
+    async listRoleAssignments(filter) {
+      return s.assignments.all({
+        userId: filter.userId ?? null,
+        projectId: filter.projectId ?? null,
+      }) as RoleAssignment[];
     },
     async tokenSubject(userId, projectId) {
       const row = s.subject.get(userId) as { enabled: number; password_epoch: number } | undefined;
