@@ -2,7 +2,7 @@ import { createTimeFormatter } from '@ddm-jobs/contract';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { installObservability } from './http/observability.js';
 import { createRequestIdGenerator } from './http/request-id.js';
 import { createAuthenticator } from './identity/authenticate.js';
@@ -45,6 +45,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: createRequestIdGenerator(),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
   }) as unknown as FastifyInstance;
   // JSON only: a body of any other type is 415 rather than a string handed to a JSON route.
   app.removeContentTypeParser('text/plain');

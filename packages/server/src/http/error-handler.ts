@@ -24,6 +24,20 @@ function fromFastify(error: FastifyError): { kind: ErrorKind; detail?: string } 
   return undefined;
 }
 
+/** The identity routes answer in Keystone's shape, which OpenStack clients parse. */
+const isKeystoneRoute = (request: FastifyRequest) =>
+  request.routeOptions.url?.startsWith('/v3/auth/') ?? false;
+
+/**
+ * Fastify's refusals before routing (a path that does not decode, a path segment past the router's
+ * length limit): no API has such a path, so they answer as an unknown route does. Hooks do not run
+ * for them, so the request id header is set here.
+ */
+export function answerFrameworkError(_error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id);
+  return send(reply, ERRORS.noSuchApi);
+}
+
 /**
  * One place turns every failure into its documented answer (design principle 6). Anything not
  * in the table is 500 DBS.300002, logged with the request id, its detail never sent.
@@ -35,6 +49,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.code(error.status).send(keystoneErrorBody(error.status, error.title, error.message));
     }
     const known = fromFastify(error);
+    if (known?.kind === ERRORS.parameter && isKeystoneRoute(request)) {
+      const message = 'Expecting to find valid JSON in request body.';
+      return reply.code(400).send(keystoneErrorBody(400, 'Bad Request', message));
+    }
     if (known) return send(reply, known.kind, known.detail);
     request.log.error({ err: error }, 'unexpected failure');
     return send(reply, ERRORS.serverFailure);

@@ -40,8 +40,15 @@ export async function checkToken(
 const FAILURES = { missing: 'tokenMissing', invalid: 'tokenInvalid', expired: 'tokenExpired' } as const;
 
 export interface Authenticator {
-  /** The principal for a tenant route: a valid token scoped to `projectId`, with a role on it. */
-  forProject(token: string | undefined, projectId: string): Promise<Principal>;
+  /**
+   * The principal for a tenant route: a valid token scoped to `projectId`, with a role on it.
+   * `declaredProjectId` is the request's `X-Project-Id`: when sent, it must name the same project.
+   */
+  forProject(
+    token: string | undefined,
+    projectId: string,
+    declaredProjectId?: string | null,
+  ): Promise<Principal>;
   /** The principal for the internal API: a valid token whose roles include `service`. */
   forService(token: string | undefined): Promise<Principal>;
 }
@@ -53,10 +60,13 @@ export function createAuthenticator(codec: TokenCodec, identity: IdentityStore, 
     return check.principal;
   };
   return {
-    async forProject(token, projectId) {
+    async forProject(token, projectId, declaredProjectId) {
       const principal = await authenticate(token);
       if (principal.projectId !== projectId || principal.roles.length === 0)
         throw new ApiError('notAuthorized');
+      if (declaredProjectId !== undefined && declaredProjectId !== projectId) {
+        throw new ApiError('notAuthorized');
+      }
       return principal;
     },
     async forService(token) {
