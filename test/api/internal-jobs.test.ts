@@ -101,6 +101,13 @@ describe('the internal producer API', () => {
       expect(await listedTotal()).toBe(total);
     });
 
+    it('answers the same id in upper case with the same content as a replay, with 200', async () => {
+      const id = randomUUID();
+      const first = await post({ ...valid(), id });
+      const again = await post({ ...valid(), id: id.toUpperCase() });
+      expect([first.statusCode, again.statusCode]).toEqual([201, 200]);
+    });
+
     it('answers the same id with other content with 409 DDMJOBS.0411', async () => {
       const id = randomUUID();
       await post({ ...valid(), id });
@@ -246,6 +253,16 @@ describe('the internal producer API', () => {
         ['Switching', 3],
         ['Completed', 4],
       ]);
+    });
+
+    it('refuses any further report on a finished task with 409 DDMJOBS.0409', async () => {
+      const job = await recordRunning('CreateInstance');
+      await moveAll(job.id, ['Completed']);
+      const response = await patch(job.id, { progress: 50 });
+      expect(response.statusCode).toBe(409);
+      expect(response.body).toBe(
+        '{"error_code":"DDMJOBS.0409","error_msg":"The status transition is not allowed. A CreateInstance task in Completed takes no more reports."}',
+      );
     });
 
     it('moves a CreateInstance task Running → Completed', async () => {

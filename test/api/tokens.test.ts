@@ -123,6 +123,14 @@ describe('tokens on GET /v3/{project_id}/jobs', () => {
     expect(response.body).toBe(gatewayBodyFor(response, 'tokenExpired'));
   });
 
+  it("keeps a disabled user's old token dead when the user is enabled again", async () => {
+    const token = await server.tokenFor('carol');
+    await server.store.setUserEnabled(await userId('carol'), true);
+    const response = await list({ 'x-auth-token': token });
+    expect(response.statusCode).toBe(401);
+    expect(response.body).toBe(gatewayBodyFor(response, 'tokenExpired'));
+  });
+
   it("answers a deleted user's token with 401 APIGW.0307", async () => {
     const token = await server.tokenFor('dave');
     await server.store.deleteUser(await userId('dave'));

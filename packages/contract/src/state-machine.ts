@@ -28,12 +28,14 @@ function movesFor(name: string): Moves {
 }
 
 /**
- * Whether a producer may move a task of this name from one status to another. Staying in the same
- * status (a progress report) is always allowed; every move not drawn in the state machine is not.
+ * Whether a producer may move a task of this name from one status to another. A report that
+ * keeps the status (progress, a reason) is allowed while the producer still has moves to make
+ * from it; a finished task takes no more reports. Every move not drawn in the state machine is
+ * refused.
  */
 export function isProducerMoveAllowed(name: string, from: JobStatus, to: JobStatus): boolean {
-  if (from === to) return true;
-  return movesFor(name)[from]?.includes(to) ?? false;
+  const onward = movesFor(name)[from] ?? [];
+  return from === to ? onward.length > 0 : onward.includes(to);
 }
 
 /**

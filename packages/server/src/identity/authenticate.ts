@@ -30,7 +30,7 @@ export async function checkToken(
   if (!payload) return { ok: false, reason: 'invalid' };
   if (clock.now() >= payload.e) return { ok: false, reason: 'expired' };
   const subject = await identity.tokenSubject(payload.u, payload.p);
-  if (!subject?.enabled || subject.passwordEpoch !== payload.v) return { ok: false, reason: 'expired' };
+  if (!subject?.enabled || subject.tokenEpoch !== payload.v) return { ok: false, reason: 'expired' };
   return {
     ok: true,
     principal: { userId: payload.u, projectId: payload.p, roles: subject.roles, token: payload },

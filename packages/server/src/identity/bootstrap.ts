@@ -121,27 +121,34 @@ export async function applyBootstrap(store: IdentityStore, file: BootstrapFile, 
   for (const declared of file.users ?? []) {
     const domain = await domainNamed(declared.domain ?? DEFAULT_DOMAIN);
     const enabled = declared.enabled ?? true;
-    let user = await store.findUser({ name: declared.name, domainId: domain.id });
-    if (!user) {
-      const id = declared.id ?? newId();
+    const found = await store.findUser({ name: declared.name, domainId: domain.id });
+    let userId: string;
+    if (!found) {
+      userId = declared.id ?? newId();
+      if (declared.id && (await store.findUser({ id: declared.id }))) {
+        throw new BootstrapError(`user id ${declared.id} is taken by another user`);
+      }
       const passwordHash = await hashPassword(declared.password);
       await store.createUser(
-        { id, name: declared.name, domainId: domain.id, passwordHash, passwordEpoch: 1, enabled },
+        { id: userId, name: declared.name, domainId: domain.id, passwordHash, enabled },
         now,
       );
-      user = { id, name: declared.name, domainId: domain.id, passwordHash, passwordEpoch: 1, enabled };
     } else {
-      if (!(await verifyPassword(declared.password, user.passwordHash))) {
-        await store.setUserPassword(user.id, await hashPassword(declared.password));
+      if (declared.id && declared.id !== found.id) {
+        throw new BootstrapError(`user ${declared.name} exists with id ${found.id}, not ${declared.id}`);
       }
-      if (user.enabled !== enabled) await store.setUserEnabled(user.id, enabled);
+      userId = found.id;
+      if (!(await verifyPassword(declared.password, found.passwordHash))) {
+        await store.setUserPassword(found.id, await hashPassword(declared.password));
+      }
+      if (found.enabled !== enabled) await store.setUserEnabled(found.id, enabled);
     }
     for (const grant of declared.roles ?? []) {
       const projectDomain = await domainNamed(grant.project_domain ?? domain.name);
       const project = await store.findProject({ name: grant.project, domainId: projectDomain.id });
       if (!project)
         throw new BootstrapError(`user ${declared.name}: project ${grant.project} is not declared`);
-      for (const role of grant.roles) await store.grantRole(user.id, project.id, role);
+      for (const role of grant.roles) await store.grantRole(userId, project.id, role);
     }
   }
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { KeystoneError } from '../http/api-error.js';
 import type { Domain, IdentityStore, Project, User } from '../store/types.js';
 import { checkToken } from './authenticate.js';
-import { verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import type { TokenCodec, TokenPayload } from './tokens.js';
 
 /** Tokens last 24 hours, as the cloud's do. */
@@ -44,6 +44,8 @@ export interface Keystone {
 }
 
 export function createKeystone(identity: IdentityStore, codec: TokenCodec, clock: Clock): Keystone {
+  let decoy: Promise<string> | undefined;
+  const decoyHash = () => (decoy ??= hashPassword(randomBytes(16).toString('hex')));
   async function domainOf(ref: { id?: string | undefined; name?: string | undefined } | undefined) {
     if (ref?.id !== undefined) return identity.findDomain({ id: ref.id });
     if (ref?.name !== undefined) return identity.findDomain({ name: ref.name });
@@ -103,10 +105,13 @@ export function createKeystone(identity: IdentityStore, codec: TokenCodec, clock
       const { identity: id, scope } = checked.value.auth;
       if (!id.methods.includes('password')) throw new KeystoneError(401, UNAUTHORIZED);
       const user = await findUser(id.password.user);
-      // One answer for every way a password sign-in fails, so that names cannot be probed.
-      if (!user || !(await verifyPassword(id.password.user.password, user.passwordHash)) || !user.enabled) {
-        throw new KeystoneError(401, UNAUTHORIZED);
-      }
+      // One answer, in the same time, for every way a password sign-in fails, so that names
+      // cannot be probed: an unknown user's password is checked against a decoy hash.
+      const verified = await verifyPassword(
+        id.password.user.password,
+        user?.passwordHash ?? (await decoyHash()),
+      );
+      if (!user || !verified || !user.enabled) throw new KeystoneError(401, UNAUTHORIZED);
       const project = await findProject(scope);
       if (project === undefined) throw new KeystoneError(401, UNAUTHORIZED);
       if (project !== null && (await identity.rolesOn(user.id, project.id)).length === 0) {
@@ -118,7 +123,7 @@ export function createKeystone(identity: IdentityStore, codec: TokenCodec, clock
         p: project?.id ?? null,
         i: now,
         e: now + TOKEN_TTL_MS,
-        v: user.passwordEpoch,
+        v: user.tokenEpoch,
         a: randomBytes(16).toString('base64url').slice(0, 22),
       };
       return { token: codec.seal(payload), body: await bodyFor(payload, catalog, withCatalog) };

@@ -15,7 +15,7 @@ export interface TokenPayload {
   i: number;
   /** expires at, epoch ms */
   e: number;
-  /** the user's password epoch when issued: a password change kills the token */
+  /** the user's token epoch when issued: a password change or a disable kills the token */
   v: number;
   /** audit id, as Keystone's audit_ids */
   a: string;

@@ -21,9 +21,10 @@ const parameter = (detail: string) => new ApiError('parameter', detail);
 
 /** A digest of the create request as sent (keys sorted), to tell a producer's replay from a clash. */
 function digestOf(body: CreateJobBody): string {
-  const canonical = Object.keys(body)
+  const normalized = body.id === undefined ? body : { ...body, id: body.id.toLowerCase() };
+  const canonical = Object.keys(normalized)
     .sort()
-    .map((key) => [key, body[key as keyof CreateJobBody]]);
+    .map((key) => [key, normalized[key as keyof CreateJobBody]]);
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
 }
 
@@ -109,10 +110,11 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
         }
         const status = patch.status ?? job.status;
         if (!isProducerMoveAllowed(job.name, job.status, status)) {
-          throw new ApiError(
-            'transitionNotAllowed',
-            `A ${job.name} task cannot move from ${job.status} to ${status}.`,
-          );
+          const detail =
+            status === job.status
+              ? `A ${job.name} task in ${status} takes no more reports.`
+              : `A ${job.name} task cannot move from ${job.status} to ${status}.`;
+          throw new ApiError('transitionNotAllowed', detail);
         }
         const moved = status !== job.status;
         const finished = FINISHED_STATUSES.has(status);

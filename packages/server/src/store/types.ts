@@ -92,15 +92,22 @@ export interface User {
   name: string;
   domainId: string;
   passwordHash: string;
-  /** Increases when the password changes, which kills the tokens issued before. */
-  passwordEpoch: number;
+  /**
+   * Tokens carry the epoch they were issued at. It starts at a random value (a user deleted and
+   * declared again with the same id does not revive old tokens) and increases when the password
+   * changes or the user is disabled, which kills every token issued before.
+   */
+  tokenEpoch: number;
   enabled: boolean;
 }
+
+/** A user to create: the store chooses the token epoch. */
+export type NewUser = Omit<User, 'tokenEpoch'>;
 
 /** What a token check needs to know of its user, in one read. */
 export interface TokenSubject {
   enabled: boolean;
-  passwordEpoch: number;
+  tokenEpoch: number;
   roles: string[];
 }
 
@@ -121,10 +128,10 @@ export interface IdentityStore {
   createProject(project: Project, now: number): Promise<void>;
   listProjects(): Promise<Project[]>;
   findUser(ref: NameOrId): Promise<User | undefined>;
-  createUser(user: User, now: number): Promise<void>;
+  createUser(user: NewUser, now: number): Promise<void>;
   listUsers(): Promise<User[]>;
   setUserEnabled(id: string, enabled: boolean): Promise<void>;
-  /** Replaces the password hash and increases the password epoch. */
+  /** Replaces the password hash and increases the token epoch. */
   setUserPassword(id: string, passwordHash: string): Promise<void>;
   deleteUser(id: string): Promise<void>;
   grantRole(userId: string, projectId: string, role: string): Promise<void>;

@@ -54,10 +54,7 @@ Examples:
           throw new IamError(`user ${name} already exists in domain ${domain.name}`);
         const id = newId();
         const passwordHash = await hashPassword(password);
-        await iam.store.createUser(
-          { id, name, domainId: domain.id, passwordHash, passwordEpoch: 1, enabled: true },
-          iam.now(),
-        );
+        await iam.store.createUser({ id, name, domainId: domain.id, passwordHash, enabled: true }, iam.now());
         iam.print(`created user ${name} in domain ${domain.name} (id ${id})`);
         if (generated) iam.print(`generated password (shown this once): ${password}`);
       });

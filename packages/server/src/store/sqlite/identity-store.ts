@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Domain, IdentityStore, NameOrId, Project, RoleAssignment, User } from '../types.js';
 
@@ -6,7 +7,7 @@ interface UserRow {
   name: string;
   domain_id: string;
   password_hash: string;
-  password_epoch: number;
+  token_epoch: number;
   enabled: number;
 }
 
@@ -15,7 +16,7 @@ const toUser = (r: UserRow): User => ({
   name: r.name,
   domainId: r.domain_id,
   passwordHash: r.password_hash,
-  passwordEpoch: r.password_epoch,
+  tokenEpoch: r.token_epoch,
   enabled: r.enabled === 1,
 });
 
@@ -40,13 +41,14 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     userById: db.prepare('SELECT * FROM users WHERE id = ?'),
     userByName: db.prepare('SELECT * FROM users WHERE domain_id = ? AND name = ?'),
     insertUser: db.prepare(
-      'INSERT INTO users (id, name, domain_id, password_hash, password_epoch, enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO users (id, name, domain_id, password_hash, token_epoch, enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     users: db.prepare('SELECT * FROM users ORDER BY domain_id, name'),
-    setEnabled: db.prepare('UPDATE users SET enabled = ? WHERE id = ?'),
-    setPassword: db.prepare(
-      'UPDATE users SET password_hash = ?, password_epoch = password_epoch + 1 WHERE id = ?',
+    // Disabling raises the token epoch: tokens issued before stay dead when the user is enabled again.
+    setEnabled: db.prepare(
+      'UPDATE users SET enabled = @enabled, token_epoch = token_epoch + (1 - @enabled) WHERE id = @id AND enabled <> @enabled',
     ),
+    setPassword: db.prepare('UPDATE users SET password_hash = ?, token_epoch = token_epoch + 1 WHERE id = ?'),
     deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
     grant: db.prepare('INSERT INTO role_assignments VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     revoke: db.prepare('DELETE FROM role_assignments WHERE user_id = ? AND project_id = ? AND role = ?'),
@@ -58,7 +60,12 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
        WHERE (@userId IS NULL OR user_id = @userId) AND (@projectId IS NULL OR project_id = @projectId)
        ORDER BY user_id, project_id, role`,
     ),
-    subject: db.prepare('SELECT enabled, password_epoch FROM users WHERE id = ?'),
+    // One read per request: the user's state and its roles on the token's project.
+    subject: db.prepare(
+      `SELECT enabled, token_epoch,
+         (SELECT group_concat(role, ' ') FROM role_assignments WHERE user_id = users.id AND project_id = @projectId) AS roles
+       FROM users WHERE id = @userId`,
+    ),
     countUsers: db.prepare('SELECT count(*) FROM users').pluck(),
     secret: db.prepare('SELECT value FROM shared_secrets WHERE name = ?').pluck(),
     insertSecret: db.prepare('INSERT INTO shared_secrets VALUES (?, ?) ON CONFLICT DO NOTHING'),
@@ -109,7 +116,7 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
         user.name,
         user.domainId,
         user.passwordHash,
-        user.passwordEpoch,
+        randomInt(1, 2 ** 31),
         user.enabled ? 1 : 0,
         now,
       );
@@ -118,7 +125,7 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
       return (s.users.all() as UserRow[]).map(toUser);
     },
     async setUserEnabled(id, enabled) {
-      s.setEnabled.run(enabled ? 1 : 0, id);
+      s.setEnabled.run({ enabled: enabled ? 1 : 0, id });
     },
     async setUserPassword(id, passwordHash) {
       s.setPassword.run(passwordHash, id);
@@ -142,10 +149,11 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
       }) as RoleAssignment[];
     },
     async tokenSubject(userId, projectId) {
-      const row = s.subject.get(userId) as { enabled: number; password_epoch: number } | undefined;
+      const row = s.subject.get({ userId, projectId }) as
+        | { enabled: number; token_epoch: number; roles: string | null }
+        | undefined;
       if (!row) return undefined;
-      const roles = projectId === null ? [] : (s.roles.all(userId, projectId) as string[]);
-      return { enabled: row.enabled === 1, passwordEpoch: row.password_epoch, roles };
+      return { enabled: row.enabled === 1, tokenEpoch: row.token_epoch, roles: row.roles?.split(' ') ?? [] };
     },
     async countUsers() {
       return s.countUsers.get() as number;

@@ -24,7 +24,8 @@ CREATE TABLE users (
   name TEXT NOT NULL,
   domain_id TEXT NOT NULL REFERENCES domains(id),
   password_hash TEXT NOT NULL,
-  password_epoch INTEGER NOT NULL DEFAULT 1,
+  -- Tokens carry the epoch they were issued at: raising it (password change, disable) kills them.
+  token_epoch INTEGER NOT NULL,
   enabled INTEGER NOT NULL DEFAULT 1,
   created_at INTEGER NOT NULL,
   UNIQUE (domain_id, name)
