@@ -13,10 +13,7 @@ for (const kind of STORE_KINDS) {
       await store.createDomain({ id: 'default', name: 'default' }, NOW);
       for (const id of ['p1', 'p2']) await store.createProject({ id, name: id, domainId: 'default' }, NOW);
       for (const id of ['u1', 'u2']) {
-        await store.createUser(
-          { id, name: id, domainId: 'default', passwordHash: 'x', passwordEpoch: 1, enabled: true },
-          NOW,
-        );
+        await store.createUser({ id, name: id, domainId: 'default', passwordHash: 'x', enabled: true }, NOW);
       }
       await store.grantRole('u2', 'p1', 'readonly');
       await store.grantRole('u1', 'p2', 'te_admin');
