@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-import { BootstrapError, VERSION } from '@ddm-jobs/server';
+import { BootstrapError, VERSION } from '@ddm-jobs/server/admin';
 import { Command, CommanderError } from 'commander';
 import { iamCommand } from './commands/iam/index.js';
 import { serveCommand } from './commands/serve.js';
+
+// `ddm-jobs --help | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 /** Exit codes: 0 success, 1 a runtime failure, 2 a usage error. */
 const program = new Command('ddm-jobs')

@@ -3,13 +3,11 @@ export { type Clock, systemClock } from './clock.js';
 export {
   ADMIN_ROLES,
   applyBootstrap,
-  BootstrapError,
   type BootstrapFile,
   createDefaultAdmin,
-  DEFAULT_DOMAIN,
-  newId,
   readBootstrapFile,
 } from './identity/bootstrap.js';
+export { BootstrapError, DEFAULT_DOMAIN, newId } from './identity/ids.js';
 export { generatePassword, hashPassword, verifyPassword } from './identity/passwords.js';
 export { createProducer, type Producer } from './jobs/producer.js';
 export { closeOnSignals, type RunningServer, type ServeOptions, startServer } from './serve.js';

@@ -3,12 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { type Clock, systemClock } from './clock.js';
-import {
-  applyBootstrap,
-  createDefaultAdmin,
-  DEFAULT_DOMAIN,
-  readBootstrapFile,
-} from './identity/bootstrap.js';
+import { applyBootstrap, createDefaultAdmin, readBootstrapFile } from './identity/bootstrap.js';
+import { DEFAULT_DOMAIN } from './identity/ids.js';
 import { recordDemoTasks } from './jobs/demo.js';
 import { createProducer } from './jobs/producer.js';
 import { openSqliteStore } from './store/sqlite/index.js';

@@ -1,4 +1,3 @@
-import { closeOnSignals, startServer } from '@ddm-jobs/server';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -62,6 +61,8 @@ Examples:
   $ ddm-jobs serve --bootstrap identities.yaml --time-zone Europe/Berlin`,
     )
     .action(async (options) => {
+      // Loaded here, not at the top: the HTTP server is heavy to load and only `serve` needs it.
+      const { closeOnSignals, startServer } = await import('@ddm-jobs/server');
       const server = await startServer({
         host: options.host,
         port: options.port,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createValidator } from '@ddm-jobs/contract';
 import Type, { type Static } from 'typebox';
@@ -6,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../clock.js';
 import type { IdentityStore } from '../store/types.js';
 import { SERVICE_ROLE } from './authenticate.js';
+import { BootstrapError, DEFAULT_DOMAIN, newId } from './ids.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 
 const Name = Type.String({ pattern: '^[^\\u0000-\\u001f]{1,64}$' });
@@ -57,16 +57,6 @@ export const BootstrapSchema = Type.Object(
 export type BootstrapFile = Static<typeof BootstrapSchema>;
 
 const validate = createValidator<BootstrapFile>(BootstrapSchema);
-
-/** The domain every name without a domain belongs to; Keystone's default domain id too. */
-export const DEFAULT_DOMAIN = 'default';
-
-/** Cloud-style ids: 32 lowercase hex characters. */
-export const newId = () => randomBytes(16).toString('hex');
-
-export class BootstrapError extends Error {
-  override name = 'BootstrapError';
-}
 
 /** Reads a YAML or JSON bootstrap file (JSON is YAML) and checks it against the schema. */
 export async function readBootstrapFile(path: string): Promise<BootstrapFile> {

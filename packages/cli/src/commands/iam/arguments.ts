@@ -1,4 +1,4 @@
-import { DEFAULT_DOMAIN } from '@ddm-jobs/server';
+import { DEFAULT_DOMAIN } from '@ddm-jobs/server/admin';
 import { InvalidArgumentError, Option } from 'commander';
 
 // The same limits as the bootstrap file's schema, so that whatever `iam` creates could also

@@ -9,7 +9,7 @@ import {
   type Store,
   systemClock,
   type User,
-} from '@ddm-jobs/server';
+} from '@ddm-jobs/server/admin';
 import { type Command, Option } from 'commander';
 import { IamError } from './iam-error.js';
 

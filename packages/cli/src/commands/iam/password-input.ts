@@ -1,4 +1,4 @@
-import { generatePassword } from '@ddm-jobs/server';
+import { generatePassword } from '@ddm-jobs/server/admin';
 import { Option } from 'commander';
 import { parsePassword } from './arguments.js';
 import { IamError } from './iam-error.js';

@@ -1,4 +1,4 @@
-import { newId } from '@ddm-jobs/server';
+import { newId } from '@ddm-jobs/server/admin';
 import { Argument, type Command, Option } from 'commander';
 import { domainOption, parseId, parseName } from './arguments.js';
 import { withIam } from './context.js';

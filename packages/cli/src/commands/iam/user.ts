@@ -1,4 +1,4 @@
-import { hashPassword, newId, type User } from '@ddm-jobs/server';
+import { hashPassword, newId, type User } from '@ddm-jobs/server/admin';
 import { Argument, type Command } from 'commander';
 import { domainOption, parseName } from './arguments.js';
 import { type Iam, withIam } from './context.js';

@@ -1,0 +1,10 @@
+/**
+ * The light entry point for identity administration (`ddm-jobs iam`): the store and password
+ * hashing without the HTTP server or the schema compiler, so that a command starts quickly.
+ */
+export { systemClock } from './clock.js';
+export { BootstrapError, DEFAULT_DOMAIN, newId } from './identity/ids.js';
+export { generatePassword, hashPassword } from './identity/passwords.js';
+export { openSqliteStore, SQLITE_FILE } from './store/sqlite/index.js';
+export type * from './store/types.js';
+export { VERSION } from './version.js';
