@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { JOB_STATUSES } from '@ddm-jobs/contract';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../support/api.js';
@@ -9,19 +10,6 @@ import { PROJECT_A, PROJECT_B, startTestServer, type TestServer } from '../suppo
  * Generated bodies on the producer API: wrong types, unknown and tricky keys, deep nesting, huge
  * strings. Never a 5xx, every 400 is DBS.280001, and a refused request writes nothing.
  */
-
-const STATUSES = [
-  'Running',
-  'Completed',
-  'Failed',
-  'Expanding',
-  'Canceling',
-  'Rollbacking',
-  'RollbackSuccess',
-  'CancelSuccess',
-  'ToBeSwitched',
-  'Switching',
-];
 
 function expectDocumentedAnswer(response: Answer, allowed: number[]) {
   expect(allowed).toContain(response.statusCode);
@@ -95,7 +83,7 @@ describe('generated bodies on the internal API', () => {
         id: fc.oneof(fc.constant(undefined), fc.uuid(), fc.constantFrom(...knownIds)),
         project_id: fc.constantFrom(PROJECT_A, PROJECT_B),
         name: fc.constantFrom('CreateInstance', 'migrateLogicDb', 'EnlargeNode', 'retryMigrateLogicDb'),
-        status: fc.option(fc.constantFrom(...STATUSES), { nil: undefined, freq: 2 }),
+        status: fc.option(fc.constantFrom(...JOB_STATUSES), { nil: undefined, freq: 2 }),
         progress: fc.option(
           fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 100 }) }, fc.constantFrom(-1, 101)),
           { nil: undefined },
@@ -170,7 +158,7 @@ describe('generated bodies on the internal API', () => {
     }
     const patchPairs = fc
       .record({
-        status: fc.option(fc.constantFrom(...STATUSES), { nil: undefined }),
+        status: fc.option(fc.constantFrom(...JOB_STATUSES), { nil: undefined }),
         progress: fc.option(fc.integer({ min: -1, max: 101 }), { nil: undefined }),
         fail_reason: fc.option(anyText(30), { nil: undefined }),
         if_version: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),

@@ -2,6 +2,7 @@ import { applyBootstrap } from '@ddm-jobs/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, listUrl } from '../support/api.js';
 import { PASSWORD, PROJECT_A, PROJECT_B, startTestServer, type TestServer } from '../support/harness.js';
+import { passwordAuth, type UserRef } from '../support/keystone-body.js';
 
 /** Reference section 7: the Keystone v3 identity API that hands out tokens. */
 
@@ -11,13 +12,6 @@ const UNAUTHORIZED = JSON.stringify({
 const badRequest = (message: string) =>
   JSON.stringify({ error: { code: 400, title: 'Bad Request', message } });
 
-type UserRef = Record<string, unknown>;
-const passwordAuth = (user: UserRef, scope?: unknown) => ({
-  auth: {
-    identity: { methods: ['password'], password: { user } },
-    ...(scope === undefined ? {} : { scope }),
-  },
-});
 const alice = (password = PASSWORD): UserRef => ({ name: 'alice', domain: { name: 'default' }, password });
 
 describe('the Keystone identity API', () => {

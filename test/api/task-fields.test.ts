@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, ddmTime, HOUR, listAs, listUrl, MINUTE } from '../support/api.js';
 import { ManualClock, PASSWORD, PROJECT_A, startTestServer, type TestServer } from '../support/harness.js';
+import { passwordSignIn } from '../support/keystone-body.js';
 
 /** Reference sections 2 and 4: process, end_time, operations, fail_reason and the times of each task. */
 
@@ -253,15 +254,7 @@ describe('a server configured with the zone Europe/Berlin', () => {
     const issued = await app.inject({
       method: 'POST',
       url: '/v3/auth/tokens',
-      payload: {
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'alice', domain: { name: 'default' }, password: PASSWORD } },
-          },
-          scope: { project: { id: PROJECT_A } },
-        },
-      },
+      payload: passwordSignIn({ name: 'alice', password: PASSWORD }, PROJECT_A),
     });
     token = String(issued.headers['x-subject-token']);
   });

@@ -2,6 +2,7 @@ import { applyBootstrap, hashPassword } from '@ddm-jobs/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, DAY, gatewayBodyFor, listUrl, requestIdOf } from '../support/api.js';
 import { PASSWORD, PROJECT_A, PROJECT_B, startTestServer, type TestServer } from '../support/harness.js';
+import { passwordSignIn } from '../support/keystone-body.js';
 
 /** Reference sections 6 and 7: how the gateway answers each kind of credential. */
 
@@ -76,14 +77,7 @@ describe('tokens on GET /v3/{project_id}/jobs', () => {
     const issued = await server.app.inject({
       method: 'POST',
       url: '/v3/auth/tokens',
-      payload: {
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'alice', domain: { name: 'default' }, password: PASSWORD } },
-          },
-        },
-      },
+      payload: passwordSignIn({ name: 'alice', password: PASSWORD }),
     });
     expect(issued.statusCode).toBe(201);
     const response = await list({ 'x-auth-token': String(issued.headers['x-subject-token']) });

@@ -1,53 +1,36 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { passwordSignIn } from '../support/keystone-body.js';
+import {
+  CLI,
+  envWithout,
+  type Finished,
+  REPO,
+  runToEnd,
+  type Server,
+  startServer,
+  stopServer,
+} from '../support/processes.js';
 
 // The `ddm-jobs` command as users run it: the built CLI in a real process (`npm test` builds it
 // first), its output and exit code asserted, as pg-boss tests its CLI.
 
-export const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+// The repository root, where the tests run the command.
+export { REPO };
 export const ADMIN_PASSWORD = 'live admin password';
 const HOUR = 3_600_000;
-
-export interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment without the caller's own DDM_JOBS_* settings, plus `extra`. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('DDM_JOBS_')),
-  );
-  return { ...env, ...extra };
-}
 
 /** Runs `ddm-jobs ARGS` to its end; never rejects on a non-zero exit, which tests expect. */
 export function ddmJobs(
   args: string[],
   options: { input?: string; env?: Record<string, string> } = {},
 ): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: REPO,
-      env: cleanEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
+  return runToEnd(process.execPath, [CLI, ...args], {
+    cwd: REPO,
+    env: envWithout('DDM_JOBS_', options.env),
+    input: options.input ?? '',
   });
 }
 
@@ -84,12 +67,6 @@ export function tempDirs() {
   };
 }
 
-export interface Server {
-  child: ChildProcess;
-  url: string;
-  output(): string;
-}
-
 /**
  * Starts `ddm-jobs serve` on a free port with the admin password set; resolves with its URL once
  * it says it listens. `stopAll` ends every server started (SIGTERM) and waits for their exit.
@@ -98,52 +75,17 @@ export function servers() {
   const running = new Set<ChildProcess>();
   return {
     start(dataDir: string, extraArgs: string[] = []): Promise<Server> {
-      const child = spawn(
-        process.execPath,
-        [
-          CLI,
-          'serve',
-          '--port',
-          '0',
-          '--data-dir',
-          dataDir,
-          '--no-demo',
-          '--log-level',
-          'warn',
-          ...extraArgs,
-        ],
-        {
-          cwd: REPO,
-          env: cleanEnv({ DDM_JOBS_ADMIN_PASSWORD: ADMIN_PASSWORD }),
-          stdio: ['ignore', 'pipe', 'pipe'],
+      return startServer(dataDir, {
+        adminPassword: ADMIN_PASSWORD,
+        args: extraArgs,
+        spawned: (child) => {
+          running.add(child);
+          child.on('exit', () => running.delete(child));
         },
-      );
-      running.add(child);
-      child.on('exit', () => running.delete(child));
-      let output = '';
-      return new Promise((resolve, reject) => {
-        const onData = (chunk: Buffer) => {
-          output += chunk;
-          const url = /ddm-jobs listening on (http:\/\/\S+)/.exec(output)?.[1];
-          if (url) resolve({ child, url, output: () => output });
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        child.on('error', reject);
-        child.on('exit', (code) => reject(new Error(`ddm-jobs serve exited with ${code}: ${output}`)));
       });
     },
     async stopAll(): Promise<void> {
-      await Promise.all(
-        [...running].map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              child.kill('SIGTERM');
-            }),
-        ),
-      );
+      await Promise.all([...running].map(stopServer));
     },
   };
 }
@@ -157,17 +99,7 @@ export async function signIn(
   const response = await fetch(`${url}/v3/auth/tokens?nocatalog`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: { name: user.name, domain: { name: user.domain ?? 'default' }, password: user.password },
-          },
-        },
-        ...(projectId ? { scope: { project: { id: projectId } } } : {}),
-      },
-    }),
+    body: JSON.stringify(passwordSignIn(user, projectId)),
   });
   await response.arrayBuffer();
   return { status: response.status, token: response.headers.get('x-subject-token') };

@@ -1,69 +1,23 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passwordAuth } from '../support/keystone-body.js';
+import { CLI, envWithout, type Finished, runToEnd, startServer, stopServer } from '../support/processes.js';
 
 // OpenStack's own clients (Debian's python3-keystoneauth1 and python3-openstackclient, which
 // scripts/ensure-test-tools.sh installs) against a real server process, unchanged.
 
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const PROBE = fileURLToPath(new URL('./keystoneauth-probe.py', import.meta.url));
 /** Debian's interpreter, which has keystoneauth1; a pyenv `python3` earlier on PATH does not. */
 const PYTHON = '/usr/bin/python3';
 const ADMIN_PASSWORD = 'compat admin password';
 const HOUR = 3_600_000;
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to its end; never rejects on a non-zero exit, which some tests expect. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Starts `ddm-jobs serve` on a free port; resolves with its URL once it says it listens. */
-function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--no-demo', '--log-level', 'warn'],
-    { env: { ...process.env, DDM_JOBS_ADMIN_PASSWORD: ADMIN_PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const url = /ddm-jobs listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) resolve({ child, url });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`ddm-jobs serve exited with ${code}: ${output}`)));
-  });
-}
-
 /** The environment without the caller's own OpenStack settings (OS_CLOUD, OS_AUTH_URL, ...). */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OS_')));
-  return { ...env, ...extra };
-}
+const cleanEnv = (extra: Record<string, string> = {}) => envWithout('OS_', extra);
 
 describe('OpenStack clients against a real server', () => {
   let server: ChildProcess | undefined;
@@ -75,7 +29,7 @@ describe('OpenStack clients against a real server', () => {
 
   /** Runs the keystoneauth probe script and parses the one JSON object it prints. */
   async function keystoneauth(request: Record<string, unknown>) {
-    const result = await run(PYTHON, [PROBE, JSON.stringify(request)]);
+    const result = await runToEnd(PYTHON, [PROBE, JSON.stringify(request)]);
     if (result.code !== 0) throw new Error(`keystoneauth probe failed (${result.code}): ${result.stderr}`);
     return JSON.parse(result.stdout);
   }
@@ -88,7 +42,7 @@ describe('OpenStack clients against a real server', () => {
   });
 
   const openstack = (args: string[], env = cleanEnv()) =>
-    run('openstack', [...args, 'token', 'issue', '-f', 'json'], env);
+    runToEnd('openstack', [...args, 'token', 'issue', '-f', 'json'], { env });
 
   const flags = (password: string) => [
     ...['--os-auth-url', `${url}/v3`, '--os-identity-api-version', '3'],
@@ -98,12 +52,15 @@ describe('OpenStack clients against a real server', () => {
 
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -b\` first`);
-    const tools = await run('bash', ['-c', `${PYTHON} -c 'import keystoneauth1' && command -v openstack`]);
+    const tools = await runToEnd('bash', [
+      '-c',
+      `${PYTHON} -c 'import keystoneauth1' && command -v openstack`,
+    ]);
     if (tools.code !== 0)
       throw new Error('OpenStack clients missing: run `bash scripts/ensure-test-tools.sh`');
 
     dataDir = mkdtempSync(join(tmpdir(), 'ddm-jobs-compat-'));
-    const started = await startServer(dataDir);
+    const started = await startServer(dataDir, { adminPassword: ADMIN_PASSWORD });
     server = started.child;
     url = started.url;
 
@@ -111,15 +68,12 @@ describe('OpenStack clients against a real server', () => {
     const issued = await fetch(`${url}/v3/auth/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'admin', domain: { id: 'default' }, password: ADMIN_PASSWORD } },
-          },
-          scope: { project: { name: 'default', domain: { id: 'default' } } },
-        },
-      }),
+      body: JSON.stringify(
+        passwordAuth(
+          { name: 'admin', domain: { id: 'default' }, password: ADMIN_PASSWORD },
+          { project: { name: 'default', domain: { id: 'default' } } },
+        ),
+      ),
     });
     expect(issued.status).toBe(201);
     projectId = ((await issued.json()) as { token: { project: { id: string } } }).token.project.id;
@@ -141,11 +95,7 @@ describe('OpenStack clients against a real server', () => {
   });
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server?.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    if (server) await stopServer(server);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -10,6 +10,7 @@ import {
   type Store,
 } from '@ddm-jobs/server';
 import type { FastifyInstance } from 'fastify';
+import { passwordSignIn } from './keystone-body.js';
 
 /** A clock the test sets by hand: domain code never reads the system clock. */
 export class ManualClock implements Clock {
@@ -77,15 +78,7 @@ export async function startTestServer(
       const response = await app.inject({
         method: 'POST',
         url: '/v3/auth/tokens',
-        payload: {
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: { user: { name: user, domain: { name: 'default' }, password: PASSWORD } },
-            },
-            scope: { project: { id: projectId } },
-          },
-        },
+        payload: passwordSignIn({ name: user, password: PASSWORD }, projectId),
       });
       if (response.statusCode !== 201)
         throw new Error(`token for ${user}: ${response.statusCode} ${response.body}`);
