@@ -1,0 +1,29 @@
+/**
+ * Child process: the real ddm-jobs server (startServer, as `ddm-jobs serve` runs it) on a seeded
+ * data folder, on a free port of 127.0.0.1, logging at level warn. Tells its parent its URL.
+ *
+ *   node bench/api-server.js DATA_DIR
+ */
+import { closeOnSignals, startServer } from '@ddm-jobs/server';
+
+const dataDir = process.argv[2];
+if (!dataDir) throw new Error('usage: api-server.js DATA_DIR');
+
+const print = () => {};
+const server = await startServer({
+  host: '127.0.0.1',
+  port: 0,
+  dataDir,
+  bootstrapFile: undefined,
+  adminPassword: undefined,
+  demo: false,
+  timeZone: 'UTC',
+  publicUrl: undefined,
+  region: 'local',
+  logLevel: 'warn',
+  print: () => {},
+});
+closeOnSignals(server, print);
+// Orphaned (the benchmark died): stop rather than linger.
+process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+process.send({ url: server.url, pid: process.pid });

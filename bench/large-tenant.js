@@ -1,0 +1,137 @@
+/**
+ * Scenario `large`: list latency flat in tenant size. One connection, one request at a time: the
+ * median of a 30-day-window page at offset 0 with 1,000 tasks, at offset 0 with 1,000,000 tasks,
+ * and at offset 500,000 of those; then the server's resident set. For diagnosis, the same three
+ * pages are timed through store.listJobs alone, in this process, without HTTP.
+ */
+import { newId } from '@ddm-jobs/server';
+import { insertManyTasks } from './bulk-insert.js';
+import { memoryOf, runLoadJob, startChild, stopChild } from './children.js';
+import { issueToken } from './http-client.js';
+import { THIRTY_DAYS_MS } from './list-request.js';
+import { int, ms, ratio, row } from './report.js';
+import { recordTasks, seedIdentities, withDataDir, withStore } from './seed.js';
+
+const SMALL = 1_000;
+const LARGE = 1_000_000;
+const DEEP_OFFSET = 500_000;
+const ROUNDS = { warmup: 30, requests: 300 };
+
+export async function largeTenant({ serverExecArgv }) {
+  return withDataDir('large', async (dir) => {
+    const small = { id: newId(), name: 'bench-small' };
+    const large = { id: newId(), name: 'bench-large' };
+    const seedNow = Date.now();
+    await withStore(dir, async (store) => {
+      await seedIdentities(store, [small, large], ['te_admin']);
+      await recordTasks(store, small.id, SMALL, THIRTY_DAYS_MS, seedNow);
+    });
+    const seedStarted = performance.now();
+    insertManyTasks(dir, large.id, LARGE, THIRTY_DAYS_MS, seedNow);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+    const api = await startChild('api-server.js', [dir], { execArgv: serverExecArgv });
+    let timed;
+    let memory;
+    try {
+      const { url } = api.message;
+      const smallToken = await issueToken(url, small.id);
+      const largeToken = await issueToken(url, large.id);
+      const window = `start_time=${Date.now() - THIRTY_DAYS_MS + 60_000}&end_time=${Date.now()}&limit=10`;
+      timed = await runLoadJob({
+        kind: 'sequential',
+        url,
+        ...ROUNDS,
+        paths: [
+          { label: 'small@0', path: `/v3/${small.id}/jobs?${window}&offset=0`, token: smallToken },
+          { label: 'large@0', path: `/v3/${large.id}/jobs?${window}&offset=0`, token: largeToken },
+          {
+            label: 'large@deep',
+            path: `/v3/${large.id}/jobs?${window}&offset=${DEEP_OFFSET}`,
+            token: largeToken,
+          },
+        ],
+      });
+      memory = memoryOf(api.child.pid);
+    } finally {
+      await stopChild(api.child);
+    }
+    const direct = await withStore(dir, (store) => timeStoreAlone(store, small.id, large.id));
+    return summarize(timed, memory, seedSeconds, direct);
+  });
+}
+
+/** Median µs of store.listJobs itself for the same three pages (no HTTP, no auth, no rendering). */
+async function timeStoreAlone(store, smallId, largeId) {
+  const end = Date.now();
+  const start = end - THIRTY_DAYS_MS + 60_000;
+  const cases = [
+    [smallId, 0],
+    [largeId, 0],
+    [largeId, DEEP_OFFSET],
+  ];
+  const samples = cases.map(() => []);
+  for (let round = 0; round < ROUNDS.warmup + ROUNDS.requests; round++) {
+    for (const [i, [projectId, offset]] of cases.entries()) {
+      const t = process.hrtime.bigint();
+      await store.listJobs(projectId, start, end, offset, 10);
+      if (round >= ROUNDS.warmup) samples[i].push(Number(process.hrtime.bigint() - t) / 1000);
+    }
+  }
+  return samples.map((s) => Float64Array.from(s).sort()[Math.floor(s.length / 2)]);
+}
+
+function summarize(timed, memory, seedSeconds, direct) {
+  const s = 'large';
+  const [smallAt0, largeAt0, largeDeep] = timed.paths;
+  const failures = [];
+  if (timed.failures > 0) failures.push(`large: ${timed.failures} answers were not 200`);
+  for (const p of timed.paths) {
+    if (p.returned !== 10) failures.push(`large: ${p.label} returned ${p.returned} tasks, not 10`);
+  }
+  const r0 = largeAt0.median / smallAt0.median;
+  const rDeep = largeDeep.median / smallAt0.median;
+  const rOffset = largeDeep.median / largeAt0.median;
+  const us = (n) => `${int(n)} µs`;
+  return {
+    rows: [
+      row(s, `median, 1,000 tasks, offset 0 (total ${int(smallAt0.total)})`, ms(smallAt0.median)),
+      row(s, `median, 1,000,000 tasks, offset 0 (total ${int(largeAt0.total)})`, ms(largeAt0.median)),
+      row(s, `median, 1,000,000 tasks, offset ${int(DEEP_OFFSET)}`, ms(largeDeep.median)),
+      row(s, 'ratio 1,000,000 / 1,000 tasks, offset 0', ratio(r0), 'at most 2', r0 <= 2),
+      row(
+        s,
+        `ratio 1,000,000 tasks offset ${int(DEEP_OFFSET)} / 1,000 tasks`,
+        ratio(rDeep),
+        'at most 2',
+        rDeep <= 2,
+      ),
+      row(
+        s,
+        `ratio offset ${int(DEEP_OFFSET)} / offset 0 (1,000,000 tasks)`,
+        ratio(rOffset),
+        'at most 2',
+        rOffset <= 2,
+      ),
+      row(
+        s,
+        'server resident set (VmRSS) after',
+        `${memory.rssMb.toFixed(0)} MB`,
+        'under 200 MB',
+        memory.rssMb < 200,
+      ),
+      row(s, 'server peak resident set (VmHWM)', `${memory.peakMb.toFixed(0)} MB`),
+      row(
+        s,
+        'store.listJobs alone, medians (3 cases above)',
+        `${direct.map(us).join(' / ')} (ratios ${ratio(direct[1] / direct[0])}, ${ratio(direct[2] / direct[0])})`,
+      ),
+      row(s, 'seeding 1,000,000 tasks (one transaction)', `${seedSeconds.toFixed(1)} s`),
+    ],
+    failures,
+    notes: [
+      `large: one connection, ${ROUNDS.warmup} warm-up rounds then ${ROUNDS.requests} rounds over the three pages ` +
+        `(round-robin); window start 30 days ago less a minute, limit 10; p90 ${timed.paths.map((p) => ms(p.p90)).join(' / ')}.`,
+    ],
+  };
+}

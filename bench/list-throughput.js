@@ -1,0 +1,143 @@
+/**
+ * Scenario `list`: requests a second of GET /v3/{project}/jobs (50 connections, limit=10, a real
+ * token, 1,000 tasks, every request with its own window start and offset) against a bare Node
+ * http server answering a constant body of the same size, same load generator, same run.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { newId } from '@ddm-jobs/server';
+import { runLoadJobWatching, startChild, stopChild } from './children.js';
+import { getText, issueToken } from './http-client.js';
+import { listPathMaker, THIRTY_DAYS_MS } from './list-request.js';
+import { int, ms, ratio, row } from './report.js';
+import { DAY_MS, recordTasks, seedIdentities, withDataDir, withStore } from './seed.js';
+
+const TASKS = 1_000;
+const SPAN_MS = 29 * DAY_MS;
+const LOAD = { connections: 50, seconds: 10, warmupSeconds: 2 };
+
+export async function listThroughput({ serverExecArgv }) {
+  return withDataDir('list', async (dir) => {
+    const project = { id: newId(), name: 'bench-list' };
+    const seedNow = Date.now();
+    await withStore(dir, async (store) => {
+      await seedIdentities(store, [project], ['te_admin']);
+      await recordTasks(store, project.id, TASKS, SPAN_MS, seedNow);
+    });
+    const spec = { projectId: project.id, seedNow, spacing: SPAN_MS / TASKS, maxOffset: 990, limit: 10 };
+
+    const api = await startChild('api-server.js', [dir], { execArgv: serverExecArgv });
+    let bare;
+    try {
+      const { url } = api.message;
+      const token = await issueToken(url, project.id);
+      // The generated requests answer full pages: checked on a few before loading.
+      const nextPath = listPathMaker(spec);
+      for (let i = 0; i < 20; i++) {
+        const page = JSON.parse(await getText(url, nextPath(), token));
+        if (page.jobs.length !== 10)
+          throw new Error(`a generated request answered ${page.jobs.length} tasks`);
+      }
+      const start = Date.now() - THIRTY_DAYS_MS + 60_000;
+      const sample = await getText(
+        url,
+        `/v3/${project.id}/jobs?start_time=${start}&end_time=${Date.now()}&limit=10`,
+        token,
+      );
+      const bodyFile = join(dir, 'bare-body.json');
+      await writeFile(bodyFile, sample);
+
+      bare = await startChild('bare-server.js', [bodyFile]);
+      const job = { kind: 'list', token, ...spec, ...LOAD };
+      const baseline = await runLoadJobWatching({ ...job, url: bare.message.url }, bare.child.pid);
+      await stopChild(bare.child);
+      const measured = await runLoadJobWatching({ ...job, url }, api.child.pid);
+      return summarize(measured, baseline, Buffer.byteLength(sample));
+    } finally {
+      if (bare) await stopChild(bare.child);
+      await stopChild(api.child);
+    }
+  });
+}
+
+/** Server CPU µs per answered request, warm-up included (the CPU was measured over both). */
+const cpuPerRequest = (run) => (run.serverCpu * 1e6) / (run.requests + run.warmup.requests);
+const busy = (run) =>
+  `server ${run.serverBusy.toFixed(2)}, load generator ${run.loadBusy.toFixed(2)}, others ${run.othersBusy.toFixed(2)}`;
+
+/** What makes this run's requests/s less telling, said in the report. */
+function caveats(api, bare) {
+  const notes = [];
+  if (bare.loadBusy >= 0.9) {
+    notes.push(
+      `list: the load generator was the limit of the bare run (${bare.loadBusy.toFixed(2)} cores): bare's ` +
+        "requests/s understates bare Node, so the requests/s ratio flatters ddm-jobs; the CPU-per-request ratio doesn't.",
+    );
+  }
+  const others = Math.max(api.othersBusy, bare.othersBusy);
+  if (others >= 0.25) {
+    notes.push(
+      `list: other processes kept up to ${others.toFixed(2)} cores busy during the runs: requests/s and latencies are noisy.`,
+    );
+  }
+  return notes;
+}
+
+function summarize(api, bare, bodyBytes) {
+  const s = 'list';
+  const r = api.rps / bare.rps;
+  const apiCpu = cpuPerRequest(api);
+  const bareCpu = cpuPerRequest(bare);
+  const failures = [];
+  for (const [name, run] of [
+    ['ddm-jobs', api],
+    ['bare', bare],
+  ]) {
+    const bad = run.non2xx + run.errors + run.timeouts + run.warmup.non2xx + run.warmup.errors;
+    if (bad > 0) {
+      failures.push(
+        `list: ${name} had ${run.non2xx + run.warmup.non2xx} non-2xx answers, ${run.errors + run.warmup.errors} errors, ` +
+          `${run.timeouts} timeouts (status counts ${JSON.stringify(run.statusCodes)})`,
+      );
+    }
+  }
+  return {
+    rows: [
+      row(s, 'bare Node http: requests/s', int(bare.rps)),
+      row(s, 'bare Node http: latency p50 / p99', `${ms(bare.p50)} / ${ms(bare.p99)}`),
+      row(s, 'ddm-jobs: requests/s', int(api.rps)),
+      row(s, 'ddm-jobs: latency p50 / p99', `${ms(api.p50)} / ${ms(api.p99)}`),
+      row(
+        s,
+        'ddm-jobs: requests (non-2xx)',
+        `${int(api.requests)} (${int(api.non2xx)})`,
+        '0 non-2xx',
+        api.non2xx === 0,
+      ),
+      row(
+        s,
+        'ratio ddm-jobs / bare (requests/s)',
+        ratio(r),
+        'floor 0.25, aim 0.5',
+        r >= 0.5 ? 'meets aim' : r >= 0.25 ? 'meets floor' : 'BELOW FLOOR',
+      ),
+      row(s, 'server CPU per request ddm-jobs / bare', `${int(apiCpu)} µs / ${int(bareCpu)} µs`),
+      row(s, 'ratio bare / ddm-jobs (CPU per request)', ratio(bareCpu / apiCpu)),
+      row(s, 'cores busy during ddm-jobs run', busy(api)),
+      row(s, 'cores busy during bare run', busy(bare)),
+      row(
+        s,
+        'response bytes ddm-jobs / bare',
+        `${int(api.bytesPerResponse)} / ${int(bare.bytesPerResponse)}`,
+      ),
+    ],
+    failures,
+    notes: [
+      ...caveats(api, bare),
+      `list: ${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up then ${LOAD.seconds} s each; ` +
+        `the bare server's body is a real 10-task page (${int(bodyBytes)} bytes); bytes per response include headers. ` +
+        "CPU per request is the server's CPU time over its requests (warm-up included): unlike requests/s, it " +
+        'hardly depends on what else runs on the machine ("others" in cores busy).',
+    ],
+  };
+}

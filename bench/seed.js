@@ -1,0 +1,102 @@
+/**
+ * Prepares a data folder for a benchmark: declared identities (through applyBootstrap) and tasks
+ * (through store.recordJob). Runs in the orchestrator before the server child opens the folder.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyBootstrap, openSqliteStore, systemClock } from '@ddm-jobs/server';
+
+export const DAY_MS = 86_400_000;
+export const USER = { name: 'bench', password: 'bench-password-1' };
+
+const NAMES = ['CreateInstance', 'EnlargeNode', 'ReduceNode', 'RestartInstance', 'BindEIP', 'migrateLogicDb'];
+
+/** A plausible task: mostly finished, some running, a few failed. */
+export function taskFields(i, projectId, createdAt, status) {
+  const chosen = status ?? (i % 10 === 0 ? 'Failed' : i % 5 === 1 ? 'Running' : 'Completed');
+  const finished = chosen === 'Completed' || chosen === 'Failed';
+  return {
+    id: randomUUID(),
+    projectId,
+    name: NAMES[i % NAMES.length],
+    status: chosen,
+    progress: finished ? 100 : (i * 7) % 100,
+    failReason: chosen === 'Failed' ? 'DBS.280305: the node did not answer in time.' : '',
+    instanceId: `${(i % 97).toString(16).padStart(8, '0')}c3a44d5e8b1f2a6d7e9f0ain09`,
+    instanceName: `ddm-bench-${i % 97}`,
+    databaseName: i % 3 === 0 ? `orders_${i % 13}` : '',
+    createdAt,
+    endedAt: finished ? createdAt + 60_000 : null,
+    switchBegin: null,
+    switchEnd: null,
+    createDigest: 'bench',
+  };
+}
+
+/**
+ * Creates the projects (with fixed ids) and the user `bench` holding `roles` on each.
+ * @param projects [{ id, name }]
+ */
+export async function seedIdentities(store, projects, roles) {
+  await applyBootstrap(
+    store,
+    {
+      projects: projects.map((p) => ({ name: p.name, id: p.id })),
+      users: [
+        {
+          name: USER.name,
+          password: USER.password,
+          roles: projects.map((p) => ({ project: p.name, roles })),
+        },
+      ],
+    },
+    systemClock,
+  );
+}
+
+/**
+ * Records `count` tasks evenly spread over `spanMs` before `now`: task k (0 the newest) is created
+ * at now - (k + 0.5) * spanMs / count. Returns the ids, newest first.
+ */
+export async function recordTasks(store, projectId, count, spanMs, now, status) {
+  const spacing = spanMs / count;
+  const ids = [];
+  for (let k = 0; k < count; k++) {
+    const job = taskFields(k, projectId, Math.floor(now - (k + 0.5) * spacing), status);
+    const result = await store.recordJob(job, now);
+    if (result.outcome !== 'created') throw new Error(`task ${k} not created: ${result.outcome}`);
+    ids.push(job.id);
+  }
+  return ids;
+}
+
+/** Opens the store in `dataDir`, runs `fill(store)`, closes it. */
+export async function withStore(dataDir, fill) {
+  const store = openSqliteStore({ dataDir });
+  try {
+    return await fill(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const dataDirs = new Set();
+// Interrupted (process.exit skips the finally below): the folders go anyway.
+process.once('exit', () => {
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `use(dir)` with a fresh temporary data folder, removed afterwards. */
+export async function withDataDir(label, use) {
+  const dir = await mkdtemp(join(tmpdir(), `ddm-jobs-bench-${label}-`));
+  dataDirs.add(dir);
+  try {
+    return await use(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    dataDirs.delete(dir);
+  }
+}
