@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Domain, IdentityStore, NameOrId, Project, RoleAssignment, User } from '../types.js';
+import { createSubjectCache } from './subject-cache.js';
 
 interface UserRow {
   id: string;
@@ -71,6 +72,14 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     insertSecret: db.prepare('INSERT INTO shared_secrets VALUES (?, ?) ON CONFLICT DO NOTHING'),
   };
 
+  const subjects = createSubjectCache(db, (userId, projectId) => {
+    const row = s.subject.get({ userId, projectId }) as
+      | { enabled: number; token_epoch: number; roles: string | null }
+      | undefined;
+    if (!row) return undefined;
+    return { enabled: row.enabled === 1, tokenEpoch: row.token_epoch, roles: row.roles?.split(' ') ?? [] };
+  });
+
   const findProject = (ref: NameOrId) =>
     ('id' in ref ? s.projectById.get(ref.id) : s.projectByName.get(ref.domainId, ref.name)) as
       | ProjectRow
@@ -126,18 +135,23 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     },
     async setUserEnabled(id, enabled) {
       s.setEnabled.run({ enabled: enabled ? 1 : 0, id });
+      subjects.forget();
     },
     async setUserPassword(id, passwordHash) {
       s.setPassword.run(passwordHash, id);
+      subjects.forget();
     },
     async deleteUser(id) {
       deleteUser.immediate(id);
+      subjects.forget();
     },
     async grantRole(userId, projectId, role) {
       s.grant.run(userId, projectId, role);
+      subjects.forget();
     },
     async revokeRole(userId, projectId, role) {
       s.revoke.run(userId, projectId, role);
+      subjects.forget();
     },
     async rolesOn(userId, projectId) {
       return s.roles.all(userId, projectId) as string[];
@@ -149,11 +163,7 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
       }) as RoleAssignment[];
     },
     async tokenSubject(userId, projectId) {
-      const row = s.subject.get({ userId, projectId }) as
-        | { enabled: number; token_epoch: number; roles: string | null }
-        | undefined;
-      if (!row) return undefined;
-      return { enabled: row.enabled === 1, tokenEpoch: row.token_epoch, roles: row.roles?.split(' ') ?? [] };
+      return subjects.get(userId, projectId);
     },
     async countUsers() {
       return s.countUsers.get() as number;

@@ -1,0 +1,160 @@
+import type { JobStatus } from '@ddm-jobs/contract';
+import type { Database, Statement } from 'better-sqlite3';
+import type { JobPage, JobRow } from '../types.js';
+import { bucketSize, type Segment, windowSegments } from '../window-segments.js';
+
+/**
+ * Listing a project's window: the total from the bucket counts, the position of `offset` by
+ * descending through day, hour and minute buckets, then one range read of the page from there.
+ * Rows are read as arrays (`raw()`) of only the columns a listed task needs: turning values into
+ * JS objects is most of the cost of a page.
+ */
+
+const PAGE_COLUMNS =
+  'id, name, status, progress, fail_reason, instance_id, instance_name, database_name, created_at, ended_at, ' +
+  'switch_begin, switch_end, version, updated_at';
+
+type PageRow = [
+  string,
+  string,
+  string,
+  number,
+  string,
+  string,
+  string,
+  string,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  number,
+  number,
+];
+
+const toJob = (projectId: string, r: PageRow): JobRow => ({
+  id: r[0],
+  projectId,
+  name: r[1],
+  status: r[2] as JobStatus,
+  progress: r[3],
+  failReason: r[4],
+  instanceId: r[5],
+  instanceName: r[6],
+  databaseName: r[7],
+  createdAt: r[8],
+  endedAt: r[9],
+  switchBegin: r[10],
+  switchEnd: r[11],
+  version: r[12],
+  updatedAt: r[13],
+});
+
+/** Ranks below this are reached by stepping over rows rather than through the bucket counts. */
+const DIRECT_SKIP_LIMIT = 256;
+
+/** A position in the listing order: created_at, then id. */
+type Position = [number, string];
+
+export type ListJobs = (
+  projectId: string,
+  startTime: number,
+  endTime: number,
+  offset: number,
+  limit: number,
+) => JobPage;
+
+export function createSqliteJobListing(db: Database): ListJobs {
+  const bucketsNewestFirst = db
+    .prepare(
+      `SELECT bucket, n FROM job_counts WHERE project_id = ? AND level = ? AND bucket >= ? AND bucket < ? AND n > 0
+       ORDER BY bucket DESC`,
+    )
+    .raw();
+  const positionAtRank = db
+    .prepare(
+      `SELECT created_at, id FROM jobs WHERE project_id = ? AND created_at >= ? AND created_at < ?
+       ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?`,
+    )
+    .raw();
+  const firstPage = db
+    .prepare(
+      `SELECT ${PAGE_COLUMNS} FROM jobs WHERE project_id = ? AND created_at >= ? AND created_at <= ?
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    )
+    .raw();
+  const pageFrom = db
+    .prepare(
+      `SELECT ${PAGE_COLUMNS} FROM jobs WHERE project_id = ? AND created_at >= ? AND (created_at, id) <= (?, ?)
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    )
+    .raw();
+
+  /** One statement counts every segment of a window; windows come in a handful of shapes. */
+  const countsByShape = new Map<string, Statement>();
+  function countSegments(projectId: string, segments: Segment[]): number[] {
+    if (segments.length === 0) return [];
+    const shape = segments.map((s) => s.level ?? 'r').join('');
+    let statement = countsByShape.get(shape);
+    if (!statement) {
+      const parts = segments.map((s) =>
+        s.level === undefined
+          ? '(SELECT count(*) FROM jobs WHERE project_id = ? AND created_at >= ? AND created_at < ?)'
+          : `(SELECT coalesce(sum(n), 0) FROM job_counts WHERE project_id = ? AND level = ${s.level} AND bucket >= ? AND bucket < ?)`,
+      );
+      statement = db.prepare(`SELECT ${parts.join(', ')}`).raw();
+      countsByShape.set(shape, statement);
+    }
+    const args: (string | number)[] = [];
+    for (const s of segments) {
+      const size = s.level === undefined ? 1 : bucketSize(s.level);
+      args.push(projectId, s.from / size, s.to / size);
+    }
+    return statement.get(args) as number[];
+  }
+
+  /**
+   * The position of the row `rank` places into the segment, newest first. SQLite steps over a few
+   * hundred rows faster than it hands over bucket rows, so a small rank is skipped directly; a
+   * large one descends to the bucket that holds it. Either way the cost is bounded.
+   */
+  function locate(projectId: string, s: Segment, rank: number): Position {
+    if (s.level === undefined || rank < DIRECT_SKIP_LIMIT) {
+      return positionAtRank.get(projectId, s.from, s.to, rank) as Position;
+    }
+    const size = bucketSize(s.level);
+    // all(), not iterate(): the descent below reuses this statement for the finer level.
+    const buckets = bucketsNewestFirst.all(projectId, s.level, s.from / size, s.to / size) as [
+      number,
+      number,
+    ][];
+    let left = rank;
+    for (const [bucket, n] of buckets) {
+      if (left < n) {
+        const from = bucket * size;
+        const finer = s.level === 0 ? undefined : ((s.level - 1) as 0 | 1);
+        return locate(projectId, { from, to: from + size, level: finer }, left);
+      }
+      left -= n;
+    }
+    throw new Error('job_counts disagree with jobs');
+  }
+
+  // One read transaction: the total and the page come from the same snapshot.
+  return db.transaction((projectId, startTime, endTime, offset, limit): JobPage => {
+    const segments = windowSegments(startTime, endTime);
+    const counts = countSegments(projectId, segments);
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (offset >= total) return { total, jobs: [] };
+    let rows: PageRow[];
+    if (offset === 0) {
+      rows = firstPage.all(projectId, startTime, endTime, limit) as PageRow[];
+    } else {
+      let left = offset;
+      let i = 0;
+      while (left >= (counts[i] ?? 0)) left -= counts[i++] ?? 0;
+      const [createdAt, id] = locate(projectId, segments[i] as Segment, left);
+      rows = pageFrom.all(projectId, startTime, createdAt, id, limit) as PageRow[];
+    }
+    return { total, jobs: rows.map((row) => toJob(projectId, row)) };
+  }) as ListJobs;
+}
