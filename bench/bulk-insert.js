@@ -4,13 +4,13 @@
  * 5,000 a second). The triggers of the schema keep job_counts and job_status_counts as usual.
  */
 import { join } from 'node:path';
-import { SQLITE_FILE } from '@ddm-jobs/server';
+import { listedJsonOf, SQLITE_FILE } from '@ddm-jobs/server';
 import BetterSqlite3 from 'better-sqlite3';
 import { taskFields } from './seed.js';
 
 const COLUMNS =
   'project_id, created_at, id, name, status, progress, fail_reason, instance_id, instance_name, database_name, ' +
-  'ended_at, switch_begin, switch_end, version, updated_at, create_digest';
+  'ended_at, switch_begin, switch_end, version, updated_at, create_digest, listed_json';
 
 /**
  * Inserts `count` tasks spread evenly over `spanMs` before `now` (as recordTasks does), oldest
@@ -24,13 +24,13 @@ export function insertManyTasks(dataDir, projectId, count, spanMs, now) {
     db.pragma('cache_size = -100000');
     const insert = db.prepare(
       `INSERT INTO jobs (${COLUMNS}) VALUES (@projectId, @createdAt, @id, @name, @status, @progress, @failReason,
-        @instanceId, @instanceName, @databaseName, @endedAt, @switchBegin, @switchEnd, 1, @now, @createDigest)`,
+        @instanceId, @instanceName, @databaseName, @endedAt, @switchBegin, @switchEnd, 1, @now, @createDigest, @listedJson)`,
     );
     const spacing = spanMs / count;
     const fill = db.transaction(() => {
       for (let k = count - 1; k >= 0; k--) {
         const job = taskFields(k, projectId, Math.floor(now - (k + 0.5) * spacing));
-        insert.run({ ...job, now });
+        insert.run({ ...job, now, listedJson: listedJsonOf({ ...job, version: 1, updatedAt: now }) });
       }
     });
     fill();

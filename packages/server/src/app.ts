@@ -53,8 +53,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app);
   const metrics = installObservability(app, store);
 
-  const formatTime = createTimeFormatter(options.timeZone ?? 'UTC');
-  app.register(async (scope) => tenantJobsRoutes(scope, { jobs: store, auth, clock, formatTime }));
+  const timeZone = options.timeZone ?? 'UTC';
+  const formatTime = createTimeFormatter(timeZone);
+  app.register(async (scope) =>
+    tenantJobsRoutes(scope, { jobs: store, auth, clock, formatTime, utc: timeZone === 'UTC' }),
+  );
   app.register(async (scope) => internalJobsRoutes(scope, { producer: createProducer(store, clock), auth }));
   app.register(async (scope) =>
     keystoneRoutes(scope, {

@@ -10,6 +10,7 @@ export {
 export { BootstrapError, DEFAULT_DOMAIN, newId } from './identity/ids.js';
 export { generatePassword, hashPassword, verifyPassword } from './identity/passwords.js';
 export { createProducer, type Producer } from './jobs/producer.js';
+export { listedJsonOf } from './jobs/render.js';
 export { closeOnSignals, type RunningServer, type ServeOptions, startServer } from './serve.js';
 export { openSqliteStore, SQLITE_FILE } from './store/sqlite/index.js';
 export type * from './store/types.js';

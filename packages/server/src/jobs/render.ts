@@ -1,4 +1,5 @@
 import {
+  createTimeFormatter,
   deriveOperations,
   EXECUTING_STATUSES,
   type InternalJob,
@@ -33,6 +34,11 @@ export function toJobItem(job: JobRow, format: TimeFormatter): JobItem {
     fail_reason: job.status === 'Failed' ? job.failReason : '',
   };
 }
+
+const utc = createTimeFormatter('UTC');
+
+/** The task as the list shows it with UTC times, as JSON text: what the store keeps beside the row. */
+export const listedJsonOf = (job: JobRow): string => JSON.stringify(toJobItem(job, utc));
 
 export function toJobDetail(job: JobRow, format: TimeFormatter): JobDetail {
   return {

@@ -53,6 +53,12 @@ export interface JobPage {
   jobs: JobRow[];
 }
 
+/** A page as the list sends it: each task's JSON text with UTC times, rendered when it was written. */
+export interface JobJsonPage {
+  total: number;
+  jobs: string[];
+}
+
 export interface JobStore {
   /** Inserts a task, or tells that one with this id exists (with the same create request or not). */
   recordJob(job: NewJob, now: number): Promise<RecordOutcome>;
@@ -73,6 +79,14 @@ export interface JobStore {
     offset: number,
     limit: number,
   ): Promise<JobPage>;
+  /** The same page as `listJobs`, as the JSON text of each task (UTC times). */
+  listJobsJson(
+    projectId: string,
+    startTime: number,
+    endTime: number,
+    offset: number,
+    limit: number,
+  ): Promise<JobJsonPage>;
   countJobsByStatus(): Promise<Record<string, number>>;
 }
 

@@ -1,13 +1,13 @@
 import type { JobStatus } from '@ddm-jobs/contract';
 import type { Database, Statement } from 'better-sqlite3';
-import type { JobPage, JobRow } from '../types.js';
+import type { JobJsonPage, JobPage, JobRow } from '../types.js';
 import { bucketSize, type Segment, windowSegments } from '../window-segments.js';
 
 /**
  * Listing a project's window: the total from the bucket counts, the position of `offset` by
  * descending through day, hour and minute buckets, then one range read of the page from there.
- * Rows are read as arrays (`raw()`) of only the columns a listed task needs: turning values into
- * JS objects is most of the cost of a page.
+ * Rows are read as arrays (`raw()`) of only the columns needed: turning values into JS values is
+ * most of the cost of a page, which is why the list route reads each task's pre-rendered JSON.
  */
 
 const PAGE_COLUMNS =
@@ -55,15 +55,15 @@ const DIRECT_SKIP_LIMIT = 256;
 /** A position in the listing order: created_at, then id. */
 type Position = [number, string];
 
-export type ListJobs = (
+type List<Page> = (
   projectId: string,
   startTime: number,
   endTime: number,
   offset: number,
   limit: number,
-) => JobPage;
+) => Page;
 
-export function createSqliteJobListing(db: Database): ListJobs {
+export function createSqliteJobListing(db: Database): { rows: List<JobPage>; json: List<JobJsonPage> } {
   const bucketsNewestFirst = db
     .prepare(
       `SELECT bucket, n FROM job_counts WHERE project_id = ? AND level = ? AND bucket >= ? AND bucket < ? AND n > 0
@@ -76,18 +76,21 @@ export function createSqliteJobListing(db: Database): ListJobs {
        ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?`,
     )
     .raw();
-  const firstPage = db
-    .prepare(
-      `SELECT ${PAGE_COLUMNS} FROM jobs WHERE project_id = ? AND created_at >= ? AND created_at <= ?
-       ORDER BY created_at DESC, id DESC LIMIT ?`,
-    )
-    .raw();
-  const pageFrom = db
-    .prepare(
-      `SELECT ${PAGE_COLUMNS} FROM jobs WHERE project_id = ? AND created_at >= ? AND (created_at, id) <= (?, ?)
-       ORDER BY created_at DESC, id DESC LIMIT ?`,
-    )
-    .raw();
+  /** The statements reading a page of `columns`: from the window's newest, or from a position. */
+  const pageReader = (columns: string) => ({
+    first: db
+      .prepare(
+        `SELECT ${columns} FROM jobs WHERE project_id = ? AND created_at >= ? AND created_at <= ?
+         ORDER BY created_at DESC, id DESC LIMIT ?`,
+      )
+      .raw(),
+    from: db
+      .prepare(
+        `SELECT ${columns} FROM jobs WHERE project_id = ? AND created_at >= ? AND (created_at, id) <= (?, ?)
+         ORDER BY created_at DESC, id DESC LIMIT ?`,
+      )
+      .raw(),
+  });
 
   /** One statement counts every segment of a window; windows come in a handful of shapes. */
   const countsByShape = new Map<string, Statement>();
@@ -139,22 +142,33 @@ export function createSqliteJobListing(db: Database): ListJobs {
     throw new Error('job_counts disagree with jobs');
   }
 
-  // One read transaction: the total and the page come from the same snapshot.
-  return db.transaction((projectId, startTime, endTime, offset, limit): JobPage => {
-    const segments = windowSegments(startTime, endTime);
-    const counts = countSegments(projectId, segments);
-    const total = counts.reduce((a, b) => a + b, 0);
-    if (offset >= total) return { total, jobs: [] };
-    let rows: PageRow[];
-    if (offset === 0) {
-      rows = firstPage.all(projectId, startTime, endTime, limit) as PageRow[];
-    } else {
-      let left = offset;
-      let i = 0;
-      while (left >= (counts[i] ?? 0)) left -= counts[i++] ?? 0;
-      const [createdAt, id] = locate(projectId, segments[i] as Segment, left);
-      rows = pageFrom.all(projectId, startTime, createdAt, id, limit) as PageRow[];
-    }
-    return { total, jobs: rows.map((row) => toJob(projectId, row)) };
-  }) as ListJobs;
+  /** A listing reading `columns` of each row and turning each into a T. */
+  function listing<T>(columns: string, map: (projectId: string, row: unknown[]) => T) {
+    const page = pageReader(columns);
+    // One read transaction: the total and the page come from the same snapshot.
+    return db.transaction(
+      (projectId: string, startTime: number, endTime: number, offset: number, limit: number) => {
+        const segments = windowSegments(startTime, endTime);
+        const counts = countSegments(projectId, segments);
+        const total = counts.reduce((a, b) => a + b, 0);
+        if (offset >= total) return { total, jobs: [] as T[] };
+        let rows: unknown[][];
+        if (offset === 0) {
+          rows = page.first.all(projectId, startTime, endTime, limit) as unknown[][];
+        } else {
+          let left = offset;
+          let i = 0;
+          while (left >= (counts[i] ?? 0)) left -= counts[i++] ?? 0;
+          const [createdAt, id] = locate(projectId, segments[i] as Segment, left);
+          rows = page.from.all(projectId, startTime, createdAt, id, limit) as unknown[][];
+        }
+        return { total, jobs: rows.map((row) => map(projectId, row)) };
+      },
+    );
+  }
+
+  return {
+    rows: listing(PAGE_COLUMNS, (projectId, row) => toJob(projectId, row as PageRow)),
+    json: listing('listed_json', (_projectId, row) => row[0] as string),
+  };
 }

@@ -1,5 +1,6 @@
 import type { JobStatus } from '@ddm-jobs/contract';
 import type { Database } from 'better-sqlite3';
+import { listedJsonOf } from '../../jobs/render.js';
 import type { JobChange, JobRow, JobStore, NewJob, RecordOutcome } from '../types.js';
 import { createSqliteJobListing } from './job-listing.js';
 
@@ -25,6 +26,7 @@ interface Row {
 const COLUMNS =
   'project_id, created_at, id, name, status, progress, fail_reason, instance_id, instance_name, database_name, ' +
   'ended_at, switch_begin, switch_end, version, updated_at, create_digest';
+const INSERT_COLUMNS = `${COLUMNS}, listed_json`;
 
 function toJob(row: Row): JobRow {
   return {
@@ -49,27 +51,40 @@ function toJob(row: Row): JobRow {
 /** The task half of the SQLite store. */
 export function createSqliteJobStore(db: Database): JobStore {
   const insert = db.prepare(
-    `INSERT INTO jobs (${COLUMNS}) VALUES (@projectId, @createdAt, @id, @name, @status, @progress, @failReason,
-      @instanceId, @instanceName, @databaseName, @endedAt, @switchBegin, @switchEnd, 1, @now, @createDigest)
+    `INSERT INTO jobs (${INSERT_COLUMNS}) VALUES (@projectId, @createdAt, @id, @name, @status, @progress, @failReason,
+      @instanceId, @instanceName, @databaseName, @endedAt, @switchBegin, @switchEnd, 1, @now, @createDigest, @listedJson)
      ON CONFLICT (id) DO NOTHING`,
   );
   const byId = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
   const update = db.prepare(
     `UPDATE jobs SET status = @status, progress = @progress, fail_reason = @failReason, ended_at = @endedAt,
-       version = version + 1, updated_at = @now
+       version = @version, updated_at = @updatedAt, listed_json = @listedJson
      WHERE id = @id AND version = @expectedVersion`,
   );
   const list = createSqliteJobListing(db);
   const statusCounts = db.prepare('SELECT status, n FROM job_status_counts WHERE n > 0');
 
   const record = db.transaction((job: NewJob, now: number): RecordOutcome => {
-    const { changes } = insert.run({ ...job, now });
+    const { changes } = insert.run({
+      ...job,
+      now,
+      listedJson: listedJsonOf({ ...job, version: 1, updatedAt: now }),
+    });
     const stored = byId.get(job.id) as Row;
     if (changes === 1) return { outcome: 'created', job: toJob(stored) };
     return {
       outcome: stored.create_digest === job.createDigest ? 'replayed' : 'conflict',
       job: toJob(stored),
     };
+  });
+
+  /** Compare and set, with the listed JSON rendered from the whole next row. */
+  const change = db.transaction((id: string, expectedVersion: number, next: JobChange, now: number) => {
+    const current = get(id);
+    if (current?.version !== expectedVersion) return undefined;
+    const job: JobRow = { ...current, ...next, version: expectedVersion + 1, updatedAt: now };
+    update.run({ ...job, expectedVersion, listedJson: listedJsonOf(job) });
+    return job;
   });
 
   const get = (id: string) => {
@@ -84,12 +99,14 @@ export function createSqliteJobStore(db: Database): JobStore {
     async getJob(id) {
       return get(id);
     },
-    async updateJob(id, expectedVersion, change: JobChange, now) {
-      const { changes } = update.run({ id, expectedVersion, now, ...change });
-      return changes === 1 ? get(id) : undefined;
+    async updateJob(id, expectedVersion, next, now) {
+      return change.immediate(id, expectedVersion, next, now);
     },
     async listJobs(projectId, startTime, endTime, offset, limit) {
-      return list(projectId, startTime, endTime, offset, limit);
+      return list.rows(projectId, startTime, endTime, offset, limit);
+    },
+    async listJobsJson(projectId, startTime, endTime, offset, limit) {
+      return list.json(projectId, startTime, endTime, offset, limit);
     },
     async countJobsByStatus() {
       const counts: Record<string, number> = {};

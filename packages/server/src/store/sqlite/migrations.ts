@@ -59,6 +59,9 @@ CREATE TABLE jobs (
   version INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   create_digest TEXT NOT NULL,
+  -- The task as the list shows it (UTC times), rendered by the writer: a page is then read as
+  -- ten strings and sent without re-serialising.
+  listed_json TEXT NOT NULL,
   PRIMARY KEY (project_id, created_at, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX jobs_by_id ON jobs (id);
