@@ -5,7 +5,7 @@ import { type Clock, systemClock } from './clock.js';
 import { answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { installObservability } from './http/observability.js';
 import { createRequestIdGenerator } from './http/request-id.js';
-import { createAuthenticator } from './identity/authenticate.js';
+import { createAuthenticator, localTokenChecker, type TokenChecker } from './identity/authenticate.js';
 import { createKeystone } from './identity/keystone.js';
 import { createTokenCodec, newTokenKey, TOKEN_KEY_NAME } from './identity/tokens.js';
 import { createProducer } from './jobs/producer.js';
@@ -26,6 +26,8 @@ export interface AppOptions {
   /** The URL clients use to reach this server, for the identity catalog; else from each request. */
   publicUrl?: string;
   region?: string;
+  /** Who vouches for `X-Auth-Token`: the local identities by default, or an external IAM. */
+  tokenChecker?: TokenChecker;
 }
 
 /** Largest request body accepted; the task API's bodies are a few hundred bytes. */
@@ -36,7 +38,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options;
   const clock = options.clock ?? systemClock;
   const codec = createTokenCodec(await store.sharedSecret(TOKEN_KEY_NAME, newTokenKey()));
-  const auth = createAuthenticator(codec, store, clock);
+  const auth = createAuthenticator(options.tokenChecker ?? localTokenChecker(codec, store, clock));
 
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),

@@ -7,7 +7,8 @@ export interface Principal {
   userId: string;
   projectId: string | null;
   roles: string[];
-  token: TokenPayload;
+  /** The local token's payload; absent when an external IAM vouched for the token. */
+  token?: TokenPayload;
 }
 
 export type TokenCheck =
@@ -37,6 +38,14 @@ export async function checkToken(
   };
 }
 
+/** Checks one `X-Auth-Token`: against the local identities, or an external IAM. */
+export type TokenChecker = (token: string | undefined) => Promise<TokenCheck>;
+
+export const localTokenChecker =
+  (codec: TokenCodec, identity: IdentityStore, clock: Clock): TokenChecker =>
+  (token) =>
+    checkToken(token, codec, identity, clock);
+
 const FAILURES = { missing: 'tokenMissing', invalid: 'tokenInvalid', expired: 'tokenExpired' } as const;
 
 export interface Authenticator {
@@ -53,9 +62,9 @@ export interface Authenticator {
   forService(token: string | undefined): Promise<Principal>;
 }
 
-export function createAuthenticator(codec: TokenCodec, identity: IdentityStore, clock: Clock): Authenticator {
+export function createAuthenticator(checkTokenOf: TokenChecker): Authenticator {
   const authenticate = async (token: string | undefined) => {
-    const check = await checkToken(token, codec, identity, clock);
+    const check = await checkTokenOf(token);
     if (!check.ok) throw new ApiError(FAILURES[check.reason]);
     return check.principal;
   };
