@@ -63,7 +63,6 @@ describe('service routes', () => {
 
   it.each([
     ['an unknown path', 'GET', '/v2/jobs'],
-    ['an unknown method on a known path', 'DELETE', `/v3/${PROJECT_A}/jobs`],
     ['a path below a task', 'GET', `/v3/${PROJECT_A}/jobs/x/y`],
     ['a path that does not decode', 'GET', `/v3/${PROJECT_A}/jobs/%E0%A4%A`],
     ['a path segment longer than any id', 'GET', `/v3/${'a'.repeat(200)}/jobs`],

@@ -6,7 +6,10 @@ import {
   type BootstrapFile,
   buildApp,
   type Clock,
+  CREDENTIAL_KEY_FILE,
+  openCredentialVault,
   openSqliteStore,
+  type RateLimits,
   type Store,
 } from '@ddm-jobs/server';
 import type { FastifyInstance } from 'fastify';
@@ -58,13 +61,16 @@ export interface TestServer {
  * `app.inject` (no port opened).
  */
 export async function startTestServer(
-  options: { clock?: ManualClock; dataDir?: string } = {},
+  options: { clock?: ManualClock; dataDir?: string; bootstrap?: BootstrapFile; rateLimits?: RateLimits } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new ManualClock();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ddm-jobs-test-'));
   const store = openSqliteStore({ dataDir });
-  await applyBootstrap(store, FIXTURE_IDENTITIES, clock);
-  const app = await buildApp({ store, clock });
+  const credentialVault = openCredentialVault(join(dataDir, CREDENTIAL_KEY_FILE));
+  await applyBootstrap(store, options.bootstrap ?? FIXTURE_IDENTITIES, clock, credentialVault);
+  // No throttling unless asked for: the clock stands still, so no bucket would ever refill.
+  const rateLimits = options.rateLimits ?? { perCredential: 0, perAddress: 0 };
+  const app = await buildApp({ store, clock, credentialVault, rateLimits });
   const tokens = new Map<string, string>();
   const server: TestServer = {
     app,

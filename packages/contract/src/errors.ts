@@ -55,6 +55,17 @@ export const ERRORS = {
   // Decided: the gateway's shape for what the gateway itself refuses before routing.
   bodyTooLarge: gateway(413, 'APIGW.0201', 'Request entity too large'),
   unsupportedMediaType: gateway(415, 'APIGW.0203', 'Unsupported media type: send application/json'),
+  // Requests that do not parse as HTTP (a bad Content-Length, broken chunks), in the gateway's
+  // shape: its table has APIG.0201 `API request error` (400) beside `Request entity too large`.
+  badRequest: gateway(400, 'APIGW.0201', 'API request error'),
+  requestTimeout: gateway(408, 'APIGW.0201', 'Request timeout'),
+  headersTooLarge: gateway(431, 'APIGW.0201', 'Request header fields too large'),
+  // Decided, and ours (the cloud's gateway answers 404 APIG.0101 here): a known path, another method.
+  methodNotAllowed: gateway(
+    405,
+    'DDMJOBS.0405',
+    'The API does not support this method; see the Allow header',
+  ),
   // The internal producer API's (decided)
   transitionNotAllowed: ddm(409, 'DDMJOBS.0409', 'The status transition is not allowed.'),
   versionConflict: ddm(409, 'DDMJOBS.0410', 'The task has changed since the given version.'),

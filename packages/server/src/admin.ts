@@ -3,6 +3,17 @@
  * hashing without the HTTP server or the schema compiler, so that a command starts quickly.
  */
 export { systemClock } from './clock.js';
+export {
+  ACCESS_KEY_PATTERN,
+  newAccessKey,
+  newSecretKey,
+  SECRET_KEY_PATTERN,
+} from './identity/aksk/access-keys.js';
+export {
+  CREDENTIAL_KEY_FILE,
+  openCredentialVault,
+  rotateCredentialKey,
+} from './identity/aksk/credential-vault.js';
 export { BootstrapError, DEFAULT_DOMAIN, newId } from './identity/ids.js';
 export { generatePassword, hashPassword } from './identity/passwords.js';
 export { openSqliteStore, SQLITE_FILE } from './store/sqlite/index.js';

@@ -1,12 +1,26 @@
 export { type AppOptions, BODY_LIMIT_BYTES, buildApp } from './app.js';
 export { type Clock, systemClock } from './clock.js';
 export {
+  ACCESS_KEY_PATTERN,
+  CREDENTIAL_KEY_FILE,
+  type CredentialVault,
+  canonicalRequest,
+  newAccessKey,
+  newSecretKey,
+  openCredentialVault,
+  rotateCredentialKey,
+  sign,
+  stringToSign,
+  verifySignature,
+} from './identity/aksk/index.js';
+export {
   ADMIN_ROLES,
   applyBootstrap,
   type BootstrapFile,
   createDefaultAdmin,
   readBootstrapFile,
 } from './identity/bootstrap.js';
+export { type ExternalIamOptions, externalIamChecker } from './identity/external-iam.js';
 export { BootstrapError, DEFAULT_DOMAIN, newId } from './identity/ids.js';
 export { generatePassword, hashPassword, verifyPassword } from './identity/passwords.js';
 export { createProducer, type Producer } from './jobs/producer.js';
@@ -14,4 +28,5 @@ export { listedJsonOf } from './jobs/render.js';
 export { closeOnSignals, type RunningServer, type ServeOptions, startServer } from './serve.js';
 export { openSqliteStore, SQLITE_FILE } from './store/sqlite/index.js';
 export type * from './store/types.js';
+export { DEFAULT_RATE_LIMITS, type RateLimits } from './throttling/throttling.js';
 export { VERSION } from './version.js';

@@ -1,14 +1,18 @@
+import { join } from 'node:path';
 import { assertTimeZone } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { type Clock, systemClock } from './clock.js';
+import { CREDENTIAL_KEY_FILE, openCredentialVault } from './identity/aksk/credential-vault.js';
 import { applyBootstrap, createDefaultAdmin, readBootstrapFile } from './identity/bootstrap.js';
+import { externalIamChecker } from './identity/external-iam.js';
 import { DEFAULT_DOMAIN } from './identity/ids.js';
 import { recordDemoTasks } from './jobs/demo.js';
 import { createProducer } from './jobs/producer.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/types.js';
+import type { RateLimits } from './throttling/throttling.js';
 
 export interface ServeOptions {
   host: string;
@@ -20,6 +24,12 @@ export interface ServeOptions {
   timeZone: string;
   publicUrl: string | undefined;
   region: string;
+  /** A Keystone-compatible IAM that vouches for `X-Auth-Token` instead of the local identities. */
+  iamUrl?: string | undefined;
+  /** The key file sealing the secret keys of access keys; `credential.key` in the data folder by default. */
+  credentialKeyFile?: string | undefined;
+  /** Requests a second per credential and per source address, per node (0: no limit). */
+  rateLimits?: RateLimits | undefined;
   logLevel: string;
   /** Where the start-up notes for people go (the URL, the admin password, a curl example). */
   print: (line: string) => void;
@@ -37,9 +47,12 @@ export async function startServer(options: ServeOptions, clock: Clock = systemCl
   assertTimeZone(options.timeZone);
   const logger: Logger = pino({ level: options.logLevel, base: { service: 'ddm-jobs' } });
   const store = openSqliteStore({ dataDir: options.dataDir });
+  const credentialVault = openCredentialVault(
+    options.credentialKeyFile ?? join(options.dataDir, CREDENTIAL_KEY_FILE),
+  );
   try {
     if (options.bootstrapFile)
-      await applyBootstrap(store, await readBootstrapFile(options.bootstrapFile), clock);
+      await applyBootstrap(store, await readBootstrapFile(options.bootstrapFile), clock, credentialVault);
     const admin = options.bootstrapFile
       ? undefined
       : await createDefaultAdmin(store, clock, options.adminPassword);
@@ -58,12 +71,18 @@ export async function startServer(options: ServeOptions, clock: Clock = systemCl
       logger,
       timeZone: options.timeZone,
       region: options.region,
+      credentialVault,
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(options.iamUrl ? { tokenChecker: externalIamChecker({ url: options.iamUrl, clock }) } : {}),
     });
+    if (options.iamUrl) options.print(`Tokens are validated by the IAM at ${options.iamUrl}`);
     const address = await app.listen({ host: options.host, port: options.port });
     const url = options.publicUrl ?? address;
     options.print(`ddm-jobs listening on ${url}`);
-    if (options.demo && defaultProject) printWalkThrough(options.print, url, defaultProject.id);
+    // The walk-through signs in here, which a server behind an external IAM does not offer.
+    if (options.demo && defaultProject && !options.iamUrl)
+      printWalkThrough(options.print, url, defaultProject.id);
     return {
       app,
       store,

@@ -2,6 +2,26 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+/** An http(s) URL without a trailing slash, e.g. for `--iam-url`. */
+export function parseHttpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be an http or https URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('must be an http or https URL.');
+  return value.replace(/\/+$/, '');
+}
+
+/** A rate in requests a second: a whole number, 0 for no limit. */
+export function parseRate(value: string): number {
+  if (!/^\d{1,9}$/.test(value))
+    throw new InvalidArgumentError('must be a whole number of requests a second (0: no limit).');
+  return Number(value);
+}
+
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535)
@@ -44,6 +64,35 @@ export function serveCommand(program: Command): void {
         .default('local'),
     )
     .addOption(
+      new Option(
+        '--iam-url <url>',
+        'Keystone-compatible IAM that validates X-Auth-Token (GET <url>/v3/auth/tokens); this server then issues no tokens',
+      )
+        .env('DDM_JOBS_IAM_URL')
+        .argParser(parseHttpUrl),
+    )
+    .addOption(
+      new Option(
+        '--credential-key-file <file>',
+        'key file sealing the secret keys of access keys (default: credential.key in the data folder)',
+      ).env('DDM_JOBS_CREDENTIAL_KEY_FILE'),
+    )
+    .addOption(
+      new Option(
+        '--rate-limit <n>',
+        'requests a second per credential (token user or access key), per node; 0: none',
+      )
+        .env('DDM_JOBS_RATE_LIMIT')
+        .default(100)
+        .argParser(parseRate),
+    )
+    .addOption(
+      new Option('--address-rate-limit <n>', 'requests a second per source address, per node; 0: none')
+        .env('DDM_JOBS_ADDRESS_RATE_LIMIT')
+        .default(1000)
+        .argParser(parseRate),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .env('DDM_JOBS_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -58,7 +107,8 @@ without --bootstrap (otherwise one is generated and printed once).
 Examples:
   $ ddm-jobs serve
   $ ddm-jobs serve --port 9000 --data-dir /var/lib/ddm-jobs --no-demo
-  $ ddm-jobs serve --bootstrap identities.yaml --time-zone Europe/Berlin`,
+  $ ddm-jobs serve --bootstrap identities.yaml --time-zone Europe/Berlin
+  $ ddm-jobs serve --iam-url https://iam.example.com`,
     )
     .action(async (options) => {
       // Loaded here, not at the top: the HTTP server is heavy to load and only `serve` needs it.
@@ -73,6 +123,9 @@ Examples:
         timeZone: options.timeZone,
         publicUrl: options.publicUrl?.replace(/\/+$/, ''),
         region: options.region,
+        iamUrl: options.iamUrl,
+        credentialKeyFile: options.credentialKeyFile,
+        rateLimits: { perCredential: options.rateLimit, perAddress: options.addressRateLimit },
         logLevel: options.logLevel,
         print,
       });

@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ERRORS, type ErrorKind, errorBody, keystoneErrorBody } from '@ddm-jobs/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { recordAllowedMethods } from './allowed-methods.js';
 import { ApiError, KeystoneError } from './api-error.js';
+import { installBodyChecks } from './body-checks.js';
 
 function send(reply: FastifyReply, kind: ErrorKind, detail?: string) {
   return reply
@@ -39,10 +44,37 @@ export function answerFrameworkError(_error: FastifyError, request: FastifyReque
 }
 
 /**
+ * Requests Node's HTTP parser refuses (a bad Content-Length, broken chunked encoding, a request
+ * line that is not HTTP, headers past the size limit, a request too slow to arrive): no request
+ * exists, so neither hooks nor the error handler run. The answer is written to the socket, in the
+ * gateway's shape with a fresh request id, which then closes, as Fastify's default handler does.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const kind =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? ERRORS.requestTimeout
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? ERRORS.headersTooLarge
+        : ERRORS.badRequest;
+  const requestId = randomBytes(16).toString('hex');
+  const body = JSON.stringify(errorBody(kind, requestId));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${kind.status} ${STATUS_CODES[kind.status]}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+/**
  * One place turns every failure into its documented answer (design principle 6). Anything not
  * in the table is 500 DBS.300002, logged with the request id, its detail never sent.
  */
 export function installErrorHandling(app: FastifyInstance): void {
+  const allowedMethods = recordAllowedMethods(app);
+  installBodyChecks(app);
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ApiError) return send(reply, error.kind, error.detail);
     if (error instanceof KeystoneError) {
@@ -57,5 +89,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unexpected failure');
     return send(reply, ERRORS.serverFailure);
   });
-  app.setNotFoundHandler((_request, reply) => send(reply, ERRORS.noSuchApi));
+  // A known path asked with another method is 405 with `Allow`; any other path is 404.
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = allowedMethods(request.url.split('?', 1)[0] ?? '');
+    if (allowed.length === 0) return send(reply, ERRORS.noSuchApi);
+    reply.header('allow', allowed.join(', '));
+    return send(reply, ERRORS.methodNotAllowed);
+  });
 }

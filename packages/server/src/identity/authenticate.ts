@@ -1,13 +1,20 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
+import { authToken, declaredProjectId } from '../http/headers.js';
 import type { IdentityStore } from '../store/types.js';
+import { isSigned } from './aksk/signature.js';
+import type { SignedRequestVerifier } from './aksk/signed-request-verifier.js';
 import type { TokenCodec, TokenPayload } from './tokens.js';
 
 export interface Principal {
   userId: string;
   projectId: string | null;
   roles: string[];
-  token: TokenPayload;
+  /** The local token's payload; absent when an external IAM vouched for the token. */
+  token?: TokenPayload;
+  /** The access key that signed the request, for an AK/SK caller. */
+  accessKey?: string;
 }
 
 export type TokenCheck =
@@ -37,42 +44,106 @@ export async function checkToken(
   };
 }
 
+/** Checks one `X-Auth-Token`: against the local identities, or an external IAM. */
+export type TokenChecker = (token: string | undefined) => Promise<TokenCheck>;
+
+export const localTokenChecker =
+  (codec: TokenCodec, identity: IdentityStore, clock: Clock): TokenChecker =>
+  (token) =>
+    checkToken(token, codec, identity, clock);
+
 const FAILURES = { missing: 'tokenMissing', invalid: 'tokenInvalid', expired: 'tokenExpired' } as const;
+
+/** What authentication reads of a request: its headers, and for a signature all of it. */
+export interface CallerRequest {
+  method: string;
+  /** The raw request target (path and query as sent). */
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** The body's bytes as received; none for a request without a body. */
+  rawBody?: Buffer | undefined;
+}
 
 export interface Authenticator {
   /**
-   * The principal for a tenant route: a valid token scoped to `projectId`, with a role on it.
-   * `declaredProjectId` is the request's `X-Project-Id`: when sent, it must name the same project.
+   * The principal for a tenant route: a valid token scoped to `projectId`, or a valid
+   * signature by a user, with a role on that project. The request's `X-Project-Id`, when sent,
+   * must name the same project.
    */
-  forProject(
-    token: string | undefined,
-    projectId: string,
-    declaredProjectId?: string | null,
-  ): Promise<Principal>;
-  /** The principal for the internal API: a valid token whose roles include `service`. */
-  forService(token: string | undefined): Promise<Principal>;
+  forProject(request: CallerRequest, projectId: string): Promise<Principal>;
+  /**
+   * The principal for the internal API, which must hold the role `service`: on a token's
+   * project, or for a signature on the `X-Project-Id` project when sent, else on any project.
+   */
+  forService(request: CallerRequest): Promise<Principal>;
 }
 
-export function createAuthenticator(codec: TokenCodec, identity: IdentityStore, clock: Clock): Authenticator {
-  const authenticate = async (token: string | undefined) => {
-    const check = await checkToken(token, codec, identity, clock);
+export interface AuthenticatorOptions {
+  /** Verifies `SDK-HMAC-SHA256` signatures; without it every signed request is refused. */
+  verifySigned?: SignedRequestVerifier;
+  /** The roles of a signature's user (tokens carry theirs); needed with `verifySigned`. */
+  identity?: IdentityStore;
+  /** Admits one request of an authenticated credential, or throws (throttling). */
+  admit?: (credential: string) => void;
+}
+
+export function createAuthenticator(
+  checkTokenOf: TokenChecker,
+  options: AuthenticatorOptions = {},
+): Authenticator {
+  const { verifySigned, identity, admit } = options;
+  const authenticate = async (request: CallerRequest) => {
+    const check = await checkTokenOf(authToken(request.headers));
     if (!check.ok) throw new ApiError(FAILURES[check.reason]);
+    admit?.(`user ${check.principal.userId}`);
     return check.principal;
   };
+  const signer = async (request: CallerRequest) => {
+    if (!verifySigned || !identity) throw new ApiError('signatureInvalid');
+    // Named one by one: a Fastify request's fields are getters, which a spread would not copy.
+    const { method, url, headers } = request;
+    const signer = await verifySigned({ method, url, headers, body: request.rawBody ?? '' });
+    admit?.(`ak ${signer.accessKey}`);
+    return { signer, identity };
+  };
   return {
-    async forProject(token, projectId, declaredProjectId) {
-      const principal = await authenticate(token);
+    async forProject(request, projectId) {
+      const declared = declaredProjectId(request.headers);
+      let principal: Principal;
+      if (isSigned(request.headers)) {
+        const { signer: by, identity: store } = await signer(request);
+        principal = {
+          userId: by.userId,
+          projectId,
+          roles: await store.rolesOn(by.userId, projectId),
+          accessKey: by.accessKey,
+        };
+      } else principal = await authenticate(request);
       if (principal.projectId !== projectId || principal.roles.length === 0)
         throw new ApiError('notAuthorized');
-      if (declaredProjectId !== undefined && declaredProjectId !== projectId) {
-        throw new ApiError('notAuthorized');
-      }
+      if (declared !== undefined && declared !== projectId) throw new ApiError('notAuthorized');
       return principal;
     },
-    async forService(token) {
-      const principal = await authenticate(token);
-      if (!principal.roles.includes(SERVICE_ROLE)) throw new ApiError('notAuthorized');
-      return principal;
+    async forService(request) {
+      if (!isSigned(request.headers)) {
+        const principal = await authenticate(request);
+        if (!principal.roles.includes(SERVICE_ROLE)) throw new ApiError('notAuthorized');
+        return principal;
+      }
+      const { signer: by, identity: store } = await signer(request);
+      const declared = declaredProjectId(request.headers);
+      if (declared === null) throw new ApiError('notAuthorized');
+      const grants = await store.listRoleAssignments(
+        declared === undefined ? { userId: by.userId } : { userId: by.userId, projectId: declared },
+      );
+      const service = grants.find((g) => g.role === SERVICE_ROLE);
+      if (!service) throw new ApiError('notAuthorized');
+      return {
+        userId: by.userId,
+        projectId: service.projectId,
+        roles: [SERVICE_ROLE],
+        accessKey: by.accessKey,
+      };
     },
   };
 }

@@ -3,7 +3,9 @@ import { createValidator } from '@ddm-jobs/contract';
 import Type, { type Static } from 'typebox';
 import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../clock.js';
-import type { IdentityStore } from '../store/types.js';
+import type { CredentialStore, IdentityStore } from '../store/types.js';
+import { ACCESS_KEY_PATTERN, SECRET_KEY_PATTERN } from './aksk/access-keys.js';
+import type { CredentialVault } from './aksk/credential-vault.js';
 import { SERVICE_ROLE } from './authenticate.js';
 import { BootstrapError, DEFAULT_DOMAIN, newId } from './ids.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
@@ -34,6 +36,18 @@ export const BootstrapSchema = Type.Object(
             password: Type.String({ minLength: 1, maxLength: 1024 }),
             enabled: Type.Optional(Type.Boolean()),
             id: Type.Optional(Id),
+            credentials: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  {
+                    access_key: Type.String({ pattern: ACCESS_KEY_PATTERN.source }),
+                    secret_key: Type.String({ pattern: SECRET_KEY_PATTERN.source }),
+                    enabled: Type.Optional(Type.Boolean()),
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
+            ),
             roles: Type.Optional(
               Type.Array(
                 Type.Object(
@@ -76,7 +90,12 @@ export async function readBootstrapFile(path: string): Promise<BootstrapFile> {
  * enabled flag that differs is set, declared roles are granted. Nothing undeclared is removed,
  * so identities added with `ddm-jobs iam` survive restarts.
  */
-export async function applyBootstrap(store: IdentityStore, file: BootstrapFile, clock: Clock): Promise<void> {
+export async function applyBootstrap(
+  store: IdentityStore & CredentialStore,
+  file: BootstrapFile,
+  clock: Clock,
+  vault?: CredentialVault,
+): Promise<void> {
   const now = clock.now();
   const domainNamed = async (name: string) => {
     const domain = await store.findDomain({ name });
@@ -140,7 +159,39 @@ export async function applyBootstrap(store: IdentityStore, file: BootstrapFile, 
         throw new BootstrapError(`user ${declared.name}: project ${grant.project} is not declared`);
       for (const role of grant.roles) await store.grantRole(userId, project.id, role);
     }
+    for (const declaredKey of declared.credentials ?? []) {
+      if (!vault) throw new BootstrapError('credentials are declared but no credential key file is set');
+      await applyCredential(store, vault, userId, declared.name, declaredKey, now);
+    }
   }
+}
+
+/** A declared access key: created if missing; the file wins for its secret key and enabled flag. */
+async function applyCredential(
+  store: CredentialStore,
+  vault: CredentialVault,
+  userId: string,
+  userName: string,
+  declared: { access_key: string; secret_key: string; enabled?: boolean },
+  now: number,
+): Promise<void> {
+  const enabled = declared.enabled ?? true;
+  const found = await store.findCredential(declared.access_key);
+  if (found && found.userId !== userId)
+    throw new BootstrapError(`user ${userName}: access key ${declared.access_key} belongs to another user`);
+  if (found && vault.open(found.accessKey, found.sealedSecret) === declared.secret_key) {
+    if (found.enabled !== enabled) await store.setCredentialEnabled(found.accessKey, enabled);
+    return;
+  }
+  if (found) await store.deleteCredential(found.accessKey);
+  const sealedSecret = vault.seal(declared.access_key, declared.secret_key);
+  await store.createCredential({
+    accessKey: declared.access_key,
+    userId,
+    sealedSecret,
+    enabled,
+    createdAt: now,
+  });
 }
 
 export interface DefaultAdmin {
@@ -157,7 +208,7 @@ export const ADMIN_ROLES = ['te_admin', SERVICE_ROLE];
  * `default` and user `admin` with the roles te_admin and service, so a newcomer can sign in.
  */
 export async function createDefaultAdmin(
-  store: IdentityStore,
+  store: IdentityStore & CredentialStore,
   clock: Clock,
   password: string | undefined,
 ): Promise<DefaultAdmin | undefined> {

@@ -134,7 +134,7 @@ export function createKeystone(identity: IdentityStore, codec: TokenCodec, clock
       if (!caller.ok) throw new KeystoneError(401, UNAUTHORIZED);
       const subject = await checkToken(subjectToken, codec, identity, clock);
       if (!subject.ok) throw new KeystoneError(404, 'Could not find token.');
-      return bodyFor(subject.principal.token, catalog, withCatalog);
+      return bodyFor(subject.principal.token as TokenPayload, catalog, withCatalog);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { InternalJobResponseSchema } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
-import { authToken } from '../http/headers.js';
+import { isSigned } from '../identity/aksk/signature.js';
 import type { Authenticator } from '../identity/authenticate.js';
 import type { Producer } from '../jobs/producer.js';
 import { toInternalJob } from '../jobs/render.js';
@@ -17,9 +17,14 @@ export function internalJobsRoutes(
     schema: { response: { 200: InternalJobResponseSchema, 201: InternalJobResponseSchema } },
   };
 
-  // Registered as its own plugin, so this hook guards the internal routes only, before any body is read.
+  // Registered as its own plugin, so these hooks guard the internal routes only. A token is
+  // checked before any body is read; a signature covers the body, so it is checked once the body
+  // is read (a body that did not parse is refused only after, see http/raw-json-body.ts).
   app.addHook('onRequest', async (request) => {
-    await auth.forService(authToken(request.headers));
+    if (!isSigned(request.headers)) await auth.forService(request);
+  });
+  app.addHook('preValidation', async (request) => {
+    if (isSigned(request.headers)) await auth.forService(request);
   });
 
   app.post('/internal/v1/jobs', response, async (request, reply) => {

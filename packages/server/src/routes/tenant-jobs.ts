@@ -8,7 +8,6 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
-import { authToken, declaredProjectId } from '../http/headers.js';
 import type { Authenticator } from '../identity/authenticate.js';
 import { toJobDetail, toJobItem } from '../jobs/render.js';
 import type { JobStore } from '../store/types.js';
@@ -33,7 +32,7 @@ export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): vo
     { schema: { response: { 200: ListJobsResponseSchema } } },
     async (request, reply) => {
       const projectId = request.params.project_id;
-      await auth.forProject(authToken(request.headers), projectId, declaredProjectId(request.headers));
+      await auth.forProject(request, projectId);
       const parsed = parseListJobsQuery(request.query, clock.now());
       if (!parsed.ok) throw new ApiError('parameter', parsed.detail);
       const { offset, limit, startTime, endTime } = parsed.value;
@@ -53,7 +52,7 @@ export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): vo
     { schema: { response: { 200: ShowJobResponseSchema } } },
     async (request) => {
       const { project_id: projectId, job_id: jobId } = request.params;
-      await auth.forProject(authToken(request.headers), projectId, declaredProjectId(request.headers));
+      await auth.forProject(request, projectId);
       const job = await jobs.getJob(jobId.toLowerCase());
       // Another project's task is answered exactly as a task that does not exist.
       if (!job || job.projectId !== projectId) throw new ApiError('jobNotFound');

@@ -5,7 +5,7 @@ import type { JobStatus } from '@ddm-jobs/contract';
  * same interface later, so nothing outside `store/` knows which database it talks to.
  * Methods are async even where SQLite answers synchronously, because a network database cannot.
  */
-export interface Store extends JobStore, IdentityStore {
+export interface Store extends JobStore, IdentityStore, CredentialStore {
   /** A trivial query, for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -158,4 +158,45 @@ export interface IdentityStore {
   countUsers(): Promise<number>;
   /** A secret shared by every node (e.g. the token key): read it, or store `fresh` if none yet. */
   sharedSecret(name: string, fresh: Buffer): Promise<Buffer>;
+}
+
+/** An access-key pair of a user; the secret key only as sealed by the credential vault. */
+export interface Credential {
+  accessKey: string;
+  userId: string;
+  sealedSecret: Buffer;
+  enabled: boolean;
+  createdAt: number;
+  /** Set while too many failed signatures lock the key: refused until then. */
+  lockedUntil: number | null;
+}
+
+export type NewCredential = Omit<Credential, 'lockedUntil'>;
+
+/** When failed signatures lock an access key. */
+export interface LockoutPolicy {
+  /** Failures counted within this span... */
+  windowMs: number;
+  /** ...beyond this many lock the key... */
+  maxFailures: number;
+  /** ...for this long. */
+  lockMs: number;
+}
+
+export interface CredentialStore {
+  createCredential(credential: NewCredential): Promise<void>;
+  /** Every credential, or one user's; ordered by user, then creation time. */
+  listCredentials(filter: { userId?: string }): Promise<Credential[]>;
+  findCredential(accessKey: string): Promise<Credential | undefined>;
+  /** False when no such access key. */
+  setCredentialEnabled(accessKey: string, enabled: boolean): Promise<boolean>;
+  /** False when no such access key. */
+  deleteCredential(accessKey: string): Promise<boolean>;
+  /** Replaces every sealed secret with `reseal`'s answer, in one transaction; returns the count. */
+  resealCredentials(reseal: (accessKey: string, sealed: Buffer) => Buffer): Promise<number>;
+  /**
+   * Counts a failed signature of an existing access key and locks the key when the policy says
+   * so. Kept in the database, so every node sharing it sees the same count and lock.
+   */
+  recordSignatureFailure(accessKey: string, now: number, policy: LockoutPolicy): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { dataDirOption } from './context.js';
+import { credentialCommands } from './credentials.js';
 import { domainCommands } from './domain.js';
 import { projectCommands } from './project.js';
 import { roleCommands } from './role.js';
@@ -13,7 +14,7 @@ import { userCommands } from './user.js';
 export function iamCommand(program: Command): void {
   const iam = program
     .command('iam')
-    .description('manage domains, projects, users and roles in a data folder')
+    .description('manage domains, projects, users, roles and access keys in a data folder')
     .addOption(dataDirOption())
     .configureHelp({ showGlobalOptions: true })
     .addHelpText(
@@ -31,4 +32,5 @@ Examples:
   projectCommands(iam);
   userCommands(iam);
   roleCommands(iam);
+  credentialCommands(iam);
 }

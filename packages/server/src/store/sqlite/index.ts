@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../types.js';
+import { createSqliteCredentialStore } from './credential-store.js';
 import { createSqliteIdentityStore } from './identity-store.js';
 import { createSqliteJobStore } from './job-store.js';
 import { migrate } from './migrate.js';
@@ -30,6 +31,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
   return {
     ...createSqliteJobStore(db),
     ...createSqliteIdentityStore(db),
+    ...createSqliteCredentialStore(db),
     async ping() {
       ping.get();
     },

@@ -101,4 +101,26 @@ CREATE TRIGGER jobs_status_recounted AFTER UPDATE OF status ON jobs WHEN OLD.sta
 END;
 `,
   },
+  {
+    version: 2,
+    name: 'access keys',
+    sql: `
+-- The secret key is sealed (AES-256-GCM) with a key kept outside the database: see credential-vault.ts.
+CREATE TABLE credentials (
+  access_key TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  sealed_secret BLOB NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  -- Set when too many failed signatures lock the key; in the database so that every node sees it.
+  locked_until INTEGER
+);
+CREATE INDEX credentials_by_user ON credentials (user_id, created_at);
+CREATE TABLE credential_failures (
+  access_key TEXT NOT NULL REFERENCES credentials(access_key) ON DELETE CASCADE,
+  failed_at INTEGER NOT NULL
+);
+CREATE INDEX credential_failures_by_key ON credential_failures (access_key, failed_at);
+`,
+  },
 ];
