@@ -12,11 +12,9 @@ interface Case {
   string_to_sign: string;
   authorization: string;
 }
+/** A copy of ../shared/reference/aksk-sdk-hmac-sha256-vectors.json, requests signed by the official SDK. */
 const VECTORS = JSON.parse(
-  readFileSync(
-    new URL('../../../shared/reference/aksk-sdk-hmac-sha256-vectors.json', import.meta.url),
-    'utf8',
-  ),
+  readFileSync(new URL('../fixtures/aksk-sdk-hmac-sha256-vectors.json', import.meta.url), 'utf8'),
 ) as { access_key: string; secret_key: string; cases: Case[] };
 
 const sdkEscape = (s: string) =>
