@@ -75,6 +75,7 @@ describe('the internal producer API', () => {
             ended_at: null,
             switch_route_begin_time: null,
             switch_route_end_time: null,
+            retried_by: null,
             version: 1,
             updated_at: now,
           },

@@ -17,6 +17,8 @@ export interface OperationsInput {
   status: JobStatus;
   /** True when the task has no switch window, so routes are switched by hand. */
   manualSwitch: boolean;
+  /** True once a tenant retried the (failed) task: it then offers nothing more. */
+  retried: boolean;
 }
 
 const NONE: readonly Operation[] = Object.freeze([]);
@@ -36,11 +38,11 @@ const TO_BE_SWITCHED_WINDOW: readonly Operation[] = ['modifySwitchingStrategy', 
 /**
  * The actions a tenant may take on a task now, derived from its name, status and switch strategy.
  *
- * @example deriveOperations({ name: 'migrateLogicDb', status: 'ToBeSwitched', manualSwitch: false })
+ * @example deriveOperations({ name: 'migrateLogicDb', status: 'ToBeSwitched', manualSwitch: false, retried: false })
  *   // ['modifySwitchingStrategy', 'toBeCanceled']
  */
 export function deriveOperations(task: OperationsInput): readonly Operation[] {
-  if (!isMigrationTask(task.name)) return NONE;
+  if (!isMigrationTask(task.name) || task.retried) return NONE;
   if (task.status === 'ToBeSwitched')
     return task.manualSwitch ? TO_BE_SWITCHED_MANUAL : TO_BE_SWITCHED_WINDOW;
   return BY_STATUS[task.status] ?? NONE;

@@ -79,6 +79,9 @@ export const InternalJobSchema = Type.Object(
     ended_at: NullableEpoch,
     switch_route_begin_time: NullableEpoch,
     switch_route_end_time: NullableEpoch,
+    retried_by: Type.Union([Type.String(), Type.Null()], {
+      description: 'For a failed migration task a tenant retried: the id of its retryMigrateLogicDb task',
+    }),
     version: Type.Integer({ description: 'Increases with every change; send it back as if_version' }),
     updated_at: Type.Integer(),
   },

@@ -29,6 +29,7 @@ export function toJobItem(job: JobRow, format: TimeFormatter): JobItem {
       name: job.name,
       status: job.status,
       manualSwitch: job.switchBegin === null && job.switchEnd === null,
+      retried: job.retriedBy !== null,
     }) as JobItem['operations'],
     database_name: job.databaseName,
     fail_reason: job.status === 'Failed' ? job.failReason : '',
@@ -67,6 +68,7 @@ export function toInternalJob(job: JobRow): InternalJob {
     ended_at: job.endedAt,
     switch_route_begin_time: job.switchBegin,
     switch_route_end_time: job.switchEnd,
+    retried_by: job.retriedBy,
     version: job.version,
     updated_at: job.updatedAt,
   };

@@ -26,11 +26,13 @@ export interface JobRow {
   endedAt: number | null;
   switchBegin: number | null;
   switchEnd: number | null;
+  /** Set on a failed migration task once a tenant retried it: the id of the retry task. */
+  retriedBy: string | null;
   version: number;
   updatedAt: number;
 }
 
-export interface NewJob extends Omit<JobRow, 'version' | 'updatedAt'> {
+export interface NewJob extends Omit<JobRow, 'version' | 'updatedAt' | 'retriedBy'> {
   /** A digest of the producer's create request, so that a replay can be told from a clash. */
   createDigest: string;
 }
@@ -40,12 +42,43 @@ export type RecordOutcome =
   | { outcome: 'replayed'; job: JobRow }
   | { outcome: 'conflict'; job: JobRow };
 
-/** The fields a producer's report may change. */
-export interface JobChange {
-  status: JobStatus;
-  progress: number;
-  failReason: string;
-  endedAt: number | null;
+/** The fields a producer's report or a tenant's action may change; those left out keep their value. */
+export type JobChange = Partial<
+  Pick<JobRow, 'status' | 'progress' | 'failReason' | 'endedAt' | 'switchBegin' | 'switchEnd'>
+>;
+
+/** What the change feed tells: a task created, changed or removed, or every task removed by a reset. */
+export type JobEventType = 'created' | 'changed' | 'removed' | 'reset';
+
+/**
+ * One entry of the change feed, written in the same transaction as the change it tells, so the
+ * feed never misses nor invents one. Cursors increase in commit order and are never reused.
+ */
+export interface JobEvent {
+  cursor: number;
+  type: JobEventType;
+  at: number;
+  /** The task after the change (as it was when removed); null for a reset. */
+  job: JobRow | null;
+}
+
+/** A cleaned task: gone from every listing, kept for audit. */
+export interface RemovedJob {
+  job: JobRow;
+  removedAt: number;
+  /** Who cleaned it (a user id). */
+  removedBy: string;
+}
+
+/** The simulator's record of a task it produces: its plan and how far along it is. */
+export interface Simulation {
+  jobId: string;
+  /** The plan as JSON text; only the simulator reads it. */
+  plan: string;
+  /** Index of the plan's step the task is in. */
+  step: number;
+  /** When that step began (clock milliseconds). */
+  stepStartedAt: number;
 }
 
 export interface JobPage {
@@ -88,6 +121,31 @@ export interface JobStore {
     limit: number,
   ): Promise<JobJsonPage>;
   countJobsByStatus(): Promise<Record<string, number>>;
+  /**
+   * Marks a failed task as retried and records its retry task, in one transaction; undefined when
+   * the failed task is no longer at `expectedVersion`.
+   */
+  retryJob(
+    id: string,
+    expectedVersion: number,
+    retry: NewJob,
+    now: number,
+  ): Promise<{ retried: JobRow; retry: JobRow } | undefined>;
+  /** Removes a task from every listing, keeping an audit record; undefined when it changed meanwhile. */
+  removeJob(id: string, expectedVersion: number, now: number, removedBy: string): Promise<JobRow | undefined>;
+  findRemovedJob(id: string): Promise<RemovedJob | undefined>;
+  /** Feed entries after a cursor, oldest first; of one project (and resets) when `projectId` is given. */
+  eventsAfter(after: number, limit: number, projectId?: string): Promise<JobEvent[]>;
+  /** The newest cursor (0 when the feed is empty), to follow only what comes next. */
+  lastEventCursor(): Promise<number>;
+  /**
+   * Empties tasks, removed tasks, simulations and the feed (which then tells one `reset`), and
+   * lifts access-key lockouts: the emulator's reset. Cursors keep increasing.
+   */
+  resetJobs(now: number): Promise<void>;
+  saveSimulation(simulation: Simulation): Promise<void>;
+  listSimulations(): Promise<Simulation[]>;
+  deleteSimulation(jobId: string): Promise<void>;
 }
 
 export interface Domain {

@@ -12,7 +12,7 @@ import { bucketSize, type Segment, windowSegments } from '../window-segments.js'
 
 const PAGE_COLUMNS =
   'id, name, status, progress, fail_reason, instance_id, instance_name, database_name, created_at, ended_at, ' +
-  'switch_begin, switch_end, version, updated_at';
+  'switch_begin, switch_end, retried_by, version, updated_at';
 
 type PageRow = [
   string,
@@ -27,6 +27,7 @@ type PageRow = [
   number | null,
   number | null,
   number | null,
+  string | null,
   number,
   number,
 ];
@@ -45,8 +46,9 @@ const toJob = (projectId: string, r: PageRow): JobRow => ({
   endedAt: r[9],
   switchBegin: r[10],
   switchEnd: r[11],
-  version: r[12],
-  updatedAt: r[13],
+  retriedBy: r[12],
+  version: r[13],
+  updatedAt: r[14],
 });
 
 /** Ranks below this are reached by stepping over rows rather than through the bucket counts. */

@@ -1,8 +1,10 @@
 import type { JobStatus } from '@ddm-jobs/contract';
 import type { Database } from 'better-sqlite3';
 import { listedJsonOf } from '../../jobs/render.js';
-import type { JobChange, JobRow, JobStore, NewJob, RecordOutcome } from '../types.js';
+import type { JobChange, JobEventType, JobRow, JobStore, NewJob, RecordOutcome } from '../types.js';
+import { createSqliteJobEvents } from './job-events.js';
 import { createSqliteJobListing } from './job-listing.js';
+import { createSqliteSimulations } from './simulations.js';
 
 interface Row {
   project_id: string;
@@ -18,6 +20,7 @@ interface Row {
   ended_at: number | null;
   switch_begin: number | null;
   switch_end: number | null;
+  retried_by: string | null;
   version: number;
   updated_at: number;
   create_digest: string;
@@ -25,8 +28,7 @@ interface Row {
 
 const COLUMNS =
   'project_id, created_at, id, name, status, progress, fail_reason, instance_id, instance_name, database_name, ' +
-  'ended_at, switch_begin, switch_end, version, updated_at, create_digest';
-const INSERT_COLUMNS = `${COLUMNS}, listed_json`;
+  'ended_at, switch_begin, switch_end, retried_by, version, updated_at, create_digest';
 
 function toJob(row: Row): JobRow {
   return {
@@ -43,35 +45,57 @@ function toJob(row: Row): JobRow {
     endedAt: row.ended_at,
     switchBegin: row.switch_begin,
     switchEnd: row.switch_end,
+    retriedBy: row.retried_by,
     version: row.version,
     updatedAt: row.updated_at,
   };
 }
 
-/** The task half of the SQLite store. */
+/**
+ * The task half of the SQLite store. Every write of a task appends its feed entry in the same
+ * transaction, so the feed tells exactly what was committed.
+ */
 export function createSqliteJobStore(db: Database): JobStore {
   const insert = db.prepare(
-    `INSERT INTO jobs (${INSERT_COLUMNS}) VALUES (@projectId, @createdAt, @id, @name, @status, @progress, @failReason,
-      @instanceId, @instanceName, @databaseName, @endedAt, @switchBegin, @switchEnd, 1, @now, @createDigest, @listedJson)
+    `INSERT INTO jobs (${COLUMNS}, listed_json) VALUES (@projectId, @createdAt, @id, @name, @status, @progress,
+      @failReason, @instanceId, @instanceName, @databaseName, @endedAt, @switchBegin, @switchEnd, NULL, 1, @now,
+      @createDigest, @listedJson)
      ON CONFLICT (id) DO NOTHING`,
   );
   const byId = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
   const update = db.prepare(
     `UPDATE jobs SET status = @status, progress = @progress, fail_reason = @failReason, ended_at = @endedAt,
-       version = @version, updated_at = @updatedAt, listed_json = @listedJson
+       switch_begin = @switchBegin, switch_end = @switchEnd, retried_by = @retriedBy, version = @version,
+       updated_at = @updatedAt, listed_json = @listedJson
      WHERE id = @id AND version = @expectedVersion`,
   );
+  const remove = db.prepare('DELETE FROM jobs WHERE id = ? AND version = ?');
+  const keepRemoved = db.prepare(
+    'INSERT OR REPLACE INTO removed_jobs (id, project_id, removed_at, removed_by, job) VALUES (?, ?, ?, ?, ?)',
+  );
+  const removedById = db.prepare('SELECT removed_at, removed_by, job FROM removed_jobs WHERE id = ?');
   const list = createSqliteJobListing(db);
+  const events = createSqliteJobEvents(db);
+  const simulations = createSqliteSimulations(db);
   const statusCounts = db.prepare('SELECT status, n FROM job_status_counts WHERE n > 0');
 
+  const get = (id: string) => {
+    const row = byId.get(id) as Row | undefined;
+    return row && toJob(row);
+  };
+
+  /** Inserts a new task and tells the feed; false when the id is taken. */
+  const insertJob = (job: NewJob, now: number): boolean => {
+    const stored: JobRow = { ...job, retriedBy: null, version: 1, updatedAt: now };
+    const { changes } = insert.run({ ...job, now, listedJson: listedJsonOf(stored) });
+    if (changes === 1) events.append('created', stored, now);
+    return changes === 1;
+  };
+
   const record = db.transaction((job: NewJob, now: number): RecordOutcome => {
-    const { changes } = insert.run({
-      ...job,
-      now,
-      listedJson: listedJsonOf({ ...job, version: 1, updatedAt: now }),
-    });
+    const created = insertJob(job, now);
     const stored = byId.get(job.id) as Row;
-    if (changes === 1) return { outcome: 'created', job: toJob(stored) };
+    if (created) return { outcome: 'created', job: toJob(stored) };
     return {
       outcome: stored.create_digest === job.createDigest ? 'replayed' : 'conflict',
       job: toJob(stored),
@@ -79,18 +103,44 @@ export function createSqliteJobStore(db: Database): JobStore {
   });
 
   /** Compare and set, with the listed JSON rendered from the whole next row. */
-  const change = db.transaction((id: string, expectedVersion: number, next: JobChange, now: number) => {
+  const applyChange = (
+    id: string,
+    expectedVersion: number,
+    next: JobChange & { retriedBy?: string },
+    now: number,
+    type: JobEventType = 'changed',
+  ) => {
     const current = get(id);
     if (current?.version !== expectedVersion) return undefined;
     const job: JobRow = { ...current, ...next, version: expectedVersion + 1, updatedAt: now };
     update.run({ ...job, expectedVersion, listedJson: listedJsonOf(job) });
+    events.append(type, job, now);
     return job;
+  };
+  const change = db.transaction(applyChange);
+
+  const retry = db.transaction((id: string, expectedVersion: number, retryJob: NewJob, now: number) => {
+    const retried = applyChange(id, expectedVersion, { retriedBy: retryJob.id }, now);
+    if (!retried) return undefined;
+    if (!insertJob(retryJob, now)) throw new Error(`retry task id ${retryJob.id} is taken`);
+    return { retried, retry: get(retryJob.id) as JobRow };
   });
 
-  const get = (id: string) => {
-    const row = byId.get(id) as Row | undefined;
-    return row && toJob(row);
-  };
+  const removeTx = db.transaction((id: string, expectedVersion: number, now: number, removedBy: string) => {
+    const current = get(id);
+    if (current?.version !== expectedVersion) return undefined;
+    remove.run(id, expectedVersion);
+    keepRemoved.run(id, current.projectId, now, removedBy, JSON.stringify(current));
+    events.append('removed', current, now);
+    return current;
+  });
+
+  const reset = db.transaction((now: number) => {
+    db.exec(`DELETE FROM jobs; DELETE FROM job_counts; DELETE FROM job_status_counts; DELETE FROM removed_jobs;
+      DELETE FROM simulations; DELETE FROM credential_failures; UPDATE credentials SET locked_until = NULL;`);
+    events.clear();
+    events.append('reset', null, now);
+  });
 
   return {
     async recordJob(job, now) {
@@ -113,5 +163,25 @@ export function createSqliteJobStore(db: Database): JobStore {
       for (const row of statusCounts.all() as { status: string; n: number }[]) counts[row.status] = row.n;
       return counts;
     },
+    async retryJob(id, expectedVersion, retryJob, now) {
+      return retry.immediate(id, expectedVersion, retryJob, now);
+    },
+    async removeJob(id, expectedVersion, now, removedBy) {
+      return removeTx.immediate(id, expectedVersion, now, removedBy);
+    },
+    async findRemovedJob(id) {
+      const row = removedById.get(id) as { removed_at: number; removed_by: string; job: string } | undefined;
+      return row && { job: JSON.parse(row.job) as JobRow, removedAt: row.removed_at, removedBy: row.removed_by };
+    },
+    async eventsAfter(after, limit, projectId) {
+      return events.after(after, limit, projectId);
+    },
+    async lastEventCursor() {
+      return events.last();
+    },
+    async resetJobs(now) {
+      reset.immediate(now);
+    },
+    ...simulations,
   };
 }

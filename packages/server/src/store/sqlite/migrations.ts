@@ -123,4 +123,39 @@ CREATE TABLE credential_failures (
 CREATE INDEX credential_failures_by_key ON credential_failures (access_key, failed_at);
 `,
   },
+  {
+    version: 3,
+    name: 'task lifecycle: retries, removals, change feed, simulations',
+    sql: `
+ALTER TABLE jobs ADD COLUMN retried_by TEXT;
+
+-- The change feed: one row per task creation, change or removal, written in the same transaction.
+-- AUTOINCREMENT: a cursor is never reused, even after the newest entries are deleted by a reset.
+CREATE TABLE job_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  project_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  job TEXT
+);
+CREATE INDEX job_events_by_project ON job_events (project_id, seq);
+
+-- Cleaned tasks: gone from every listing, kept for audit.
+CREATE TABLE removed_jobs (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  removed_at INTEGER NOT NULL,
+  removed_by TEXT NOT NULL,
+  job TEXT NOT NULL
+);
+
+-- The tasks the simulator produces, with their plan and the step they are in.
+CREATE TABLE simulations (
+  job_id TEXT PRIMARY KEY,
+  plan TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  step_started_at INTEGER NOT NULL
+);
+`,
+  },
 ];
