@@ -5,24 +5,23 @@ import {
   applyBootstrap,
   type BootstrapFile,
   buildApp,
-  type Clock,
   CREDENTIAL_KEY_FILE,
   openCredentialVault,
   openSqliteStore,
   type RateLimits,
   type Store,
+  VirtualClock,
 } from '@ddm-jobs/server';
 import type { FastifyInstance } from 'fastify';
 import { passwordSignIn } from './keystone-body.js';
 
-/** A clock the test sets by hand: domain code never reads the system clock. */
-export class ManualClock implements Clock {
-  constructor(public current = Date.UTC(2026, 10, 28, 12, 0, 0)) {}
-  now() {
-    return this.current;
-  }
-  advance(ms: number) {
-    this.current += ms;
+/**
+ * A clock the test sets by hand: domain code never reads the system clock. It is the emulator's
+ * virtual clock, so `POST /internal/v1/clock` moves it too.
+ */
+export class ManualClock extends VirtualClock {
+  constructor(start = Date.UTC(2026, 10, 28, 12, 0, 0)) {
+    super(start);
   }
 }
 

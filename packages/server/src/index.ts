@@ -1,5 +1,5 @@
 export { type AppOptions, BODY_LIMIT_BYTES, buildApp } from './app.js';
-export { type Clock, systemClock } from './clock.js';
+export { type Clock, isVirtualClock, MAX_CLOCK_MS, systemClock, VirtualClock } from './clock.js';
 export {
   ACCESS_KEY_PATTERN,
   CREDENTIAL_KEY_FILE,

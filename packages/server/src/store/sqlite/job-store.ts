@@ -171,7 +171,9 @@ export function createSqliteJobStore(db: Database): JobStore {
     },
     async findRemovedJob(id) {
       const row = removedById.get(id) as { removed_at: number; removed_by: string; job: string } | undefined;
-      return row && { job: JSON.parse(row.job) as JobRow, removedAt: row.removed_at, removedBy: row.removed_by };
+      return (
+        row && { job: JSON.parse(row.job) as JobRow, removedAt: row.removed_at, removedBy: row.removed_by }
+      );
     },
     async eventsAfter(after, limit, projectId) {
       return events.after(after, limit, projectId);
