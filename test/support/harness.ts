@@ -6,6 +6,7 @@ import {
   type BootstrapFile,
   buildApp,
   CREDENTIAL_KEY_FILE,
+  type FeedOptions,
   openCredentialVault,
   openSqliteStore,
   type RateLimits,
@@ -60,16 +61,39 @@ export interface TestServer {
  * `app.inject` (no port opened).
  */
 export async function startTestServer(
-  options: { clock?: ManualClock; dataDir?: string; bootstrap?: BootstrapFile; rateLimits?: RateLimits } = {},
+  options: {
+    clock?: ManualClock;
+    dataDir?: string;
+    bootstrap?: BootstrapFile;
+    rateLimits?: RateLimits;
+    /** Serve the emulator's reset, which applies the bootstrap again. */
+    emulator?: boolean;
+    /** Change-feed polling and stream keep-alive intervals (shortened by the feed's tests). */
+    feed?: FeedOptions;
+  } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new ManualClock();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ddm-jobs-test-'));
   const store = openSqliteStore({ dataDir });
   const credentialVault = openCredentialVault(join(dataDir, CREDENTIAL_KEY_FILE));
-  await applyBootstrap(store, options.bootstrap ?? FIXTURE_IDENTITIES, clock, credentialVault);
+  const bootstrap = options.bootstrap ?? FIXTURE_IDENTITIES;
+  await applyBootstrap(store, bootstrap, clock, credentialVault);
   // No throttling unless asked for: the clock stands still, so no bucket would ever refill.
   const rateLimits = options.rateLimits ?? { perCredential: 0, perAddress: 0 };
-  const app = await buildApp({ store, clock, credentialVault, rateLimits });
+  const reapply = async () => {
+    await applyBootstrap(store, bootstrap, clock, credentialVault);
+    return { jobs: [] };
+  };
+  const app = await buildApp({
+    store,
+    clock,
+    credentialVault,
+    rateLimits,
+    // The test ticks the simulator itself (app.simulator.tick()) after moving the clock.
+    simulatorIntervalMs: 0,
+    ...(options.emulator ? { emulator: { reapply } } : {}),
+    ...(options.feed ? { feed: options.feed } : {}),
+  });
   const tokens = new Map<string, string>();
   const server: TestServer = {
     app,

@@ -70,6 +70,12 @@ export const ERRORS = {
   transitionNotAllowed: ddm(409, 'DDMJOBS.0409', 'The status transition is not allowed.'),
   versionConflict: ddm(409, 'DDMJOBS.0410', 'The task has changed since the given version.'),
   idConflict: ddm(409, 'DDMJOBS.0411', 'A task with this id exists with other content.'),
+  // The emulator's (decided)
+  clockNotVirtual: ddm(
+    409,
+    'DDMJOBS.0412',
+    'The clock is not virtual: start the server with --clock virtual to move it.',
+  ),
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorName = keyof typeof ERRORS;

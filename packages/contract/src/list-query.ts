@@ -37,6 +37,9 @@ function integer(value: QueryValue): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
+/** The "integer" rule above (reference section 2), for the other query parsers: undefined when broken. */
+export const queryInteger = integer;
+
 /**
  * Parses and checks the list query. `nowMs` is the server clock's now, for the 30-day rule.
  * Unknown parameters are ignored; a repeated or empty known parameter is an error.

@@ -1,5 +1,15 @@
 import type { TSchema } from 'typebox';
+import { ACTION_RULES, MIGRATION_ACTIONS } from './actions.js';
+import { EVENTS_LIMIT_DEFAULT, EVENTS_QUERY_RULES } from './events-query.js';
 import { QUERY_RULES } from './list-query.js';
+import {
+  ActionJobResponseSchema,
+  EmptyResponseSchema,
+  MigrationPathSchema,
+  SwitchStrategyBodySchema,
+} from './schemas/actions.js';
+import { ClockMoveBodySchema, ClockResponseSchema, ResetResponseSchema } from './schemas/emulator.js';
+import { EventsResponseSchema, FeedEventSchema, TenantStreamEventSchema } from './schemas/events.js';
 import { CreateJobBodySchema, InternalJobResponseSchema, PatchJobBodySchema } from './schemas/internal.js';
 import {
   ErrorBodySchema,
@@ -9,6 +19,7 @@ import {
   ShowJobResponseSchema,
 } from './schemas/jobs.js';
 import { TokenBodySchema, TokenRequestSchema } from './schemas/keystone.js';
+import { ScenarioResponseSchema, ScenarioSchema } from './schemas/scenario.js';
 
 const json = (schema: TSchema, description: string) => ({
   description,
@@ -54,6 +65,144 @@ function queryParams(): object[] {
   }));
 }
 
+/** The tenant's six actions on shard-migration tasks, from the contract's table of actions. */
+function migrationActionPaths(): Record<string, object> {
+  const { properties: shapes } = MigrationPathSchema as unknown as { properties: Record<string, TSchema> };
+  const parameters = [
+    projectId,
+    { ...pathParam('instance_id', 'DDM instance ID'), schema: shapes.instance_id },
+    { ...pathParam('db_name', 'Logical database (schema) name'), schema: shapes.db_name },
+    jobId,
+  ];
+  const anyObject = { type: 'object', description: 'Ignored; none, an empty body or {} is usual' };
+  const entries = MIGRATION_ACTIONS.map((action) => {
+    const rule = ACTION_RULES[action];
+    const body = rule.takesBody ? SwitchStrategyBodySchema : anyObject;
+    const success =
+      rule.httpStatus === 202
+        ? json(ActionJobResponseSchema, 'Accepted: the task moved at once; a producer finishes the work')
+        : json(EmptyResponseSchema, 'Done: {}');
+    const bodyErrors = rule.takesBody
+      ? 'DBS.280001: a malformed body, time, instance_id or db_name; ' +
+        'DBS.300377: a window whose end is not after its begin, or already past; '
+      : 'DBS.280001: a body that is not a JSON object, or a malformed instance_id or db_name; ';
+    const operation = {
+      operationId: rule.sdkName,
+      summary: rule.summary,
+      description: `Offered while the task's operations list ${rule.operation}.`,
+      parameters,
+      requestBody: { required: rule.takesBody, content: { 'application/json': { schema: body } } },
+      responses: {
+        [String(rule.httpStatus)]: success,
+        '400': ddmError(`${bodyErrors}DBS.300379: the task does not offer ${rule.operation} now`),
+        '404': ddmError('DBS.300400: no such task in this project, on this instance and database'),
+        ...authErrors,
+      },
+    };
+    const path = `/v3/{project_id}/instances/{instance_id}/databases/{db_name}/migration/jobs/{job_id}/${action}`;
+    return [path, { put: operation }] as const;
+  });
+  return Object.fromEntries(entries);
+}
+
+/** The change feed (internal) and the tenant's stream (our extension): JSON and Server-Sent Events. */
+function feedPaths(): Record<string, object> {
+  const cursorQuery = (name: string, description: string, schema: object) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema,
+    description,
+  });
+  const lastEventId = {
+    name: 'Last-Event-ID',
+    in: 'header',
+    required: false,
+    schema: { type: 'string', pattern: '^[0-9]*$' },
+    description: `Resume after this cursor (browsers send it on reconnect). ${EVENTS_QUERY_RULES.lastEventId}`,
+  };
+  const frames = (data: TSchema, what: string) => ({
+    schema: { type: 'string' },
+    'x-event-data': data,
+    description:
+      `Server-Sent Events, one per ${what}: "id: <cursor>", "event: <type>", "data: <JSON on one line>", ` +
+      'then a blank line; a ": keep-alive" comment every 15 s. The stream does not end by itself.',
+  });
+  return {
+    '/internal/v1/events': {
+      get: {
+        operationId: 'ListJobEvents',
+        summary: 'The change feed: every task created, changed or removed after a cursor (role service)',
+        description:
+          'In commit order. With wait, a request with nothing after the cursor is held until something ' +
+          'happens or the wait ends. With Accept: text/event-stream, the feed is followed as ' +
+          'Server-Sent Events from after (or Last-Event-ID) on; wait is then ignored.',
+        parameters: [
+          cursorQuery(
+            'after',
+            `Cursor to read after; 0 (the beginning) by default. ${EVENTS_QUERY_RULES.after}`,
+            {
+              type: 'string',
+              pattern: '^[0-9]+$',
+            },
+          ),
+          cursorQuery(
+            'limit',
+            `Most events in one answer, ${EVENTS_LIMIT_DEFAULT} by default. ${EVENTS_QUERY_RULES.limit}`,
+            {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+            },
+          ),
+          cursorQuery(
+            'wait',
+            `Seconds to hold a request with nothing new, 0 by default. ${EVENTS_QUERY_RULES.wait}`,
+            {
+              type: 'integer',
+              minimum: 0,
+              maximum: 60,
+            },
+          ),
+          lastEventId,
+        ],
+        responses: {
+          '200': {
+            description: 'Events, and the cursor to send as after next time',
+            content: {
+              'application/json': { schema: EventsResponseSchema },
+              'text/event-stream': frames(FeedEventSchema, 'feed entry'),
+            },
+          },
+          '400': ddmError('DBS.280001: after, limit, wait or Last-Event-ID breaks its rule'),
+          ...authErrors,
+        },
+      },
+    },
+    '/v3/{project_id}/jobs/stream': {
+      get: {
+        operationId: 'FollowTasks',
+        summary: "Follow the project's task changes as Server-Sent Events (a ddm-jobs extension)",
+        description:
+          'Not in the cloud. Each event carries the task as the list shows it (for removed, as it last ' +
+          'was; null for an emulator reset). Without Last-Event-ID it tells only what happens after ' +
+          'the connection; with it, it resumes after that event. Credentials are checked at connect; ' +
+          "a token's stream ends when the token expires.",
+        'x-ddm-jobs-extension': true,
+        parameters: [projectId, lastEventId],
+        responses: {
+          '200': {
+            description: 'The stream',
+            content: { 'text/event-stream': frames(TenantStreamEventSchema, 'change of a task') },
+          },
+          '400': ddmError('DBS.280001: Last-Event-ID is not a cursor'),
+          ...authErrors,
+        },
+      },
+    },
+  };
+}
+
 /** The OpenAPI 3.1 document of the whole API, generated from the contract's schemas. */
 export function buildOpenApiDocument(version: string): object {
   return {
@@ -94,6 +243,7 @@ export function buildOpenApiDocument(version: string): object {
           },
         },
       },
+      ...migrationActionPaths(),
       '/v3/auth/tokens': {
         post: {
           operationId: 'KeystoneCreateToken',
@@ -161,6 +311,61 @@ export function buildOpenApiDocument(version: string): object {
           },
         },
       },
+      '/internal/v1/clock': {
+        get: {
+          operationId: 'GetClock',
+          summary: "The server's clock (role service)",
+          responses: {
+            '200': json(ClockResponseSchema, 'Now, and whether the clock is virtual'),
+            ...authErrors,
+          },
+        },
+        post: {
+          operationId: 'MoveClock',
+          summary: 'Move the virtual clock: advance_ms forward, or set to an instant (role service)',
+          requestBody: { required: true, content: { 'application/json': { schema: ClockMoveBodySchema } } },
+          responses: {
+            '200': json(ClockResponseSchema, 'Moved; simulated tasks have caught up with the new instant'),
+            '400': ddmError('DBS.280001: not exactly one of advance_ms and set, or a bad value'),
+            '409': ddmError('DDMJOBS.0412: the server runs on the real clock'),
+            ...authErrors,
+          },
+        },
+      },
+      '/internal/v1/reset': {
+        post: {
+          operationId: 'ResetEmulator',
+          summary:
+            'Emulator only (--emulator): empty the tasks, apply the bootstrap and scenario files again',
+          responses: {
+            '200': json(ResetResponseSchema, 'Reset; the ids of the tasks the scenarios recorded again'),
+            '404': gatewayError('APIGW.0101: the server is not an emulator'),
+            ...authErrors,
+          },
+        },
+      },
+      '/internal/v1/scenarios': {
+        post: {
+          operationId: 'ApplyScenario',
+          summary: 'Record simulated tasks and their timelines (role service; docs/scenarios.md)',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: ScenarioSchema },
+              'application/yaml': { schema: ScenarioSchema },
+              'text/yaml': { schema: ScenarioSchema },
+            },
+          },
+          responses: {
+            '201': json(ScenarioResponseSchema, 'Applied; tasks whose id existed are left alone'),
+            '400': ddmError(
+              'DBS.280001: the scenario breaks a rule; the message names the field; nothing recorded',
+            ),
+            ...authErrors,
+          },
+        },
+      },
+      ...feedPaths(),
       '/healthz': {
         get: {
           summary: 'Liveness and database check',

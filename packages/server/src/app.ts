@@ -11,11 +11,24 @@ import { createSignedRequestVerifier } from './identity/aksk/signed-request-veri
 import { createAuthenticator, localTokenChecker, type TokenChecker } from './identity/authenticate.js';
 import { createKeystone } from './identity/keystone.js';
 import { createTokenCodec, newTokenKey, TOKEN_KEY_NAME } from './identity/tokens.js';
+import { createTenantActions } from './jobs/actions.js';
+import {
+  createFeedWatcher,
+  DEFAULT_KEEP_ALIVE_MS,
+  type FeedOptions,
+  registerFeedMetrics,
+} from './jobs/feed-watcher.js';
 import { createProducer } from './jobs/producer.js';
+import { emulatorRoutes } from './routes/emulator.js';
+import { internalEventsRoutes } from './routes/internal-events.js';
 import { internalJobsRoutes } from './routes/internal-jobs.js';
 import { keystoneRoutes } from './routes/keystone.js';
+import { migrationActionsRoutes } from './routes/migration-actions.js';
+import { scenarioRoutes } from './routes/scenarios.js';
 import { serviceInfoRoutes } from './routes/service-info.js';
 import { tenantJobsRoutes } from './routes/tenant-jobs.js';
+import { tenantStreamRoutes } from './routes/tenant-stream.js';
+import { createSimulator } from './simulator/index.js';
 import type { Store } from './store/types.js';
 import { DEFAULT_RATE_LIMITS, installThrottling, type RateLimits } from './throttling/throttling.js';
 import { VERSION } from './version.js';
@@ -40,6 +53,15 @@ export interface AppOptions {
   credentialVault?: CredentialVault;
   /** Requests a second per credential and per address (0: no limit); 100 and 1000 by default. */
   rateLimits?: RateLimits;
+  /** Polling of the change feed and the keep-alive of event streams (tests shorten them). */
+  feed?: FeedOptions;
+  /**
+   * The emulator (`--emulator`): `POST /internal/v1/reset` empties the tasks, then calls this to
+   * apply the declared identities and scenarios again; it answers the ids of the tasks recorded.
+   */
+  emulator?: { reapply(): Promise<{ jobs: string[] }> };
+  /** How often the simulator advances simulated tasks on its own, in ms (1000); 0: only when ticked. */
+  simulatorIntervalMs?: number;
 }
 
 /** Largest request body accepted; the task API's bodies are a few hundred bytes. */
@@ -66,12 +88,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   installErrorHandling(app);
   const metrics = installObservability(app, store);
-  const admit = installThrottling(app, options.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
+  const throttling = installThrottling(app, options.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
   installRawJsonBody(app);
   const auth = createAuthenticator(options.tokenChecker ?? localTokenChecker(codec, store, clock), {
     verifySigned: createSignedRequestVerifier({ store, vault: options.credentialVault, clock }),
     identity: store,
-    admit,
+    admit: throttling.admit,
   });
 
   const timeZone = options.timeZone ?? 'UTC';
@@ -79,7 +101,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.register(async (scope) =>
     tenantJobsRoutes(scope, { jobs: store, auth, clock, formatTime, utc: timeZone === 'UTC' }),
   );
+  app.register(async (scope) =>
+    migrationActionsRoutes(scope, { actions: createTenantActions(store, clock), auth }),
+  );
   app.register(async (scope) => internalJobsRoutes(scope, { producer: createProducer(store, clock), auth }));
+  // The producer of simulated tasks (docs/scenarios.md), and the route that declares them.
+  const simulation = { store, producer: createProducer(store, clock), clock };
+  const simulator = createSimulator({ ...simulation, logger: options.logger });
+  app.decorate('simulator', simulator);
+  app.addHook('onClose', async () => simulator.stop());
+  app.register(async (scope) => scenarioRoutes(scope, { ...simulation, auth }));
   if (!options.tokenChecker) {
     app.register(async (scope) =>
       keystoneRoutes(scope, {
@@ -89,7 +120,39 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }),
     );
   }
+  const simulatorIntervalMs = options.simulatorIntervalMs ?? 1000;
+  const reapply = options.emulator?.reapply;
+  // The simulator pauses through a reset: a tick under way would otherwise save a simulation of
+  // a task the reset just removed.
+  const reset =
+    reapply &&
+    (async () => {
+      await simulator.stop();
+      try {
+        await store.resetJobs(clock.now());
+        throttling.reset();
+        return await reapply();
+      } finally {
+        if (simulatorIntervalMs > 0) simulator.start(simulatorIntervalMs);
+      }
+    });
+  app.register(async (scope) =>
+    emulatorRoutes(scope, { auth, clock, afterClockMove: () => simulator.tick(), reset }),
+  );
+  // Long-polls and event streams wait on one watcher; closing it ends them, so close never hangs.
+  const watcher = createFeedWatcher(store, {
+    ...(options.feed?.pollMs === undefined ? {} : { pollMs: options.feed.pollMs }),
+    onPollError: (error) => app.log.warn({ err: error }, 'change feed poll failed'),
+  });
+  registerFeedMetrics(metrics, watcher);
+  app.addHook('preClose', async () => watcher.close());
+  const keepAliveMs = options.feed?.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+  app.register(async (scope) => internalEventsRoutes(scope, { jobs: store, auth, watcher, keepAliveMs }));
+  app.register(async (scope) =>
+    tenantStreamRoutes(scope, { jobs: store, auth, watcher, clock, formatTime, keepAliveMs }),
+  );
   app.register(async (scope) => serviceInfoRoutes(scope, { store, metrics, version: VERSION }));
   await app.ready();
+  if (simulatorIntervalMs > 0) simulator.start(simulatorIntervalMs);
   return app;
 }

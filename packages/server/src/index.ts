@@ -23,9 +23,24 @@ export {
 export { type ExternalIamOptions, externalIamChecker } from './identity/external-iam.js';
 export { BootstrapError, DEFAULT_DOMAIN, newId } from './identity/ids.js';
 export { generatePassword, hashPassword, verifyPassword } from './identity/passwords.js';
+export {
+  createFeedWatcher,
+  type FeedOptions,
+  type FeedWatcher,
+  type WaitOutcome,
+} from './jobs/feed-watcher.js';
 export { createProducer, type Producer } from './jobs/producer.js';
 export { listedJsonOf } from './jobs/render.js';
 export { closeOnSignals, type RunningServer, type ServeOptions, startServer } from './serve.js';
+export {
+  applyScenario,
+  createSimulator,
+  parseScenario,
+  readScenarioFile,
+  type Scenario,
+  ScenarioError,
+  type Simulator,
+} from './simulator/index.js';
 export { openSqliteStore, SQLITE_FILE } from './store/sqlite/index.js';
 export type * from './store/types.js';
 export { DEFAULT_RATE_LIMITS, type RateLimits } from './throttling/throttling.js';

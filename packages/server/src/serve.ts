@@ -3,13 +3,14 @@ import { assertTimeZone } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, systemClock, VirtualClock } from './clock.js';
 import { CREDENTIAL_KEY_FILE, openCredentialVault } from './identity/aksk/credential-vault.js';
 import { applyBootstrap, createDefaultAdmin, readBootstrapFile } from './identity/bootstrap.js';
 import { externalIamChecker } from './identity/external-iam.js';
 import { DEFAULT_DOMAIN } from './identity/ids.js';
 import { recordDemoTasks } from './jobs/demo.js';
 import { createProducer } from './jobs/producer.js';
+import { applyScenario, readScenarioFile } from './simulator/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/types.js';
 import type { RateLimits } from './throttling/throttling.js';
@@ -30,6 +31,14 @@ export interface ServeOptions {
   credentialKeyFile?: string | undefined;
   /** Requests a second per credential and per source address, per node (0: no limit). */
   rateLimits?: RateLimits | undefined;
+  /** `virtual`: the emulator's clock, standing still at `clockStart` until moved; `real` by default. */
+  clock?: 'real' | 'virtual' | undefined;
+  /** Where the virtual clock starts (epoch ms); now by default. */
+  clockStart?: number | undefined;
+  /** The emulator: `POST /internal/v1/reset` empties the tasks and applies the declared files again. */
+  emulator?: boolean | undefined;
+  /** A scenario file (YAML or JSON) whose tasks the simulator produces; applied at start and on reset. */
+  scenarioFile?: string | undefined;
   logLevel: string;
   /** Where the start-up notes for people go (the URL, the admin password, a curl example). */
   print: (line: string) => void;
@@ -43,27 +52,42 @@ export interface RunningServer {
 }
 
 /** Opens the store, applies identities, records the demo, listens. */
-export async function startServer(options: ServeOptions, clock: Clock = systemClock): Promise<RunningServer> {
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
   assertTimeZone(options.timeZone);
+  const clock: Clock =
+    options.clock === 'virtual' ? new VirtualClock(options.clockStart ?? Date.now()) : systemClock;
   const logger: Logger = pino({ level: options.logLevel, base: { service: 'ddm-jobs' } });
   const store = openSqliteStore({ dataDir: options.dataDir });
   const credentialVault = openCredentialVault(
     options.credentialKeyFile ?? join(options.dataDir, CREDENTIAL_KEY_FILE),
   );
   try {
-    if (options.bootstrapFile)
-      await applyBootstrap(store, await readBootstrapFile(options.bootstrapFile), clock, credentialVault);
-    const admin = options.bootstrapFile
-      ? undefined
-      : await createDefaultAdmin(store, clock, options.adminPassword);
+    const bootstrap = options.bootstrapFile ? await readBootstrapFile(options.bootstrapFile) : undefined;
+    const scenario = options.scenarioFile ? await readScenarioFile(options.scenarioFile) : undefined;
+    if (bootstrap) await applyBootstrap(store, bootstrap, clock, credentialVault);
+    const admin = bootstrap ? undefined : await createDefaultAdmin(store, clock, options.adminPassword);
     if (admin?.generatedPassword) {
       options.print('Created user admin (domain default) with a generated password, shown this once:');
       options.print(`  export PASSWORD='${admin.generatedPassword}'`);
       options.print('(Set DDM_JOBS_ADMIN_PASSWORD on a first start to choose it instead.)');
     }
     const defaultProject = await store.findProject({ name: 'default', domainId: DEFAULT_DOMAIN });
-    if (options.demo && defaultProject)
-      await recordDemoTasks(createProducer(store, clock), defaultProject.id, clock);
+    const simulation = { store, producer: createProducer(store, clock), clock };
+    /** The declared tasks: the demo's and the scenario file's (tasks already there are kept). */
+    const recordDeclaredTasks = async () => {
+      const jobs: string[] = [];
+      if (options.demo && defaultProject)
+        jobs.push(...(await recordDemoTasks(simulation, defaultProject.id)));
+      if (scenario) jobs.push(...(await applyScenario(simulation, scenario)).jobs);
+      return { jobs };
+    };
+    await recordDeclaredTasks();
+    const emulator = {
+      async reapply() {
+        if (bootstrap) await applyBootstrap(store, bootstrap, clock, credentialVault);
+        return recordDeclaredTasks();
+      },
+    };
 
     const app = await buildApp({
       store,
@@ -72,6 +96,7 @@ export async function startServer(options: ServeOptions, clock: Clock = systemCl
       timeZone: options.timeZone,
       region: options.region,
       credentialVault,
+      ...(options.emulator ? { emulator } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.iamUrl ? { tokenChecker: externalIamChecker({ url: options.iamUrl, clock }) } : {}),
@@ -80,6 +105,14 @@ export async function startServer(options: ServeOptions, clock: Clock = systemCl
     const address = await app.listen({ host: options.host, port: options.port });
     const url = options.publicUrl ?? address;
     options.print(`ddm-jobs listening on ${url}`);
+    if (clock instanceof VirtualClock)
+      options.print(
+        `The clock is virtual, at ${new Date(clock.now()).toISOString()}: POST /internal/v1/clock moves it`,
+      );
+    if (options.emulator)
+      options.print(
+        'Emulator: POST /internal/v1/reset empties the tasks and applies the declared files again',
+      );
     // The walk-through signs in here, which a server behind an external IAM does not offer.
     if (options.demo && defaultProject && !options.iamUrl)
       printWalkThrough(options.print, url, defaultProject.id);

@@ -22,6 +22,18 @@ export function parseRate(value: string): number {
   return Number(value);
 }
 
+/** An instant for `--clock-start`: epoch milliseconds, or an ISO 8601 date-time with its zone. */
+export function parseInstant(value: string): number {
+  if (/^\d{1,16}$/.test(value)) return Number(value);
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
+  const ms = iso.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms) || ms < 0)
+    throw new InvalidArgumentError(
+      'must be epoch milliseconds or an ISO 8601 time with a zone, e.g. 2026-01-01T00:00:00Z.',
+    );
+  return ms;
+}
+
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535)
@@ -93,6 +105,31 @@ export function serveCommand(program: Command): void {
         .argParser(parseRate),
     )
     .addOption(
+      new Option('--clock <kind>', 'real, or virtual: frozen until moved through POST /internal/v1/clock')
+        .env('DDM_JOBS_CLOCK')
+        .choices(['real', 'virtual'])
+        .default('real'),
+    )
+    .addOption(
+      new Option(
+        '--clock-start <instant>',
+        'where the virtual clock starts: epoch ms or ISO 8601 (default: now)',
+      )
+        .env('DDM_JOBS_CLOCK_START')
+        .argParser(parseInstant),
+    )
+    .addOption(
+      new Option(
+        '--emulator',
+        'offer POST /internal/v1/reset: empty the tasks, apply the declared files again',
+      ).env('DDM_JOBS_EMULATOR'),
+    )
+    .addOption(
+      new Option('--scenario <file>', 'YAML or JSON file of simulated tasks and their timelines').env(
+        'DDM_JOBS_SCENARIO',
+      ),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .env('DDM_JOBS_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -108,7 +145,8 @@ Examples:
   $ ddm-jobs serve
   $ ddm-jobs serve --port 9000 --data-dir /var/lib/ddm-jobs --no-demo
   $ ddm-jobs serve --bootstrap identities.yaml --time-zone Europe/Berlin
-  $ ddm-jobs serve --iam-url https://iam.example.com`,
+  $ ddm-jobs serve --iam-url https://iam.example.com
+  $ ddm-jobs serve --emulator --clock virtual --clock-start 2026-01-01T00:00:00Z --scenario scenarios/healthy-migration.yaml`,
     )
     .action(async (options) => {
       // Loaded here, not at the top: the HTTP server is heavy to load and only `serve` needs it.
@@ -126,6 +164,10 @@ Examples:
         iamUrl: options.iamUrl,
         credentialKeyFile: options.credentialKeyFile,
         rateLimits: { perCredential: options.rateLimit, perAddress: options.addressRateLimit },
+        clock: options.clock,
+        clockStart: options.clockStart,
+        emulator: options.emulator === true,
+        scenarioFile: options.scenario,
         logLevel: options.logLevel,
         print,
       });

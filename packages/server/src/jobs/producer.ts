@@ -75,7 +75,12 @@ const MAX_ATTEMPTS = 10;
 export interface Producer {
   /** Records a task: `created` false when the same request was recorded before. */
   record(body: unknown): Promise<{ created: boolean; job: JobRow }>;
-  report(id: string, body: unknown): Promise<JobRow>;
+  /**
+   * Reports progress or a new status. `at` (not in the clock's future) is when a status move
+   * happened, for a producer that reports it late (the simulator after a clock jump): a finished
+   * task ends then. Without it, the move happened now.
+   */
+  report(id: string, body: unknown, at?: number): Promise<JobRow>;
   get(id: string): Promise<JobRow>;
 }
 
@@ -96,7 +101,7 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
       return { created: result.outcome === 'created', job: result.job };
     },
 
-    async report(id, body) {
+    async report(id, body, at) {
       const checked = validatePatch(body);
       if (!checked.ok) throw parameter(checked.detail);
       const patch = checked.value;
@@ -119,6 +124,10 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
         const moved = status !== job.status;
         const finished = FINISHED_STATUSES.has(status);
         const now = clock.now();
+        if (at !== undefined && (at > now || at < job.createdAt)) {
+          throw new RangeError(`report of task ${job.id}: at must lie between its creation and now`);
+        }
+        const movedAt = at ?? now;
         const updated = await store.updateJob(
           job.id,
           job.version,
@@ -127,7 +136,7 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
             // A new status starts its own progress from 0 unless the report says otherwise.
             progress: patch.progress ?? (moved ? 0 : job.progress),
             failReason: patch.fail_reason ?? job.failReason,
-            endedAt: finished ? (moved || job.endedAt === null ? now : job.endedAt) : null,
+            endedAt: finished ? (moved || job.endedAt === null ? movedAt : job.endedAt) : null,
           },
           now,
         );

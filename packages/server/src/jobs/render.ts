@@ -15,6 +15,15 @@ const processOf = (job: JobRow) => (EXECUTING_STATUSES.has(job.status) ? `${job.
 /** An unfinished task shows its creation time as its end time, as the documented example does. */
 const endOf = (job: JobRow) => job.endedAt ?? job.createdAt;
 
+/** The actions the tenant may take now: the list shows them, and the actions check them. */
+export const operationsOf = (job: JobRow) =>
+  deriveOperations({
+    name: job.name,
+    status: job.status,
+    manualSwitch: job.switchBegin === null && job.switchEnd === null,
+    retried: job.retriedBy !== null,
+  });
+
 export function toJobItem(job: JobRow, format: TimeFormatter): JobItem {
   return {
     id: job.id,
@@ -25,12 +34,7 @@ export function toJobItem(job: JobRow, format: TimeFormatter): JobItem {
     process: processOf(job),
     instance_name: job.instanceName,
     instance_id: job.instanceId,
-    operations: deriveOperations({
-      name: job.name,
-      status: job.status,
-      manualSwitch: job.switchBegin === null && job.switchEnd === null,
-      retried: job.retriedBy !== null,
-    }) as JobItem['operations'],
+    operations: operationsOf(job) as JobItem['operations'],
     database_name: job.databaseName,
     fail_reason: job.status === 'Failed' ? job.failReason : '',
   };

@@ -1,7 +1,7 @@
 import { InternalJobResponseSchema } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
-import { isSigned } from '../identity/aksk/signature.js';
 import type { Authenticator } from '../identity/authenticate.js';
+import { guardForService } from '../identity/service-guard.js';
 import type { Producer } from '../jobs/producer.js';
 import { toInternalJob } from '../jobs/render.js';
 
@@ -17,15 +17,7 @@ export function internalJobsRoutes(
     schema: { response: { 200: InternalJobResponseSchema, 201: InternalJobResponseSchema } },
   };
 
-  // Registered as its own plugin, so these hooks guard the internal routes only. A token is
-  // checked before any body is read; a signature covers the body, so it is checked once the body
-  // is read (a body that did not parse is refused only after, see http/raw-json-body.ts).
-  app.addHook('onRequest', async (request) => {
-    if (!isSigned(request.headers)) await auth.forService(request);
-  });
-  app.addHook('preValidation', async (request) => {
-    if (isSigned(request.headers)) await auth.forService(request);
-  });
+  guardForService(app, auth);
 
   app.post('/internal/v1/jobs', response, async (request, reply) => {
     const { created, job } = await producer.record(request.body);

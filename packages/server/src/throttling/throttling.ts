@@ -23,16 +23,18 @@ export class ThrottledError extends ApiError {
 /** Admits one request of a credential, or throws ThrottledError. */
 export type CredentialThrottle = (credential: string) => void;
 
+export interface Throttling {
+  admit: CredentialThrottle;
+  /** Refills every bucket (the emulator's reset). */
+  reset(): void;
+}
+
 /**
  * Counts every request per source address before anything else is done with it, and returns
  * the per-credential throttle for the authenticator, which knows the credential only once it
  * is verified (so a stranger cannot spend someone else's allowance with a made-up token).
  */
-export function installThrottling(
-  app: FastifyInstance,
-  limits: RateLimits,
-  clock: Clock,
-): CredentialThrottle {
+export function installThrottling(app: FastifyInstance, limits: RateLimits, clock: Clock): Throttling {
   const addresses = createTokenBuckets(limits.perAddress, clock);
   const credentials = createTokenBuckets(limits.perCredential, clock);
   app.addHook('onRequest', async (request) => {
@@ -43,8 +45,14 @@ export function installThrottling(
   app.addHook('onError', async (_request, reply, error) => {
     if (error instanceof ThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
   });
-  return (credential) => {
-    const admitted = credentials.take(credential);
-    if (!admitted.ok) throw new ThrottledError(admitted.retryAfterSeconds);
+  return {
+    admit(credential) {
+      const admitted = credentials.take(credential);
+      if (!admitted.ok) throw new ThrottledError(admitted.retryAfterSeconds);
+    },
+    reset() {
+      addresses.clear();
+      credentials.clear();
+    },
   };
 }

@@ -8,6 +8,8 @@ export type Admission = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 export interface TokenBuckets {
   take(key: string): Admission;
+  /** Forgets every bucket: everyone starts full again (the emulator's reset). */
+  clear(): void;
 }
 
 /**
@@ -44,6 +46,9 @@ export function createTokenBuckets(ratePerSecond: number, clock: Clock): TokenBu
       }
       const seconds = Math.ceil((1 - bucket.tokens) / ratePerSecond);
       return { ok: false, retryAfterSeconds: Math.max(1, seconds) };
+    },
+    clear() {
+      buckets.clear();
     },
   };
 }

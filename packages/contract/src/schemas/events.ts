@@ -1,0 +1,54 @@
+import Type, { type Static } from 'typebox';
+import { InternalJobSchema } from './internal.js';
+import { JobItemSchema } from './jobs.js';
+
+export const JOB_EVENT_TYPES = ['created', 'changed', 'removed', 'reset'] as const;
+
+export const JobEventTypeSchema = Type.Enum([...JOB_EVENT_TYPES], {
+  description:
+    'created, changed or removed: what happened to the task; reset: the emulator emptied every task',
+});
+
+const Cursor = Type.String({
+  pattern: '^[0-9]+$',
+  description: 'Position in the feed, decimal digits; increases in commit order, never reused',
+});
+
+/** One entry of the change feed as the internal API shows it. */
+export const FeedEventSchema = Type.Object(
+  {
+    cursor: Cursor,
+    type: JobEventTypeSchema,
+    at: Type.Integer({ description: 'When it happened, epoch milliseconds (server clock)' }),
+    job: Type.Union([InternalJobSchema, Type.Null()], {
+      description: 'The task after the change (as it was when removed); null for a reset',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type FeedEvent = Static<typeof FeedEventSchema>;
+
+/** `GET /internal/v1/events` as JSON (a long-poll). */
+export const EventsResponseSchema = Type.Object(
+  {
+    events: Type.Array(FeedEventSchema),
+    next_cursor: Type.String({
+      pattern: '^[0-9]+$',
+      description: 'Send as after next time: the cursor of the last event, or after itself when none',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type EventsResponse = Static<typeof EventsResponseSchema>;
+
+/** The data of one event of `GET /v3/{project_id}/jobs/stream`: the tenant's view of a change. */
+export const TenantStreamEventSchema = Type.Object(
+  {
+    type: JobEventTypeSchema,
+    job: Type.Union([JobItemSchema, Type.Null()], {
+      description: 'The task as the list shows it (for removed, as it last was); null for a reset',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type TenantStreamEvent = Static<typeof TenantStreamEventSchema>;

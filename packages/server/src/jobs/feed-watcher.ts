@@ -1,0 +1,131 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { JobStore } from '../store/types.js';
+
+/** Why a wait ended. */
+export type WaitOutcome = 'grown' | 'timeout' | 'aborted' | 'closed';
+
+export interface FeedWatcher {
+  /**
+   * Resolves once the feed's newest cursor is past `cursor` ('grown'), `timeoutMs` (wall time)
+   * passed, `signal` aborted (the client went), or the watcher closed (the app is closing).
+   */
+  waitBeyond(cursor: number, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<WaitOutcome>;
+  /** Waits now pending, and whether the store is being polled: for tests and metrics. */
+  stats(): { waiters: number; polling: boolean };
+  /** Aborted when the watcher closes: whatever follows the feed stops then. */
+  readonly closing: AbortSignal;
+  /** Ends every wait with 'closed', and every later one at once. */
+  close(): void;
+}
+
+interface Waiter {
+  cursor: number;
+  settle(outcome: WaitOutcome): void;
+}
+
+export const DEFAULT_POLL_MS = 100;
+
+/**
+ * One per app: polls `lastEventCursor()` every `pollMs` while somebody waits, and wakes the
+ * waiters whose cursor the feed passed. Polling the database rather than hooking the writers in
+ * this process is deliberate: a write by another process or node on the same database wakes the
+ * waiters too. Nobody waiting, nothing polled; its timers never keep the process alive.
+ */
+export function createFeedWatcher(
+  store: Pick<JobStore, 'lastEventCursor'>,
+  options: { pollMs?: number; onPollError?: (error: unknown) => void } = {},
+): FeedWatcher {
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  const waiters = new Set<Waiter>();
+  let timer: NodeJS.Timeout | undefined;
+  let polling = false;
+  let closed = false;
+  const closing = new AbortController();
+
+  const schedule = () => {
+    if (closed || timer || polling || waiters.size === 0) return;
+    timer = setTimeout(poll, pollMs);
+    timer.unref();
+  };
+
+  async function poll() {
+    timer = undefined;
+    polling = true;
+    try {
+      const last = await store.lastEventCursor();
+      for (const waiter of waiters) if (last > waiter.cursor) waiter.settle('grown');
+    } catch (error) {
+      // A failed read (the database busy or briefly gone) is retried at the next tick.
+      options.onPollError?.(error);
+    } finally {
+      polling = false;
+      schedule();
+    }
+  }
+
+  return {
+    waitBeyond(cursor, { signal, timeoutMs } = {}) {
+      if (closed) return Promise.resolve('closed');
+      if (signal?.aborted) return Promise.resolve('aborted');
+      return new Promise<WaitOutcome>((resolve) => {
+        let deadline: NodeJS.Timeout | undefined;
+        const onAbort = () => waiter.settle('aborted');
+        const waiter: Waiter = {
+          cursor,
+          settle(outcome) {
+            if (!waiters.delete(waiter)) return;
+            if (deadline) clearTimeout(deadline);
+            signal?.removeEventListener('abort', onAbort);
+            resolve(outcome);
+          },
+        };
+        waiters.add(waiter);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (timeoutMs !== undefined) {
+          deadline = setTimeout(() => waiter.settle('timeout'), timeoutMs);
+          deadline.unref();
+        }
+        schedule();
+      });
+    },
+    stats: () => ({ waiters: waiters.size, polling: timer !== undefined || polling }),
+    closing: closing.signal,
+    close() {
+      closed = true;
+      closing.abort();
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      for (const waiter of waiters) waiter.settle('closed');
+    },
+  };
+}
+
+/** How the app follows the feed; the defaults suit production, tests shorten them. */
+export interface FeedOptions {
+  /** How often the newest cursor is read while somebody waits; 100 ms by default. */
+  pollMs?: number;
+  /** Interval of the `: keep-alive` comment on event streams; 15 s by default. */
+  keepAliveMs?: number;
+}
+
+export const DEFAULT_KEEP_ALIVE_MS = 15_000;
+
+/** `ddm_jobs_feed_waiters` and `ddm_jobs_feed_polling` on `/metrics`: long-polls and streams waiting. */
+export function registerFeedMetrics(registry: Registry, watcher: FeedWatcher): void {
+  new Gauge({
+    name: 'ddm_jobs_feed_waiters',
+    help: 'Long-polls and event streams waiting for the change feed',
+    registers: [registry],
+    collect() {
+      this.set(watcher.stats().waiters);
+    },
+  });
+  new Gauge({
+    name: 'ddm_jobs_feed_polling',
+    help: '1 while the change feed is polled for somebody waiting, else 0',
+    registers: [registry],
+    collect() {
+      this.set(watcher.stats().polling ? 1 : 0);
+    },
+  });
+}

@@ -1,0 +1,45 @@
+import { ScenarioResponseSchema } from '@ddm-jobs/contract';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../http/api-error.js';
+import type { Authenticator } from '../identity/authenticate.js';
+import { guardForService } from '../identity/service-guard.js';
+import { type ApplyDeps, applyScenario, parseScenario, ScenarioError } from '../simulator/index.js';
+
+/** A scenario is larger than a task body: hundreds of tasks with their timelines. */
+export const SCENARIO_BODY_LIMIT_BYTES = 1024 * 1024;
+
+const YAML_TYPES = ['application/yaml', 'text/yaml'];
+
+/**
+ * `POST /internal/v1/scenarios` (role `service`): applies a scenario sent as JSON or YAML, the
+ * same document as `serve --scenario FILE`. A bad scenario is 400 DBS.280001 naming the field,
+ * and then nothing was recorded.
+ */
+export function scenarioRoutes(app: FastifyInstance, deps: ApplyDeps & { auth: Authenticator }): void {
+  guardForService(app, deps.auth);
+  // The bytes are kept as the JSON parser keeps them: an AK/SK signature covers them.
+  app.addContentTypeParser(
+    YAML_TYPES,
+    { parseAs: 'buffer', bodyLimit: SCENARIO_BODY_LIMIT_BYTES },
+    (request, body, done) => {
+      request.rawBody = body as Buffer;
+      done(null, undefined);
+    },
+  );
+
+  app.post(
+    '/internal/v1/scenarios',
+    { bodyLimit: SCENARIO_BODY_LIMIT_BYTES, schema: { response: { 201: ScenarioResponseSchema } } },
+    async (request, reply) => {
+      try {
+        const scenario = parseScenario(request.rawBody?.toString('utf8') ?? '', 'the request body');
+        const result = await applyScenario(deps, scenario);
+        reply.code(201);
+        return result;
+      } catch (error) {
+        if (error instanceof ScenarioError) throw new ApiError('parameter', error.detail);
+        throw error;
+      }
+    },
+  );
+}

@@ -1,0 +1,130 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { passwordAuth } from '../support/keystone-body.js';
+import { ADMIN_PASSWORD, ddmJobs, REPO, servers, tempDirs } from './cli-process.js';
+
+/** `ddm-jobs serve` as the emulator: a virtual clock, a scenario file, the reset; over real HTTP. */
+
+const HEALTHY = join(REPO, 'scenarios/healthy-migration.yaml');
+const START = Date.UTC(2026, 0, 1, 0, 0, 0);
+const MIGRATION = '6f1d2c3b-4a59-4e87-b6d5-c4b3a2918071';
+const MINUTE = 60_000;
+
+const dirs = tempDirs();
+const running = servers();
+afterEach(async () => {
+  await running.stopAll();
+  dirs.removeAll();
+});
+
+/** The admin's token on project default, and that project's id. */
+async function signInAdmin(url: string) {
+  const response = await fetch(`${url}/v3/auth/tokens?nocatalog`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(
+      passwordAuth(
+        { name: 'admin', domain: { name: 'default' }, password: ADMIN_PASSWORD },
+        { project: { name: 'default', domain: { name: 'default' } } },
+      ),
+    ),
+  });
+  const body = (await response.json()) as { token: { project: { id: string } } };
+  return { token: response.headers.get('x-subject-token') as string, projectId: body.token.project.id };
+}
+
+describe('ddm-jobs serve --emulator --clock virtual --scenario FILE', () => {
+  it('plays the scenario on the virtual clock, and resets to it', async () => {
+    const { url, output } = await running.start(dirs.make(), [
+      '--emulator',
+      '--clock',
+      'virtual',
+      '--clock-start',
+      '2026-01-01T00:00:00Z',
+      '--scenario',
+      HEALTHY,
+    ]);
+    const { token, projectId } = await signInAdmin(url);
+    expect(output()).toContain('The clock is virtual, at 2026-01-01T00:00:00.000Z');
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { 'x-auth-token': token, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const migration = async () => {
+      const now = ((await call('GET', '/internal/v1/clock')).body.now as number) ?? 0;
+      const page = await call(
+        'GET',
+        `/v3/${projectId}/jobs?start_time=${now - 24 * 60 * MINUTE}&end_time=${now}`,
+      );
+      return (page.body.jobs as { id: string; status: string; process: string }[]).find(
+        (j) => j.id === MIGRATION,
+      );
+    };
+
+    expect((await call('GET', '/internal/v1/clock')).body).toEqual({
+      now: START,
+      time: '2026-01-01T00:00:00.000Z',
+      virtual: true,
+    });
+    expect(await migration()).toMatchObject({ status: 'Running', process: '0%' });
+    await call('POST', '/internal/v1/clock', { advance_ms: 5 * MINUTE });
+    expect(await migration()).toMatchObject({ status: 'Running', process: '50%' });
+    await call('POST', '/internal/v1/clock', { advance_ms: 60 * MINUTE });
+    expect(await migration()).toMatchObject({ status: 'Completed', end_time: '2026-01-01T00:12:30+0000' });
+
+    const reset = await call('POST', '/internal/v1/reset');
+    expect(reset.status).toBe(200);
+    expect(reset.body.jobs).toContain(MIGRATION);
+    // Recorded again at the clock's instant, from the start of its timeline.
+    expect(await migration()).toMatchObject({
+      status: 'Running',
+      process: '0%',
+      created_time: '2026-01-01T01:05:00+0000',
+    });
+  });
+
+  it('offers no reset and no clock moves without the flags', async () => {
+    const { url } = await running.start(dirs.make());
+    const { token } = await signInAdmin(url);
+    const reset = await fetch(`${url}/internal/v1/reset`, {
+      method: 'POST',
+      headers: { 'x-auth-token': token },
+    });
+    expect(reset.status).toBe(404);
+    const move = await fetch(`${url}/internal/v1/clock`, {
+      method: 'POST',
+      headers: { 'x-auth-token': token, 'content-type': 'application/json' },
+      body: JSON.stringify({ advance_ms: 1 }),
+    });
+    expect(move.status).toBe(409);
+  });
+
+  it('refuses a bad scenario file or clock start as a usage error (exit 2) naming the fault', async () => {
+    const bad = await ddmJobs([
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dirs.make(),
+      '--scenario',
+      join(REPO, 'package.json'),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/package\.json: /);
+    const clock = await ddmJobs([
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dirs.make(),
+      '--clock-start',
+      'yesterday',
+    ]);
+    expect(clock.code).toBe(2);
+    expect(clock.stderr).toContain("option '--clock-start <instant>' argument 'yesterday' is invalid");
+  });
+});
