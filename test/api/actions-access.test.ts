@@ -65,7 +65,7 @@ describe('the task the path names', () => {
     const badDatabase = await act(server, { id: job.id, database: 'db%01x' }, 'cancel');
     expect(badDatabase.statusCode).toBe(400);
     expect(badDatabase.body).toBe(
-      PARAMETER_ERROR('db_name must be 1 to 128 characters without control characters.'),
+      PARAMETER_ERROR('db_name must be a string of 1 to 128 characters without control characters.'),
     );
     expect((await stored(server, job.id)).version).toBe(1);
   });

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { withRule } from '../validate.js';
+import { Identifier, Name } from './fields.js';
 
 /** The rule of each switch time; a 400 names the field with it. */
 export const SWITCH_TIME_RULE = 'must be a time as yyyy-mm-ddThh:mm:ss+hhmm, or ""';
@@ -39,13 +40,7 @@ export const EmptyResponseSchema = Type.Object({}, { additionalProperties: false
  * and a job id of any other shape is simply not found (404), as on the show route.
  */
 export const MigrationPathSchema = Type.Object({
-  instance_id: withRule(
-    Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
-    'must be 1 to 64 letters, digits, "_" or "-"',
-  ),
-  db_name: withRule(
-    Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f]*$' }),
-    'must be 1 to 128 characters without control characters',
-  ),
+  instance_id: Identifier(),
+  db_name: Name(128),
 });
 export type MigrationPath = Static<typeof MigrationPathSchema>;

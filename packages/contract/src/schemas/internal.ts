@@ -1,36 +1,29 @@
 import Type, { type Static } from 'typebox';
 import { withRule } from '../validate.js';
+import { Identifier, Name, Text } from './fields.js';
 import { JobStatusSchema } from './jobs.js';
 
 const EpochMs = (rule: string) =>
   withRule(Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 }), rule);
-const Identifier = (rule: string) => withRule(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), rule);
-const Text = (max: number, rule: string) =>
-  withRule(Type.String({ maxLength: max, pattern: '^[^\\u0000-\\u001f]*$' }), rule);
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 const Progress = withRule(Type.Integer({ minimum: 0, maximum: 100 }), 'must be an integer from 0 to 100');
-const FailReason = Text(1024, 'must be a string of at most 1024 characters without control characters');
+const FailReason = Text(1024);
 const Status = withRule(JobStatusSchema, 'must be one of the documented task statuses');
 
 /** `POST /internal/v1/jobs`: a producer records a task. */
 export const CreateJobBodySchema = Type.Object(
   {
     id: Type.Optional(withRule(Type.String({ pattern: UUID_PATTERN }), 'must be a UUID')),
-    project_id: Identifier('must be 1 to 64 letters, digits, "_" or "-"'),
+    project_id: Identifier(),
     name: withRule(
       Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.-]{0,63}$' }),
       'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter',
     ),
-    instance_id: Identifier('must be 1 to 64 letters, digits, "_" or "-"'),
-    instance_name: withRule(
-      Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f]*$' }),
-      'must be a string of 1 to 128 characters without control characters',
-    ),
-    database_name: Type.Optional(
-      Text(128, 'must be a string of at most 128 characters without control characters'),
-    ),
+    instance_id: Identifier(),
+    instance_name: Name(128),
+    database_name: Type.Optional(Text(128)),
     status: Type.Optional(Status),
     progress: Type.Optional(Progress),
     fail_reason: Type.Optional(FailReason),

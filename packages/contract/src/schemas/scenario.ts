@@ -1,6 +1,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import type { ParseResult } from '../list-query.js';
 import { createValidator, withRule } from '../validate.js';
+import { Identifier, Name, Text } from './fields.js';
 import { UUID_PATTERN } from './internal.js';
 import { JobStatusSchema } from './jobs.js';
 
@@ -35,9 +36,7 @@ const Duration = (rule = DURATION_RULE) =>
     Type.Union([Type.String({ pattern: '^(0|(\\d{1,9}(ms|s|m|h|d))+)$' }), Type.Integer({ minimum: 0 })]),
     rule,
   );
-const Text = (max: number, rule: string) =>
-  withRule(Type.String({ maxLength: max, pattern: '^[^\\u0000-\\u001f]*$' }), rule);
-const Reason = Text(1024, 'must be a string of at most 1024 characters without control characters');
+const Reason = Text(1024);
 
 /** One step of a task's timeline: a status, the percent it reaches, how long it lasts. */
 export const ScenarioStepSchema = Type.Object(
@@ -80,14 +79,8 @@ const Steps = <T extends TSchema>(item: T) =>
 
 const InstanceSchema = Type.Object(
   {
-    id: withRule(
-      Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
-      'must be 1 to 64 letters, digits, "_" or "-"',
-    ),
-    name: withRule(
-      Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f]*$' }),
-      'must be a string of 1 to 128 characters without control characters',
-    ),
+    id: Identifier(),
+    name: Name(128),
   },
   { additionalProperties: false },
 );
@@ -105,7 +98,7 @@ const taskFields = <T extends TSchema>(step: T) => ({
   id: Type.Optional(withRule(Type.String({ pattern: UUID_PATTERN }), 'must be a UUID')),
   project: Type.Optional(ProjectRef),
   instance: Type.Optional(InstanceSchema),
-  database: Type.Optional(Text(128, 'must be a string of at most 128 characters without control characters')),
+  database: Type.Optional(Text(128)),
   start: Type.Optional(
     withRule(
       Type.Union([Type.String({ pattern: '^(0|-(\\d{1,9}(ms|s|m|h|d))+)$' }), Type.Integer({ maximum: 0 })]),
