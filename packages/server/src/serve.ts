@@ -142,6 +142,8 @@ function printWalkThrough(print: (line: string) => void, url: string, projectId:
   print(
     `  curl -s "${url}/v3/${projectId}/jobs?start_time=$(( $(date +%s) * 1000 - 86400000 ))&end_time=$(( $(date +%s) * 1000 ))" -H "X-Auth-Token: $TOKEN"`,
   );
+  print('Watch the demo tasks progress, as they change (Server-Sent Events; Ctrl-C to stop):');
+  print(`  curl -sN ${url}/v3/${projectId}/jobs/stream -H "X-Auth-Token: $TOKEN"`);
 }
 
 /** Ends the server on SIGTERM or SIGINT: requests in flight finish, new ones are refused. */
