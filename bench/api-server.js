@@ -2,18 +2,20 @@
  * Child process: the real ddm-jobs server (startServer, as `ddm-jobs serve` runs it) on a seeded
  * data folder, on a free port of 127.0.0.1, logging at level warn. Tells its parent its URL.
  *
- *   node bench/api-server.js DATA_DIR
+ *   node bench/api-server.js DATA_DIR [DATABASE_URL SCHEMA]
  */
 import { closeOnSignals, startServer } from '@ddm-jobs/server';
 
-const dataDir = process.argv[2];
-if (!dataDir) throw new Error('usage: api-server.js DATA_DIR');
+const [dataDir, databaseUrl, databaseSchema] = process.argv.slice(2);
+if (!dataDir) throw new Error('usage: api-server.js DATA_DIR [DATABASE_URL SCHEMA]');
 
 const print = () => {};
 const server = await startServer({
   host: '127.0.0.1',
   port: 0,
   dataDir,
+  databaseUrl,
+  databaseSchema,
   bootstrapFile: undefined,
   adminPassword: undefined,
   demo: false,

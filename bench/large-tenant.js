@@ -22,7 +22,7 @@ export async function largeTenant({ serverExecArgv }) {
     const small = { id: newId(), name: 'bench-small' };
     const large = { id: newId(), name: 'bench-large' };
     const seedNow = Date.now();
-    await withStore(dir, async (store) => {
+    await withStore({ dataDir: dir }, async (store) => {
       await seedIdentities(store, [small, large], ['te_admin']);
       await recordTasks(store, small.id, SMALL, THIRTY_DAYS_MS, seedNow);
     });
@@ -56,7 +56,7 @@ export async function largeTenant({ serverExecArgv }) {
     } finally {
       await stopChild(api.child);
     }
-    const direct = await withStore(dir, (store) => timeStoreAlone(store, small.id, large.id));
+    const direct = await withStore({ dataDir: dir }, (store) => timeStoreAlone(store, small.id, large.id));
     return summarize(timed, memory, seedSeconds, direct);
   });
 }

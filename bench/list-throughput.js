@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newId } from '@ddm-jobs/server';
 import { runLoadJobWatching, startChild, stopChild } from './children.js';
+import { locationFor, serverArgs } from './database.js';
 import { getText, issueToken } from './http-client.js';
 import { listPathMaker, THIRTY_DAYS_MS } from './list-request.js';
 import { int, ms, ratio, row } from './report.js';
@@ -16,17 +17,18 @@ const TASKS = 1_000;
 const SPAN_MS = 29 * DAY_MS;
 const LOAD = { connections: 50, seconds: 10, warmupSeconds: 2 };
 
-export async function listThroughput({ serverExecArgv }) {
-  return withDataDir('list', async (dir) => {
+export async function listThroughput({ serverExecArgv, database = 'sqlite', label = 'list' }) {
+  return withDataDir(label, async (dir) => {
+    const location = await locationFor(database, dir);
     const project = { id: newId(), name: 'bench-list' };
     const seedNow = Date.now();
-    await withStore(dir, async (store) => {
+    await withStore(location, async (store) => {
       await seedIdentities(store, [project], ['te_admin']);
       await recordTasks(store, project.id, TASKS, SPAN_MS, seedNow);
     });
     const spec = { projectId: project.id, seedNow, spacing: SPAN_MS / TASKS, maxOffset: 990, limit: 10 };
 
-    const api = await startChild('api-server.js', [dir], { execArgv: serverExecArgv });
+    const api = await startChild('api-server.js', serverArgs(location), { execArgv: serverExecArgv });
     let bare;
     try {
       const { url } = api.message;
@@ -52,7 +54,7 @@ export async function listThroughput({ serverExecArgv }) {
       const baseline = await runLoadJobWatching({ ...job, url: bare.message.url }, bare.child.pid);
       await stopChild(bare.child);
       const measured = await runLoadJobWatching({ ...job, url }, api.child.pid);
-      return summarize(measured, baseline, Buffer.byteLength(sample));
+      return summarize(label, measured, baseline, Buffer.byteLength(sample));
     } finally {
       if (bare) await stopChild(bare.child);
       await stopChild(api.child);
@@ -83,8 +85,7 @@ function caveats(api, bare) {
   return notes;
 }
 
-function summarize(api, bare, bodyBytes) {
-  const s = 'list';
+function summarize(s, api, bare, bodyBytes) {
   const r = api.rps / bare.rps;
   const apiCpu = cpuPerRequest(api);
   const bareCpu = cpuPerRequest(bare);

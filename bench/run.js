@@ -4,7 +4,7 @@
  * not 2xx, a lost update...); a target not met is reported, not failed.
  *
  *   npm run bench                      build, then every scenario
- *   node bench/run.js list large       only these (list, large, record)
+ *   node bench/run.js list large       only these (list, large, record, list-pg, record-pg)
  *   node bench/run.js list --profile   the server children run with --cpu-prof
  */
 import { mkdtempSync } from 'node:fs';
@@ -12,12 +12,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopAllChildren } from './children.js';
+import { stopDatabases } from './database.js';
 import { largeTenant } from './large-tenant.js';
 import { listThroughput } from './list-throughput.js';
 import { recordingRate } from './recording-rate.js';
 import { machine, printTable, writeMarkdown } from './report.js';
 
-const SCENARIOS = { list: listThroughput, large: largeTenant, record: recordingRate };
+const SCENARIOS = {
+  list: listThroughput,
+  large: largeTenant,
+  record: recordingRate,
+  'list-pg': (options) => listThroughput({ ...options, database: 'postgres', label: 'list-pg' }),
+  'record-pg': (options) => recordingRate({ ...options, database: 'postgres', label: 'record-pg' }),
+};
 const RESULTS = fileURLToPath(new URL('results.md', import.meta.url));
 
 const args = process.argv.slice(2);
@@ -26,7 +33,7 @@ const names = args.filter((a) => !a.startsWith('--'));
 const unknown = [...names.filter((n) => !(n in SCENARIOS)), ...flags.filter((f) => f !== '--profile')];
 if (unknown.length > 0) {
   console.error(
-    `unknown: ${unknown.join(' ')}\nusage: node bench/run.js [list] [large] [record] [--profile]`,
+    `unknown: ${unknown.join(' ')}\nusage: node bench/run.js [list] [large] [record] [list-pg] [record-pg] [--profile]`,
   );
   process.exit(2);
 }
@@ -63,6 +70,8 @@ for (const name of chosen) {
   }
   console.log(`(${name}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
+
+stopDatabases();
 
 console.log('\n== summary\n');
 printTable(rows);

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyBootstrap, openSqliteStore, systemClock } from '@ddm-jobs/server';
+import { applyBootstrap, openStore, systemClock } from '@ddm-jobs/server';
 
 export const DAY_MS = 86_400_000;
 export const USER = { name: 'bench', password: 'bench-password-1' };
@@ -73,9 +73,9 @@ export async function recordTasks(store, projectId, count, spanMs, now, status) 
   return ids;
 }
 
-/** Opens the store in `dataDir`, runs `fill(store)`, closes it. */
-export async function withStore(dataDir, fill) {
-  const store = openSqliteStore({ dataDir });
+/** Opens the store at `location` (see database.js), runs `fill(store)`, closes it. */
+export async function withStore(location, fill) {
+  const store = await openStore(location);
   try {
     return await fill(store);
   } finally {

@@ -1,11 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyBootstrap, buildApp, createProducer, openSqliteStore, type Store } from '@ddm-jobs/server';
+import { applyBootstrap, buildApp, createProducer, type Store } from '@ddm-jobs/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, ddmTime, HOUR, listAs, listUrl, MINUTE } from '../support/api.js';
-import { ManualClock, PASSWORD, PROJECT_A, startTestServer, type TestServer } from '../support/harness.js';
+import {
+  ManualClock,
+  openTestStore,
+  PASSWORD,
+  PROJECT_A,
+  removeTestData,
+  startTestServer,
+  type TestServer,
+} from '../support/harness.js';
 import { passwordSignIn } from '../support/keystone-body.js';
 
 /** Reference sections 2 and 4: process, end_time, operations, fail_reason and the times of each task. */
@@ -222,7 +230,7 @@ describe('a server configured with the zone Europe/Berlin', () => {
   let token: string;
 
   beforeAll(async () => {
-    store = openSqliteStore({ dataDir });
+    store = await openTestStore(dataDir);
     await applyBootstrap(
       store,
       {
@@ -261,7 +269,7 @@ describe('a server configured with the zone Europe/Berlin', () => {
   afterAll(async () => {
     await app.close();
     await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeTestData(dataDir);
   });
 
   it("renders each time with the zone's offset at that instant, across the change of clocks", async () => {

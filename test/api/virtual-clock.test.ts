@@ -1,4 +1,4 @@
-import { buildApp, openSqliteStore, type Store } from '@ddm-jobs/server';
+import { buildApp, type Store } from '@ddm-jobs/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +10,7 @@ import {
   requestIdOf,
   SECOND,
 } from '../support/api.js';
-import { PASSWORD, PROJECT_A, startTestServer, type TestServer } from '../support/harness.js';
+import { openTestStore, PASSWORD, PROJECT_A, startTestServer, type TestServer } from '../support/harness.js';
 import { passwordSignIn } from '../support/keystone-body.js';
 
 /** Issue 4, item 5: the virtual clock, and everything that follows it. */
@@ -143,7 +143,7 @@ describe('the real clock', () => {
   beforeAll(async () => {
     // The fixture identities come from a test server; a second app on the same file runs on the real clock.
     server = await startTestServer();
-    store = openSqliteStore({ dataDir: server.dataDir });
+    store = await openTestStore(server.dataDir);
     app = await buildApp({ store, rateLimits: { perCredential: 0, perAddress: 0 } });
   });
   afterAll(async () => {

@@ -9,7 +9,7 @@ for (const kind of STORE_KINDS) {
     let dispose: () => Promise<void>;
     const clock = new ManualClock();
     beforeAll(async () => {
-      ({ store, dispose } = kind.open());
+      ({ store, dispose } = await kind.open());
       await applyBootstrap(store, { users: [{ name: 'fixed', id: 'user-fixed-1', password: 'pw' }] }, clock);
     });
     afterAll(() => dispose());

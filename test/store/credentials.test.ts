@@ -11,7 +11,7 @@ for (const kind of STORE_KINDS) {
     let opened: OpenedStore;
     let store: Store;
     beforeEach(async () => {
-      opened = kind.open();
+      opened = await kind.open();
       store = opened.store;
       await store.createDomain({ id: 'default', name: 'default' }, NOW);
       for (const id of ['u1', 'u2'])
@@ -75,7 +75,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('locks a key after more than maxFailures within the window, seen by another connection', async () => {
-      const peer = opened.openPeer();
+      const peer = await opened.openPeer();
       for (let i = 0; i < 5; i++) await store.recordSignatureFailure('AK1', NOW + i, POLICY);
       expect((await peer.findCredential('AK1'))?.lockedUntil).toBeNull();
       await peer.recordSignatureFailure('AK1', NOW + 10, POLICY);

@@ -28,8 +28,8 @@ for (const kind of STORE_KINDS) {
     let opened: OpenedStore;
     let store: Store;
 
-    beforeEach(() => {
-      opened = kind.open();
+    beforeEach(async () => {
+      opened = await kind.open();
       store = opened.store;
     });
     afterEach(() => opened.dispose());
@@ -149,7 +149,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it("sees another connection's entries at once", async () => {
-      const peer = opened.openPeer();
+      const peer = await opened.openPeer();
       await peer.recordJob(migration(1), NOW);
       expect(await store.lastEventCursor()).toBe(1);
       expect((await store.eventsAfter(0, 10)).map((e) => e.job?.id)).toEqual([migration(1).id]);

@@ -47,7 +47,7 @@ for (const kind of STORE_KINDS) {
     const recorded: NewJob[] = [];
 
     beforeAll(async () => {
-      ({ store, dispose } = kind.open());
+      ({ store, dispose } = await kind.open());
       // Bursts within one millisecond, one minute and one hour, plus tasks spread over 40 days,
       // so windows cut through every level of the bucket counts.
       const times: number[] = [];

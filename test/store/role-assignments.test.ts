@@ -9,7 +9,7 @@ for (const kind of STORE_KINDS) {
     let store: Store;
     let dispose: () => Promise<void>;
     beforeEach(async () => {
-      ({ store, dispose } = kind.open());
+      ({ store, dispose } = await kind.open());
       await store.createDomain({ id: 'default', name: 'default' }, NOW);
       for (const id of ['p1', 'p2']) await store.createProject({ id, name: id, domainId: 'default' }, NOW);
       for (const id of ['u1', 'u2']) {

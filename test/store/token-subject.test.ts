@@ -12,9 +12,9 @@ for (const kind of STORE_KINDS) {
     let projectId: string;
 
     beforeAll(async () => {
-      const opened = kind.open();
+      const opened = await kind.open();
       ({ store, dispose } = opened);
-      peer = opened.openPeer();
+      peer = await opened.openPeer();
       await applyBootstrap(
         store,
         {

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,12 +9,14 @@ import {
   CREDENTIAL_KEY_FILE,
   type FeedOptions,
   openCredentialVault,
+  openPostgresStore,
   openSqliteStore,
   type RateLimits,
   type Store,
   VirtualClock,
 } from '@ddm-jobs/server';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { passwordSignIn } from './keystone-body.js';
 
 /**
@@ -52,13 +55,18 @@ export interface TestServer {
   tokenFor(user: string, projectId?: string): Promise<string>;
   /** Records a task through the internal API as the worker; returns the internal job. */
   record(body: Record<string, unknown>): Promise<Record<string, unknown>>;
-  /** Closes the app and the store; removes the data folder unless `keep`. */
+  /**
+   * Closes the app and the store. Unless `keep`, removes the data: the PostgreSQL schema, and the
+   * data folder when the harness made it (a folder the caller gave stays the caller's).
+   */
   close(keep?: boolean): Promise<void>;
 }
 
 /**
- * A real app on a real SQLite file in a fresh temporary folder, driven in-process with
- * `app.inject` (no port opened).
+ * A real app on a real database, driven in-process with `app.inject` (no port opened): a SQLite
+ * file in a fresh temporary folder, or with DDM_JOBS_TEST_STORE=postgres a fresh schema in
+ * DDM_JOBS_TEST_DATABASE_URL's database. Given the `dataDir` of a closed server, it reopens
+ * that server's data, as a restarted process would.
  */
 export async function startTestServer(
   options: {
@@ -74,7 +82,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const clock = options.clock ?? new ManualClock();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ddm-jobs-test-'));
-  const store = openSqliteStore({ dataDir });
+  const store = await openTestStore(dataDir);
   const credentialVault = openCredentialVault(join(dataDir, CREDENTIAL_KEY_FILE));
   const bootstrap = options.bootstrap ?? FIXTURE_IDENTITIES;
   await applyBootstrap(store, bootstrap, clock, credentialVault);
@@ -128,8 +136,59 @@ export async function startTestServer(
     async close(keep = false) {
       await app.close();
       await store.close();
-      if (!keep && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (keep) return;
+      await dropTestSchema(dataDir);
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return server;
+}
+
+/** The database the tests run on: DDM_JOBS_TEST_STORE, `sqlite` by default (vitest.config.ts sets it per project). */
+export const TEST_STORE = process.env.DDM_JOBS_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+// On PostgreSQL a data folder names its schema in this file, as on SQLite it holds the database
+// file: reopening the folder reopens the same data, and folders never share a schema.
+const SCHEMA_FILE = 'postgres-schema';
+
+/**
+ * Opens the store of a data folder on the database under test: the SQLite file in it, or the
+ * PostgreSQL schema it names (a new one when it names none).
+ */
+export async function openTestStore(dataDir: string): Promise<Store> {
+  if (TEST_STORE === 'sqlite') return openSqliteStore({ dataDir });
+  const file = join(dataDir, SCHEMA_FILE);
+  const known = existsSync(file);
+  const schema = known ? readFileSync(file, 'utf8').trim() : `test_${randomBytes(8).toString('hex')}`;
+  if (!known) writeFileSync(file, schema);
+  // A few connections each: test files run side by side, each opening servers of its own.
+  return openPostgresStore({ url: testDatabaseUrl(), schema, poolSize: 4 });
+}
+
+/** Removes what `openTestStore` made for a data folder: the folder, and its schema on PostgreSQL. */
+export async function removeTestData(dataDir: string): Promise<void> {
+  await dropTestSchema(dataDir);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function dropTestSchema(dataDir: string): Promise<void> {
+  const file = join(dataDir, SCHEMA_FILE);
+  if (TEST_STORE === 'sqlite' || !existsSync(file)) return;
+  const client = new pg.Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${readFileSync(file, 'utf8').trim()}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+  rmSync(file, { force: true });
+}
+
+function testDatabaseUrl(): string {
+  const url = process.env.DDM_JOBS_TEST_DATABASE_URL;
+  if (!url)
+    throw new Error(
+      'DDM_JOBS_TEST_STORE=postgres needs DDM_JOBS_TEST_DATABASE_URL (vitest.config.ts starts a cluster and sets it)',
+    );
+  return url;
 }

@@ -2,6 +2,7 @@
 import { BootstrapError, VERSION } from '@ddm-jobs/server/admin';
 import { Command, CommanderError } from 'commander';
 import { iamCommand } from './commands/iam/index.js';
+import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 
 // `ddm-jobs --help | head` closes the pipe early: that is the reader's choice, not a failure.
@@ -18,6 +19,7 @@ const program = new Command('ddm-jobs')
   .configureOutput({ outputError: (text, write) => write(text) });
 
 serveCommand(program);
+migrateCommand(program);
 iamCommand(program);
 
 try {

@@ -60,6 +60,9 @@ export const ERRORS = {
   badRequest: gateway(400, 'APIGW.0201', 'API request error'),
   requestTimeout: gateway(408, 'APIGW.0201', 'Request timeout'),
   headersTooLarge: gateway(431, 'APIGW.0201', 'Request header fields too large'),
+  // Decided: the database cannot be reached (down, restarting, no connection free in time); the
+  // gateway's "backend unavailable", answered 503 with Retry-After so clients send again.
+  storeUnavailable: gateway(503, 'APIGW.0202', 'Backend unavailable'),
   // Decided, and ours (the cloud's gateway answers 404 APIG.0101 here): a known path, another method.
   methodNotAllowed: gateway(
     405,

@@ -16,6 +16,13 @@ export {
 } from './identity/aksk/credential-vault.js';
 export { BootstrapError, DEFAULT_DOMAIN, newId } from './identity/ids.js';
 export { generatePassword, hashPassword } from './identity/passwords.js';
+export {
+  describeStore,
+  migrateStore,
+  openStore,
+  redactDatabaseUrl,
+  type StoreLocation,
+} from './store/open-store.js';
 export { openSqliteStore, SQLITE_FILE } from './store/sqlite/index.js';
 export type * from './store/types.js';
 export { VERSION } from './version.js';

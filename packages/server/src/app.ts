@@ -19,6 +19,7 @@ import {
   registerFeedMetrics,
 } from './jobs/feed-watcher.js';
 import { createProducer } from './jobs/producer.js';
+import { createRetention, DEFAULT_RETENTION_GRACE_DAYS, type Retention } from './jobs/retention.js';
 import { emulatorRoutes } from './routes/emulator.js';
 import { internalEventsRoutes } from './routes/internal-events.js';
 import { internalJobsRoutes } from './routes/internal-jobs.js';
@@ -62,6 +63,10 @@ export interface AppOptions {
   emulator?: { reapply(): Promise<{ jobs: string[] }> };
   /** How often the simulator advances simulated tasks on its own, in ms (1000); 0: only when ticked. */
   simulatorIntervalMs?: number;
+  /** Days tasks are kept past the 30-day window before they are purged (7). */
+  retentionGraceDays?: number;
+  /** How often retention runs, in ms (10 minutes); 0: only after clock moves and when asked. */
+  retentionIntervalMs?: number;
 }
 
 /** Largest request body accepted; the task API's bodies are a few hundred bytes. */
@@ -136,9 +141,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         if (simulatorIntervalMs > 0) simulator.start(simulatorIntervalMs);
       }
     });
-  app.register(async (scope) =>
-    emulatorRoutes(scope, { auth, clock, afterClockMove: () => simulator.tick(), reset }),
-  );
+  const retention = createRetention({
+    store,
+    clock,
+    graceDays: options.retentionGraceDays ?? DEFAULT_RETENTION_GRACE_DAYS,
+    logger: options.logger,
+  });
+  app.decorate('retention', retention);
+  app.addHook('onClose', async () => retention.stop());
+  // After a move of the virtual clock, the simulated tasks catch up and what aged out goes.
+  const afterClockMove = async () => {
+    await simulator.tick();
+    await retention.run();
+  };
+  app.register(async (scope) => emulatorRoutes(scope, { auth, clock, afterClockMove, reset }));
   // Long-polls and event streams wait on one watcher; closing it ends them, so close never hangs.
   const watcher = createFeedWatcher(store, {
     ...(options.feed?.pollMs === undefined ? {} : { pollMs: options.feed.pollMs }),
@@ -153,6 +169,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.register(async (scope) => serviceInfoRoutes(scope, { store, metrics, version: VERSION }));
   await app.ready();
+  const retentionIntervalMs = options.retentionIntervalMs ?? 600_000;
+  if (retentionIntervalMs > 0) retention.start(retentionIntervalMs);
   if (simulatorIntervalMs > 0) simulator.start(simulatorIntervalMs);
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Purges tasks past the window and the grace: the clock route runs it after moving the clock. */
+    retention: Retention;
+  }
 }

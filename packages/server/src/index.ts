@@ -41,6 +41,14 @@ export {
   ScenarioError,
   type Simulator,
 } from './simulator/index.js';
+export {
+  describeStore,
+  migrateStore,
+  openStore,
+  redactDatabaseUrl,
+  type StoreLocation,
+} from './store/open-store.js';
+export { migratePostgres, openPostgresStore, type PostgresOptions } from './store/postgres/index.js';
 export { openSqliteStore, SQLITE_FILE } from './store/sqlite/index.js';
 export type * from './store/types.js';
 export { DEFAULT_RATE_LIMITS, type RateLimits } from './throttling/throttling.js';

@@ -11,14 +11,19 @@ import { DEFAULT_DOMAIN } from './identity/ids.js';
 import { recordDemoTasks } from './jobs/demo.js';
 import { createProducer } from './jobs/producer.js';
 import { applyScenario, readScenarioFile } from './simulator/index.js';
-import { openSqliteStore } from './store/sqlite/index.js';
+import { describeStore, openStore } from './store/open-store.js';
 import type { Store } from './store/types.js';
 import type { RateLimits } from './throttling/throttling.js';
 
 export interface ServeOptions {
   host: string;
   port: number;
+  /** The data folder: the SQLite file (without `databaseUrl`) and `credential.key`. */
   dataDir: string;
+  /** A PostgreSQL URL: the tasks and identities live there, shared by every node given it. */
+  databaseUrl?: string | undefined;
+  /** The PostgreSQL schema holding the tables; the store's default when not given. */
+  databaseSchema?: string | undefined;
   bootstrapFile: string | undefined;
   adminPassword: string | undefined;
   demo: boolean;
@@ -31,6 +36,8 @@ export interface ServeOptions {
   credentialKeyFile?: string | undefined;
   /** Requests a second per credential and per source address, per node (0: no limit). */
   rateLimits?: RateLimits | undefined;
+  /** Days tasks are kept past the 30-day window before they are purged; 7 by default. */
+  retentionGraceDays?: number | undefined;
   /** `virtual`: the emulator's clock, standing still at `clockStart` until moved; `real` by default. */
   clock?: 'real' | 'virtual' | undefined;
   /** Where the virtual clock starts (epoch ms); now by default. */
@@ -57,7 +64,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const clock: Clock =
     options.clock === 'virtual' ? new VirtualClock(options.clockStart ?? Date.now()) : systemClock;
   const logger: Logger = pino({ level: options.logLevel, base: { service: 'ddm-jobs' } });
-  const store = openSqliteStore({ dataDir: options.dataDir });
+  const location = {
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    databaseSchema: options.databaseSchema,
+  };
+  const store = await openStore(location);
   const credentialVault = openCredentialVault(
     options.credentialKeyFile ?? join(options.dataDir, CREDENTIAL_KEY_FILE),
   );
@@ -98,12 +110,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       credentialVault,
       ...(options.emulator ? { emulator } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      ...(options.retentionGraceDays === undefined ? {} : { retentionGraceDays: options.retentionGraceDays }),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.iamUrl ? { tokenChecker: externalIamChecker({ url: options.iamUrl, clock }) } : {}),
     });
     if (options.iamUrl) options.print(`Tokens are validated by the IAM at ${options.iamUrl}`);
     const address = await app.listen({ host: options.host, port: options.port });
     const url = options.publicUrl ?? address;
+    options.print(`Store: ${describeStore(location)}`);
     options.print(`ddm-jobs listening on ${url}`);
     if (clock instanceof VirtualClock)
       options.print(

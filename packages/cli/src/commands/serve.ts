@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { databaseLocation, databaseSchemaOption, databaseUrlOption } from './database-options.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -34,6 +35,13 @@ export function parseInstant(value: string): number {
   return ms;
 }
 
+/** Days for `--retention-grace-days`: a whole number from 0 to 3650. */
+export function parseDays(value: string): number {
+  if (!/^\d{1,4}$/.test(value) || Number(value) > 3650)
+    throw new InvalidArgumentError('must be a whole number of days from 0 to 3650.');
+  return Number(value);
+}
+
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535)
@@ -45,7 +53,7 @@ export function parsePort(value: string): number {
 export function serveCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the task service (embedded SQLite in the data folder)')
+    .description('run the task service (embedded SQLite in the data folder, or PostgreSQL)')
     .addOption(new Option('--host <host>', 'address to listen on').env('DDM_JOBS_HOST').default('127.0.0.1'))
     .addOption(
       new Option('--port <port>', 'port to listen on (0: any free port)')
@@ -53,7 +61,13 @@ export function serveCommand(program: Command): void {
         .default(8080)
         .argParser(parsePort),
     )
-    .addOption(new Option('--data-dir <dir>', 'data folder').env('DDM_JOBS_DATA_DIR').default('./data'))
+    .addOption(
+      new Option('--data-dir <dir>', 'data folder (the SQLite file, credential.key)')
+        .env('DDM_JOBS_DATA_DIR')
+        .default('./data'),
+    )
+    .addOption(databaseUrlOption())
+    .addOption(databaseSchemaOption())
     .addOption(
       new Option('--bootstrap <file>', 'YAML or JSON file declaring domains, projects and users').env(
         'DDM_JOBS_BOOTSTRAP',
@@ -105,6 +119,15 @@ export function serveCommand(program: Command): void {
         .argParser(parseRate),
     )
     .addOption(
+      new Option(
+        '--retention-grace-days <days>',
+        'days tasks are kept past the 30-day window before they are purged (with their feed entries)',
+      )
+        .env('DDM_JOBS_RETENTION_GRACE_DAYS')
+        .default(7)
+        .argParser(parseDays),
+    )
+    .addOption(
       new Option('--clock <kind>', 'real, or virtual: frozen until moved through POST /internal/v1/clock')
         .env('DDM_JOBS_CLOCK')
         .choices(['real', 'virtual'])
@@ -139,22 +162,26 @@ export function serveCommand(program: Command): void {
       'after',
       `
 Environment: DDM_JOBS_ADMIN_PASSWORD sets the password of the admin user created on a first start
-without --bootstrap (otherwise one is generated and printed once).
+without --bootstrap (otherwise one is generated and printed once). Prefer DDM_JOBS_DATABASE_URL
+to --database-url when the URL holds a password: other users may see a process's arguments.
+Nodes sharing one PostgreSQL database must share one credential key file too.
 
 Examples:
   $ ddm-jobs serve
   $ ddm-jobs serve --port 9000 --data-dir /var/lib/ddm-jobs --no-demo
   $ ddm-jobs serve --bootstrap identities.yaml --time-zone Europe/Berlin
   $ ddm-jobs serve --iam-url https://iam.example.com
+  $ DDM_JOBS_DATABASE_URL=postgres://ddm:secret@db:5432/ddm ddm-jobs serve --credential-key-file /etc/ddm-jobs/credential.key
   $ ddm-jobs serve --emulator --clock virtual --clock-start 2026-01-01T00:00:00Z --scenario scenarios/healthy-migration.yaml`,
     )
     .action(async (options) => {
       // Loaded here, not at the top: the HTTP server is heavy to load and only `serve` needs it.
+      const location = databaseLocation(options);
       const { closeOnSignals, startServer } = await import('@ddm-jobs/server');
       const server = await startServer({
         host: options.host,
         port: options.port,
-        dataDir: options.dataDir,
+        ...location,
         bootstrapFile: options.bootstrap,
         adminPassword: process.env.DDM_JOBS_ADMIN_PASSWORD || undefined,
         demo: options.demo,
@@ -164,6 +191,7 @@ Examples:
         iamUrl: options.iamUrl,
         credentialKeyFile: options.credentialKeyFile,
         rateLimits: { perCredential: options.rateLimit, perAddress: options.addressRateLimit },
+        retentionGraceDays: options.retentionGraceDays,
         clock: options.clock,
         clockStart: options.clockStart,
         emulator: options.emulator === true,

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERRORS, type ErrorKind, errorBody, keystoneErrorBody } from '@ddm-jobs/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import { recordAllowedMethods } from './allowed-methods.js';
 import { ApiError, KeystoneError } from './api-error.js';
 import { installBodyChecks } from './body-checks.js';
@@ -86,6 +87,11 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.code(400).send(keystoneErrorBody(400, 'Bad Request', message));
     }
     if (known) return send(reply, known.kind, known.detail);
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '1');
+      return send(reply, ERRORS.storeUnavailable);
+    }
     request.log.error({ err: error }, 'unexpected failure');
     return send(reply, ERRORS.serverFailure);
   });

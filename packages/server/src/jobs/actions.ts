@@ -13,6 +13,7 @@ import {
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import type { JobChange, JobRow, JobStore, NewJob } from '../store/types.js';
+import { afterLostRound, MAX_CAS_ATTEMPTS } from './compare-and-set.js';
 import { operationsOf } from './render.js';
 
 /** One tenant action as the path and the caller name it. */
@@ -35,9 +36,6 @@ export interface TenantActions {
 
 /** What the action writes, computed from the task as last read. */
 type Write = { kind: 'update'; change: JobChange } | { kind: 'retry'; retry: NewJob } | { kind: 'remove' };
-
-/** How many times an action is re-checked when the task changes between read and write. */
-const MAX_ATTEMPTS = 10;
 
 function orThrow<T>(result: ActionParseResult<T>): T {
   if (!result.ok) throw new ApiError(result.error, result.detail);
@@ -121,7 +119,8 @@ export function createTenantActions(store: JobStore, clock: Clock): TenantAction
       const window = rule.takesBody
         ? orThrow(parseSwitchStrategy(request.body, clock.now()))
         : orThrow(checkIgnoredBody(request.body));
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        if (attempt > 0) await afterLostRound(attempt);
         const job = await find(request);
         if (!operationsOf(job).includes(rule.operation)) throw new ApiError('operationNotAllowed');
         const now = clock.now();

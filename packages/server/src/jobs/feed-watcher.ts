@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { JobStore } from '../store/types.js';
+import type { FeedNotifications, JobStore } from '../store/types.js';
 
 /** Why a wait ended. */
 export type WaitOutcome = 'grown' | 'timeout' | 'aborted' | 'closed';
@@ -25,22 +25,39 @@ interface Waiter {
 
 export const DEFAULT_POLL_MS = 100;
 
+/** With notifications, polling is only the safety net for one that was lost. */
+const NOTIFIED_POLL_MS = 2_000;
+
 /**
- * One per app: polls `lastEventCursor()` every `pollMs` while somebody waits, and wakes the
- * waiters whose cursor the feed passed. Polling the database rather than hooking the writers in
- * this process is deliberate: a write by another process or node on the same database wakes the
- * waiters too. Nobody waiting, nothing polled; its timers never keep the process alive.
+ * One per app: reads `lastEventCursor()` while somebody waits, and wakes the waiters whose cursor
+ * the feed passed. It reads the database rather than hooking the writers in this process, so a
+ * write by another process or node on the same database wakes the waiters too: every `pollMs`
+ * (SQLite), or when the database notifies a commit (PostgreSQL's LISTEN/NOTIFY; then a slow poll
+ * covers a lost notification). Nobody waiting, nothing read; its timers never keep the process
+ * alive.
  */
 export function createFeedWatcher(
-  store: Pick<JobStore, 'lastEventCursor'>,
+  store: Pick<JobStore, 'lastEventCursor'> & { feedNotifications?: FeedNotifications | undefined },
   options: { pollMs?: number; onPollError?: (error: unknown) => void } = {},
 ): FeedWatcher {
-  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  const notifications = store.feedNotifications;
+  const basePollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  const pollMs = notifications ? Math.max(basePollMs, NOTIFIED_POLL_MS) : basePollMs;
   const waiters = new Set<Waiter>();
   let timer: NodeJS.Timeout | undefined;
   let polling = false;
   let closed = false;
   const closing = new AbortController();
+  let pollAgain = false;
+  // Subscribed once, for the app's life: a notification while nobody waits costs nothing.
+  const unsubscribe = notifications?.subscribe(() => {
+    if (closed || waiters.size === 0) return;
+    if (polling) pollAgain = true;
+    else {
+      if (timer) clearTimeout(timer);
+      void poll();
+    }
+  });
 
   const schedule = () => {
     if (closed || timer || polling || waiters.size === 0) return;
@@ -59,7 +76,10 @@ export function createFeedWatcher(
       options.onPollError?.(error);
     } finally {
       polling = false;
-      schedule();
+      if (pollAgain) {
+        pollAgain = false;
+        void poll();
+      } else schedule();
     }
   }
 
@@ -92,6 +112,7 @@ export function createFeedWatcher(
     closing: closing.signal,
     close() {
       closed = true;
+      unsubscribe?.();
       closing.abort();
       if (timer) clearTimeout(timer);
       timer = undefined;

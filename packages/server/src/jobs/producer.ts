@@ -13,6 +13,7 @@ import {
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import type { JobRow, JobStore, NewJob } from '../store/types.js';
+import { afterLostRound, MAX_CAS_ATTEMPTS } from './compare-and-set.js';
 
 const validateCreate = createValidator<CreateJobBody>(CreateJobBodySchema);
 const validatePatch = createValidator<PatchJobBody>(PatchJobBodySchema);
@@ -69,9 +70,6 @@ function newJobFrom(body: CreateJobBody, now: number): NewJob {
   };
 }
 
-/** How many times a report is re-applied when another change lands between read and write. */
-const MAX_ATTEMPTS = 10;
-
 export interface Producer {
   /** Records a task: `created` false when the same request was recorded before. */
   record(body: unknown): Promise<{ created: boolean; job: JobRow }>;
@@ -108,7 +106,8 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
       if (patch.status === undefined && patch.progress === undefined && patch.fail_reason === undefined) {
         throw parameter('The body must give at least one of status, progress and fail_reason.');
       }
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        if (attempt > 0) await afterLostRound(attempt);
         const job = await find(id);
         if (patch.if_version !== undefined && patch.if_version !== job.version) {
           throw new ApiError('versionConflict', `The task is at version ${job.version}.`);

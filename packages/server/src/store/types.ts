@@ -5,7 +5,7 @@ import type { JobStatus } from '@ddm-jobs/contract';
  * same interface later, so nothing outside `store/` knows which database it talks to.
  * Methods are async even where SQLite answers synchronously, because a network database cannot.
  */
-export interface Store extends JobStore, IdentityStore, CredentialStore {
+export interface Store extends JobStore, IdentityStore, CredentialStore, RetentionStore {
   /** A trivial query, for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -92,7 +92,18 @@ export interface JobJsonPage {
   jobs: string[];
 }
 
+/** Tells when the feed may have grown, whichever node wrote (PostgreSQL's LISTEN/NOTIFY). */
+export interface FeedNotifications {
+  /** Calls `listener` after each commit that appended feed entries; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void;
+}
+
 export interface JobStore {
+  /**
+   * Present when the database tells of commits (PostgreSQL): the feed's waiters are woken by it
+   * instead of polling. Absent on SQLite, whose waiters poll.
+   */
+  readonly feedNotifications?: FeedNotifications;
   /** Inserts a task, or tells that one with this id exists (with the same create request or not). */
   recordJob(job: NewJob, now: number): Promise<RecordOutcome>;
   getJob(id: string): Promise<JobRow | undefined>;
@@ -146,6 +157,23 @@ export interface JobStore {
   saveSimulation(simulation: Simulation): Promise<void>;
   listSimulations(): Promise<Simulation[]>;
   deleteSimulation(jobId: string): Promise<void>;
+}
+
+/** What one retention pass removed. */
+export interface PurgeResult {
+  /** Tasks created before the cutoff, removed (each told by the feed as `removed`). */
+  jobs: number;
+  /** Feed entries and cleaned-task audit records from before the cutoff. */
+  records: number;
+}
+
+export interface RetentionStore {
+  /**
+   * Removes at most `batch` tasks created before `cutoff` (oldest first), each with its feed
+   * entry, then at most `batch` feed entries and audit records from before it, in short
+   * transactions so that readers and writers barely wait. Call again while it removes anything.
+   */
+  purgeBefore(cutoff: number, batch: number, now: number): Promise<PurgeResult>;
 }
 
 export interface Domain {

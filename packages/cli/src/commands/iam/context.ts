@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import {
   DEFAULT_DOMAIN,
   type Domain,
-  openSqliteStore,
+  openStore,
   type Project,
   SQLITE_FILE,
   type Store,
@@ -11,6 +11,7 @@ import {
   type User,
 } from '@ddm-jobs/server/admin';
 import { type Command, Option } from 'commander';
+import { type DatabaseOptions, databaseLocation } from '../database-options.js';
 import { IamError } from './iam-error.js';
 
 export const dataDirOption = () =>
@@ -31,21 +32,23 @@ export interface Iam {
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
- * Opens the store of the data folder (given on `iam` or on the command itself), runs `work` and
- * closes it. Only commands that create something may create the database: a list or a change on
- * a mistyped folder fails instead of answering from a new empty one. The server's WAL mode and
- * busy timeout let this run while a server writes to the same file.
+ * Opens the store of the data folder, or the PostgreSQL database of `--database-url` (given on
+ * `iam` or on the command itself), runs `work` and closes it. Only commands that create something
+ * may create the SQLite file: a list or a change on a mistyped folder fails instead of answering
+ * from a new empty one. The server's WAL mode and busy timeout let this run while a server writes
+ * to the same file.
  */
 export async function withIam<T>(
   command: Command,
   mode: 'may-create' | 'existing',
   work: (iam: Iam) => Promise<T>,
 ): Promise<T> {
-  const { dataDir } = command.optsWithGlobals<{ dataDir: string }>();
-  if (mode === 'existing' && !existsSync(join(dataDir, SQLITE_FILE))) {
+  const location = databaseLocation(command.optsWithGlobals<DatabaseOptions>());
+  const { dataDir } = location;
+  if (mode === 'existing' && !location.databaseUrl && !existsSync(join(dataDir, SQLITE_FILE))) {
     throw new IamError(`no database in ${dataDir} (start the server on it, or create an identity first)`);
   }
-  const store = openSqliteStore({ dataDir });
+  const store = await openStore(location);
   try {
     const now = () => systemClock.now();
     // Every name without a domain belongs to `default`, which the server also creates at start.

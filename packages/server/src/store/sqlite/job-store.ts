@@ -1,9 +1,18 @@
 import type { JobStatus } from '@ddm-jobs/contract';
 import type { Database } from 'better-sqlite3';
 import { listedJsonOf } from '../../jobs/render.js';
-import type { JobChange, JobEventType, JobRow, JobStore, NewJob, RecordOutcome } from '../types.js';
+import type {
+  JobChange,
+  JobEventType,
+  JobRow,
+  JobStore,
+  NewJob,
+  RecordOutcome,
+  RetentionStore,
+} from '../types.js';
 import { createSqliteJobEvents } from './job-events.js';
 import { createSqliteJobListing } from './job-listing.js';
+import { createSqliteRetention } from './retention.js';
 import { createSqliteSimulations } from './simulations.js';
 
 interface Row {
@@ -55,7 +64,7 @@ function toJob(row: Row): JobRow {
  * The task half of the SQLite store. Every write of a task appends its feed entry in the same
  * transaction, so the feed tells exactly what was committed.
  */
-export function createSqliteJobStore(db: Database): JobStore {
+export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
   const insert = db.prepare(
     `INSERT INTO jobs (${COLUMNS}, listed_json) VALUES (@projectId, @createdAt, @id, @name, @status, @progress,
       @failReason, @instanceId, @instanceName, @databaseName, @endedAt, @switchBegin, @switchEnd, NULL, 1, @now,
@@ -185,5 +194,9 @@ export function createSqliteJobStore(db: Database): JobStore {
       reset.immediate(now);
     },
     ...simulations,
+    ...createSqliteRetention(db, {
+      getJob: get,
+      appendRemoved: (job, at) => events.append('removed', job, at),
+    }),
   };
 }

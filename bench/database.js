@@ -1,0 +1,27 @@
+/**
+ * Where a scenario keeps its data: SQLite in its folder (the embedded default), or a schema of
+ * the benchmark's own PostgreSQL cluster, started once on first need with production's
+ * durability (fsync on) and stopped at the end.
+ */
+import { basename } from 'node:path';
+import { startCluster } from '../scripts/postgres-cluster.js';
+
+let cluster;
+
+/** `{ dataDir }` for SQLite, or with `databaseUrl` and `databaseSchema` for PostgreSQL. */
+export async function locationFor(database, dataDir) {
+  if (database === 'sqlite') return { dataDir };
+  cluster ??= await startCluster({ durable: true });
+  return { dataDir, databaseUrl: cluster.url, databaseSchema: basename(dataDir).replace(/\W/g, '_') };
+}
+
+/** Arguments of bench/api-server.js for a location. */
+export const serverArgs = (location) =>
+  location.databaseUrl
+    ? [location.dataDir, location.databaseUrl, location.databaseSchema]
+    : [location.dataDir];
+
+export function stopDatabases() {
+  cluster?.stop();
+  cluster = undefined;
+}

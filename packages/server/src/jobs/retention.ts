@@ -1,0 +1,81 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { RetentionStore } from '../store/types.js';
+
+/** The list's window: tasks older than this cannot be asked for (reference section 2). */
+export const WINDOW_MS = 30 * 86_400_000;
+/** Kept past the window by default, for support and late feed consumers. */
+export const DEFAULT_RETENTION_GRACE_DAYS = 7;
+/** Tasks removed per transaction: small, so that a pass never holds the writer for long. */
+const BATCH = 500;
+
+export interface Retention {
+  /** Removes everything older than the window plus the grace, batch after batch; the count. */
+  run(): Promise<{ jobs: number; records: number }>;
+  start(intervalMs: number): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Purges tasks created more than 30 days plus `graceDays` before the clock's now, with their feed
+ * entries and audit records. Batches yield to the event loop between them, so requests keep
+ * flowing while a large backlog goes.
+ */
+export function createRetention(deps: {
+  store: RetentionStore;
+  clock: Clock;
+  graceDays: number;
+  logger?: Logger | undefined;
+}): Retention {
+  const { store, clock, logger } = deps;
+  let current: Promise<{ jobs: number; records: number }> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = true;
+
+  const pass = async () => {
+    const now = clock.now();
+    const cutoff = now - WINDOW_MS - deps.graceDays * 86_400_000;
+    const total = { jobs: 0, records: 0 };
+    for (;;) {
+      const removed = await store.purgeBefore(cutoff, BATCH, now);
+      total.jobs += removed.jobs;
+      total.records += removed.records;
+      if (removed.jobs === 0 && removed.records === 0) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (total.jobs > 0 || total.records > 0)
+      logger?.info({ ...total, cutoff: new Date(cutoff).toISOString() }, 'retention: purged');
+    return total;
+  };
+
+  const retention: Retention = {
+    run() {
+      current ??= pass().finally(() => {
+        current = undefined;
+      });
+      return current;
+    },
+    start(intervalMs) {
+      if (!stopped) return;
+      stopped = false;
+      const schedule = () => {
+        if (stopped) return;
+        timer = setTimeout(() => {
+          retention
+            .run()
+            .catch((error: unknown) => logger?.error({ err: error }, 'retention: pass failed'))
+            .finally(schedule);
+        }, intervalMs);
+        timer.unref();
+      };
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      timer = undefined;
+      await current?.catch(() => undefined);
+    },
+  };
+  return retention;
+}

@@ -1,0 +1,182 @@
+import { randomInt } from 'node:crypto';
+import type pg from 'pg';
+import type { Domain, IdentityStore, NameOrId, Project, RoleAssignment, User } from '../types.js';
+import { unstorable } from './pool.js';
+
+interface UserRow {
+  id: string;
+  name: string;
+  domain_id: string;
+  password_hash: string;
+  token_epoch: number;
+  enabled: boolean;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  name: r.name,
+  domainId: r.domain_id,
+  passwordHash: r.password_hash,
+  tokenEpoch: r.token_epoch,
+  enabled: r.enabled,
+});
+
+interface ProjectRow {
+  id: string;
+  name: string;
+  domain_id: string;
+}
+const toProject = (r: ProjectRow): Project => ({ id: r.id, name: r.name, domainId: r.domain_id });
+
+const USER_COLUMNS = 'id, name, domain_id, password_hash, token_epoch, enabled';
+
+/**
+ * The identity half of the PostgreSQL store. Token checks read their user on every request, with
+ * no cache: one indexed read, and a disable or revoke made through any node holds at once.
+ */
+export function createPostgresIdentityStore(pool: pg.Pool): IdentityStore {
+  // Reads by keys PostgreSQL cannot hold find nothing (see unstorable).
+  const one = async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R | undefined> =>
+    values.some((v) => typeof v === 'string' && unstorable(v))
+      ? undefined
+      : (await pool.query<R>(text, values)).rows[0];
+  const all = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> =>
+    values.some((v) => typeof v === 'string' && unstorable(v))
+      ? []
+      : (await pool.query<R>(text, values)).rows;
+  /** A write keyed by such keys changes nothing. */
+  const change = async (text: string, values: unknown[]): Promise<void> => {
+    if (!values.some((v) => typeof v === 'string' && unstorable(v))) await pool.query(text, values);
+  };
+
+  return {
+    async findDomain(ref) {
+      return 'id' in ref
+        ? one<Domain>('SELECT id, name FROM domains WHERE id = $1', [ref.id])
+        : one<Domain>('SELECT id, name FROM domains WHERE name = $1', [ref.name]);
+    },
+    async createDomain(domain, now) {
+      await pool.query('INSERT INTO domains (id, name, created_at) VALUES ($1, $2, $3)', [
+        domain.id,
+        domain.name,
+        now,
+      ]);
+    },
+    async listDomains() {
+      return all<Domain>('SELECT id, name FROM domains ORDER BY name');
+    },
+    async findProject(ref: NameOrId) {
+      const row =
+        'id' in ref
+          ? await one<ProjectRow>('SELECT id, name, domain_id FROM projects WHERE id = $1', [ref.id])
+          : await one<ProjectRow>(
+              'SELECT id, name, domain_id FROM projects WHERE domain_id = $1 AND name = $2',
+              [ref.domainId, ref.name],
+            );
+      return row && toProject(row);
+    },
+    async createProject(project, now) {
+      await pool.query('INSERT INTO projects (id, name, domain_id, created_at) VALUES ($1, $2, $3, $4)', [
+        project.id,
+        project.name,
+        project.domainId,
+        now,
+      ]);
+    },
+    async listProjects() {
+      return (await all<ProjectRow>('SELECT id, name, domain_id FROM projects ORDER BY domain_id, name')).map(
+        toProject,
+      );
+    },
+    async findUser(ref: NameOrId) {
+      const row =
+        'id' in ref
+          ? await one<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [ref.id])
+          : await one<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE domain_id = $1 AND name = $2`, [
+              ref.domainId,
+              ref.name,
+            ]);
+      return row && toUser(row);
+    },
+    async createUser(user, now) {
+      await pool.query(
+        `INSERT INTO users (id, name, domain_id, password_hash, token_epoch, enabled, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [user.id, user.name, user.domainId, user.passwordHash, randomInt(1, 2 ** 31), user.enabled, now],
+      );
+    },
+    async listUsers() {
+      return (await all<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY domain_id, name`)).map(toUser);
+    },
+    async setUserEnabled(id, enabled) {
+      // Disabling raises the token epoch: tokens issued before stay dead when the user is enabled again.
+      await change(
+        `UPDATE users SET enabled = $2, token_epoch = token_epoch + CASE WHEN $2 THEN 0 ELSE 1 END
+         WHERE id = $1 AND enabled <> $2`,
+        [id, enabled],
+      );
+    },
+    async setUserPassword(id, passwordHash) {
+      await change('UPDATE users SET password_hash = $2, token_epoch = token_epoch + 1 WHERE id = $1', [
+        id,
+        passwordHash,
+      ]);
+    },
+    async deleteUser(id) {
+      // Role assignments and access keys go with the user (ON DELETE CASCADE).
+      await change('DELETE FROM users WHERE id = $1', [id]);
+    },
+    async grantRole(userId, projectId, role) {
+      await pool.query('INSERT INTO role_assignments VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        userId,
+        projectId,
+        role,
+      ]);
+    },
+    async revokeRole(userId, projectId, role) {
+      await change('DELETE FROM role_assignments WHERE user_id = $1 AND project_id = $2 AND role = $3', [
+        userId,
+        projectId,
+        role,
+      ]);
+    },
+    async rolesOn(userId, projectId) {
+      const rows = await all<{ role: string }>(
+        'SELECT role FROM role_assignments WHERE user_id = $1 AND project_id = $2 ORDER BY role',
+        [userId, projectId],
+      );
+      return rows.map((row) => row.role);
+    },
+    async listRoleAssignments(filter) {
+      return all<RoleAssignment>(
+        `SELECT user_id AS "userId", project_id AS "projectId", role FROM role_assignments
+         WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR project_id = $2)
+         ORDER BY user_id, project_id, role`,
+        [filter.userId ?? null, filter.projectId ?? null],
+      );
+    },
+    async tokenSubject(userId, projectId) {
+      if (unstorable(userId, projectId)) return undefined;
+      // One read per request: the user's state and its roles on the token's project.
+      const result = await pool.query<{ enabled: boolean; token_epoch: number; roles: string[] }>({
+        name: 'token-subject',
+        text: `SELECT enabled, token_epoch,
+                 ARRAY(SELECT role FROM role_assignments WHERE user_id = users.id AND project_id = $2 ORDER BY role) AS roles
+               FROM users WHERE id = $1`,
+        values: [userId, projectId],
+      });
+      const row = result.rows[0];
+      return row && { enabled: row.enabled, tokenEpoch: row.token_epoch, roles: row.roles };
+    },
+    async countUsers() {
+      return (await one<{ n: number }>('SELECT count(*) AS n FROM users', []))?.n ?? 0;
+    },
+    async sharedSecret(name, fresh) {
+      // The first node to store one wins; every node then reads the same.
+      await pool.query('INSERT INTO shared_secrets VALUES ($1, $2) ON CONFLICT DO NOTHING', [name, fresh]);
+      const row = await one<{ value: Buffer }>('SELECT value FROM shared_secrets WHERE name = $1', [name]);
+      if (!row) throw new Error(`shared secret ${name} vanished`);
+      return row.value;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Store } from '../types.js';
+import { createPostgresCredentialStore } from './credential-store.js';
+import { createPostgresIdentityStore } from './identity-store.js';
+import { createPostgresJobStore } from './job-store.js';
+import { migrate } from './migrate.js';
+import { listenForFeed } from './notifications.js';
+import { createPool, type PoolOptions } from './pool.js';
+
+export interface PostgresOptions {
+  /** `postgres://user:password@host:5432/database` */
+  url: string;
+  /** The schema holding the tables, created if missing; the connection's default (`public`) when left out. */
+  schema?: string;
+  /** Connections at most (10 by default). */
+  poolSize?: number;
+}
+
+const poolOptions = (options: PostgresOptions): PoolOptions => ({
+  url: options.url,
+  schema: options.schema,
+  poolSize: options.poolSize,
+});
+
+/**
+ * Opens the PostgreSQL store and applies pending migrations (safe when several nodes start at
+ * once). Any number of nodes may share one database: everything they share lives in it.
+ */
+export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
+  const pool = createPool(poolOptions(options));
+  try {
+    await migrate(pool, options.schema);
+    // Keys the writer lock to the schema, so stores in different schemas do not wait on each other.
+    const { rows } = await pool.query<{ name: string; hash: number }>(
+      'SELECT current_schema() AS name, hashtext(current_schema()) AS hash',
+    );
+    const schemaHash = rows[0]?.hash ?? 0;
+    const feedNotifications = listenForFeed({ url: options.url, schema: rows[0]?.name ?? 'public' });
+    let closed = false;
+    return {
+      ...createPostgresJobStore(pool, schemaHash),
+      feedNotifications,
+      ...createPostgresIdentityStore(pool),
+      ...createPostgresCredentialStore(pool),
+      async ping() {
+        await pool.query('SELECT 1');
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await feedNotifications.close();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
+
+/** Applies pending migrations alone (`ddm-jobs migrate`); returns the versions applied. */
+export async function migratePostgres(options: PostgresOptions): Promise<number[]> {
+  const pool = createPool({ ...poolOptions(options), poolSize: 1 });
+  try {
+    return await migrate(pool, options.schema);
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,81 @@
+import type pg from 'pg';
+import type { JobEvent, JobEventType, JobRow } from '../types.js';
+
+/** A reset concerns every project: its entry is read by every project's stream. */
+export const EVERY_PROJECT = '*';
+
+/** The writer lock's first key: ours among the database's users; the second is the schema's hash. */
+const WRITER_LOCK = 0x6464_6d02;
+
+/**
+ * The change feed's SQL. Readers must get cursors in commit order: one that has read up to N must
+ * never later find a committed entry below N. A sequence does not give that in PostgreSQL (values
+ * are taken before commit, and transactions commit in any order), so every transaction that
+ * writes tasks first takes one transaction-level advisory lock per schema, the writer lock, held
+ * to its commit, and takes its cursor from a one-row counter meanwhile. Task writes are thus
+ * serialised as on SQLite (one writer, readers never blocked), and the counter, being
+ * transactional, tells the newest committed cursor and survives a reset.
+ */
+export function feedSql(schemaHash: number) {
+  return {
+    /** A CTE taking the writer lock; the statement's writes must read from it so that they follow it. */
+    writerLock: `writer AS (SELECT pg_advisory_xact_lock(${WRITER_LOCK}, ${schemaHash}))`,
+    /** The same, as a statement, for a transaction of several statements. */
+    takeWriterLock: `SELECT pg_advisory_xact_lock(${WRITER_LOCK}, ${schemaHash})`,
+  };
+}
+
+/**
+ * The end of a writer's statement: one feed entry per row of the CTE `source` (at most one), with
+ * `project`, `type`, `at` and `job` as SQL expressions over it.
+ */
+export function appendEntry(source: string, project: string, type: string, at: string, job: string): string {
+  return `next_cursor AS (UPDATE job_event_cursor SET last = last + 1 FROM ${source} RETURNING last, ${project} AS project_id)
+INSERT INTO job_events (seq, project_id, type, at, job)
+SELECT last, project_id, ${type}, ${at}, ${job} FROM next_cursor RETURNING seq`;
+}
+
+type EventRow = [number, JobEventType, number, string | null];
+
+const toEvent = (row: EventRow): JobEvent => ({
+  cursor: row[0],
+  type: row[1],
+  at: row[2],
+  job: row[3] === null ? null : (JSON.parse(row[3]) as JobRow),
+});
+
+/** The feed's reads: by cursor, and the newest committed cursor. */
+export function createPostgresJobEvents(pool: pg.Pool) {
+  return {
+    async after(after: number, limit: number, projectId?: string): Promise<JobEvent[]> {
+      const result =
+        projectId === undefined
+          ? await pool.query<EventRow>({
+              name: 'events-after',
+              text: 'SELECT seq, type, at, job FROM job_events WHERE seq > $1 ORDER BY seq LIMIT $2',
+              values: [after, limit],
+              rowMode: 'array',
+            })
+          : await pool.query<EventRow>({
+              name: 'project-events-after',
+              // Two ordered index ranges merged, rather than one range sorted.
+              text: `(SELECT seq, type, at, job FROM job_events WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT $3)
+                     UNION ALL
+                     (SELECT seq, type, at, job FROM job_events WHERE project_id = '${EVERY_PROJECT}' AND seq > $2
+                      ORDER BY seq LIMIT $3)
+                     ORDER BY seq LIMIT $3`,
+              values: [projectId, after, limit],
+              rowMode: 'array',
+            });
+      return result.rows.map(toEvent);
+    },
+    async last(): Promise<number> {
+      const result = await pool.query<[number]>({
+        name: 'events-last',
+        text: 'SELECT last FROM job_event_cursor',
+        rowMode: 'array',
+      });
+      return result.rows[0]?.[0] ?? 0;
+    },
+  };
+}

@@ -1,0 +1,227 @@
+import type pg from 'pg';
+import { listedJsonOf } from '../../jobs/render.js';
+import type { JobChange, JobRow, JobStore, NewJob, RecordOutcome, RetentionStore } from '../types.js';
+import { appendEntry, createPostgresJobEvents, EVERY_PROJECT, feedSql } from './job-events.js';
+import { createPostgresJobListing } from './job-listing.js';
+import { COLUMNS, type Row, toJob } from './job-row.js';
+import { type Queryable, transaction, unstorable } from './pool.js';
+import { createPostgresRetention } from './retention.js';
+import { createPostgresSimulations } from './simulations.js';
+
+/** The task as stored after its creation, without the digest that only the store keeps. */
+function created(job: NewJob, now: number): JobRow {
+  const { createDigest: _digest, ...fields } = job;
+  return { ...fields, retriedBy: null, version: 1, updatedAt: now };
+}
+
+/**
+ * The task half of the PostgreSQL store. Each write is one statement that takes the writer lock,
+ * changes the task (compare and set on its version) and appends its feed entry, so a write costs
+ * one round trip and the feed tells exactly what was committed (see job-events.ts). The bucket
+ * counts follow by trigger, in the same transaction.
+ */
+export function createPostgresJobStore(pool: pg.Pool, schemaHash: number): JobStore & RetentionStore {
+  const feed = feedSql(schemaHash);
+  const list = createPostgresJobListing(pool);
+  const events = createPostgresJobEvents(pool);
+
+  const insertSql = `WITH ${feed.writerLock},
+created AS (
+  INSERT INTO jobs (${COLUMNS}, listed_json)
+  SELECT $1::text, $2::bigint, $3::text, $4::text, $5::text, $6::integer, $7::text, $8::text, $9::text, $10::text,
+    $11::bigint, $12::bigint, $13::bigint, NULL, 1, $14::bigint, $15::text, $16::text FROM writer
+  ON CONFLICT (id) DO NOTHING RETURNING project_id
+),
+${appendEntry('created', 'created.project_id', "'created'", '$14::bigint', '$17::text')}`;
+
+  const updateSql = `WITH ${feed.writerLock},
+changed AS (
+  UPDATE jobs SET status = $3, progress = $4, fail_reason = $5, ended_at = $6, switch_begin = $7, switch_end = $8,
+    retried_by = $9, version = $10, updated_at = $11, listed_json = $12
+  FROM writer WHERE id = $1 AND version = $2 RETURNING project_id
+),
+${appendEntry('changed', 'changed.project_id', "'changed'", '$11::bigint', '$13::text')}`;
+
+  const removeSql = `WITH ${feed.writerLock},
+gone AS (DELETE FROM jobs USING writer WHERE id = $1 AND version = $2 RETURNING id, project_id),
+kept AS (
+  INSERT INTO removed_jobs (id, project_id, removed_at, removed_by, job)
+  SELECT id, project_id, $3::bigint, $4::text, $5::text FROM gone
+  ON CONFLICT (id) DO UPDATE SET project_id = excluded.project_id, removed_at = excluded.removed_at,
+    removed_by = excluded.removed_by, job = excluded.job
+),
+${appendEntry('gone', 'gone.project_id', "'removed'", '$3::bigint', '$5::text')}`;
+
+  const resetSql = `WITH one AS (SELECT 1),
+${appendEntry('one', `'${EVERY_PROJECT}'`, "'reset'", '$1::bigint', 'NULL')}`;
+
+  const get = async (db: Queryable, id: string): Promise<JobRow | undefined> => {
+    if (unstorable(id)) return undefined;
+    const result = await db.query<Row>({
+      name: 'job-by-id',
+      text: `SELECT ${COLUMNS} FROM jobs WHERE id = $1`,
+      values: [id],
+    });
+    const row = result.rows[0];
+    return row && toJob(row);
+  };
+
+  /** Inserts a new task and tells the feed; false when the id is taken. */
+  const insertJob = async (db: Queryable, job: NewJob, now: number): Promise<JobRow | undefined> => {
+    const stored = created(job, now);
+    const result = await db.query({
+      name: 'job-insert',
+      text: insertSql,
+      values: [
+        job.projectId,
+        job.createdAt,
+        job.id,
+        job.name,
+        job.status,
+        job.progress,
+        job.failReason,
+        job.instanceId,
+        job.instanceName,
+        job.databaseName,
+        job.endedAt,
+        job.switchBegin,
+        job.switchEnd,
+        now,
+        job.createDigest,
+        listedJsonOf(stored),
+        JSON.stringify(stored),
+      ],
+    });
+    return result.rowCount === 1 ? stored : undefined;
+  };
+
+  /** Compare and set, with the listed JSON rendered from the whole next row. */
+  const applyChange = async (
+    db: Queryable,
+    id: string,
+    expectedVersion: number,
+    next: JobChange & { retriedBy?: string },
+    now: number,
+  ): Promise<JobRow | undefined> => {
+    const current = await get(db, id);
+    if (current?.version !== expectedVersion) return undefined;
+    const job: JobRow = { ...current, ...next, version: expectedVersion + 1, updatedAt: now };
+    const result = await db.query({
+      name: 'job-update',
+      text: updateSql,
+      values: [
+        id,
+        expectedVersion,
+        job.status,
+        job.progress,
+        job.failReason,
+        job.endedAt,
+        job.switchBegin,
+        job.switchEnd,
+        job.retriedBy,
+        job.version,
+        now,
+        listedJsonOf(job),
+        JSON.stringify(job),
+      ],
+    });
+    return result.rowCount === 1 ? job : undefined;
+  };
+
+  return {
+    async recordJob(job, now): Promise<RecordOutcome> {
+      // A task found taken then gone (removed meanwhile) is tried again: the id is free.
+      for (;;) {
+        const stored = await insertJob(pool, job, now);
+        if (stored) return { outcome: 'created', job: stored };
+        const existing = await pool.query<Row>({
+          name: 'job-by-id',
+          text: `SELECT ${COLUMNS} FROM jobs WHERE id = $1`,
+          values: [job.id],
+        });
+        const row = existing.rows[0];
+        if (row) {
+          return {
+            outcome: row.create_digest === job.createDigest ? 'replayed' : 'conflict',
+            job: toJob(row),
+          };
+        }
+      }
+    },
+    async getJob(id) {
+      return get(pool, id);
+    },
+    async updateJob(id, expectedVersion, next, now) {
+      return applyChange(pool, id, expectedVersion, next, now);
+    },
+    async listJobs(projectId, startTime, endTime, offset, limit) {
+      if (unstorable(projectId)) return { total: 0, jobs: [] };
+      return list.rows(projectId, startTime, endTime, offset, limit);
+    },
+    async listJobsJson(projectId, startTime, endTime, offset, limit) {
+      if (unstorable(projectId)) return { total: 0, jobs: [] };
+      return list.json(projectId, startTime, endTime, offset, limit);
+    },
+    async countJobsByStatus() {
+      const result = await pool.query<{ status: string; n: number }>({
+        name: 'job-status-counts',
+        text: 'SELECT status, n FROM job_status_counts WHERE n > 0',
+      });
+      const counts: Record<string, number> = {};
+      for (const row of result.rows) counts[row.status] = row.n;
+      return counts;
+    },
+    async retryJob(id, expectedVersion, retryJob, now) {
+      return transaction(pool, async (client) => {
+        const retried = await applyChange(client, id, expectedVersion, { retriedBy: retryJob.id }, now);
+        if (!retried) return undefined;
+        const retry = await insertJob(client, retryJob, now);
+        if (!retry) throw new Error(`retry task id ${retryJob.id} is taken`);
+        return { retried, retry };
+      });
+    },
+    async removeJob(id, expectedVersion, now, removedBy) {
+      const current = await get(pool, id);
+      if (current?.version !== expectedVersion) return undefined;
+      const result = await pool.query({
+        name: 'job-remove',
+        text: removeSql,
+        values: [id, expectedVersion, now, removedBy, JSON.stringify(current)],
+      });
+      return result.rowCount === 1 ? current : undefined;
+    },
+    async findRemovedJob(id) {
+      if (unstorable(id)) return undefined;
+      const result = await pool.query<{ removed_at: number; removed_by: string; job: string }>({
+        name: 'removed-job-by-id',
+        text: 'SELECT removed_at, removed_by, job FROM removed_jobs WHERE id = $1',
+        values: [id],
+      });
+      const row = result.rows[0];
+      return (
+        row && { job: JSON.parse(row.job) as JobRow, removedAt: row.removed_at, removedBy: row.removed_by }
+      );
+    },
+    async eventsAfter(after, limit, projectId) {
+      return events.after(after, limit, projectId);
+    },
+    async lastEventCursor() {
+      return events.last();
+    },
+    async resetJobs(now) {
+      await transaction(pool, async (client) => {
+        await client.query(feed.takeWriterLock);
+        // Plain deletes, not TRUNCATE: its exclusive table locks could deadlock with a reader's
+        // snapshot transaction. The counts go first, so the delete trigger finds nothing to count.
+        // Lock order as recordSignatureFailure's: the credential rows, then their failures.
+        await client.query(`DELETE FROM job_counts; DELETE FROM job_status_counts; DELETE FROM jobs;
+          DELETE FROM removed_jobs; DELETE FROM simulations;
+          UPDATE credentials SET locked_until = NULL WHERE locked_until IS NOT NULL;
+          DELETE FROM credential_failures; DELETE FROM job_events;`);
+        await client.query(resetSql, [now]);
+      });
+    },
+    ...createPostgresSimulations(pool),
+    ...createPostgresRetention(pool, feed.takeWriterLock),
+  };
+}

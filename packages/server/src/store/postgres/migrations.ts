@@ -1,0 +1,210 @@
+/**
+ * Numbered migrations, applied in order at start, each in its own transaction. Append only:
+ * a migration that has shipped is never edited. The numbers mean the same as SQLite's.
+ * Keys and names use the "C" collation: byte order, as SQLite sorts, whatever the database's.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'identity and tasks',
+    sql: `
+CREATE TABLE domains (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE projects (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL,
+  domain_id TEXT COLLATE "C" NOT NULL REFERENCES domains(id),
+  created_at BIGINT NOT NULL,
+  UNIQUE (domain_id, name)
+);
+CREATE TABLE users (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL,
+  domain_id TEXT COLLATE "C" NOT NULL REFERENCES domains(id),
+  password_hash TEXT NOT NULL,
+  -- Tokens carry the epoch they were issued at: raising it (password change, disable) kills them.
+  token_epoch BIGINT NOT NULL,
+  enabled BOOLEAN NOT NULL DEFAULT TRUE,
+  created_at BIGINT NOT NULL,
+  UNIQUE (domain_id, name)
+);
+CREATE TABLE role_assignments (
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  project_id TEXT COLLATE "C" NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  role TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (user_id, project_id, role)
+);
+CREATE INDEX role_assignments_by_project ON role_assignments (project_id);
+CREATE TABLE shared_secrets (
+  name TEXT COLLATE "C" PRIMARY KEY,
+  value BYTEA NOT NULL
+);
+
+-- Keyed by (project, creation time, id): a page of a project's window is one index range read.
+-- Updates touch no indexed column, so with room left on each page they stay HOT.
+CREATE TABLE jobs (
+  project_id TEXT COLLATE "C" NOT NULL,
+  created_at BIGINT NOT NULL,
+  id TEXT COLLATE "C" NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT COLLATE "C" NOT NULL,
+  progress INTEGER NOT NULL,
+  fail_reason TEXT NOT NULL,
+  instance_id TEXT NOT NULL,
+  instance_name TEXT NOT NULL,
+  database_name TEXT NOT NULL,
+  ended_at BIGINT,
+  switch_begin BIGINT,
+  switch_end BIGINT,
+  version INTEGER NOT NULL,
+  updated_at BIGINT NOT NULL,
+  create_digest TEXT NOT NULL,
+  -- The task as the list shows it (UTC times), rendered by the writer: a page is then read as
+  -- ten strings and sent without re-serialising.
+  listed_json TEXT NOT NULL,
+  PRIMARY KEY (project_id, created_at, id)
+) WITH (fillfactor = 90);
+CREATE UNIQUE INDEX jobs_by_id ON jobs (id);
+
+-- Tasks per project per minute (level 0), hour (1) and day (2) of creation, kept by triggers,
+-- so that a window's total and an offset's position are found without scanning the window.
+CREATE TABLE job_counts (
+  project_id TEXT COLLATE "C" NOT NULL,
+  level SMALLINT NOT NULL,
+  bucket BIGINT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (project_id, level, bucket)
+);
+-- Retention finds the projects holding old tasks through their day buckets.
+CREATE INDEX job_counts_days ON job_counts (bucket) WHERE level = 2;
+
+CREATE TABLE job_status_counts (
+  status TEXT COLLATE "C" PRIMARY KEY,
+  n INTEGER NOT NULL
+);
+
+-- Row triggers for inserts and status changes (one row per statement, and a status change is
+-- filtered before the call); a statement trigger for deletes, so a bulk delete (reset,
+-- retention) updates each bucket once. Writers hold the store's writer lock (job-store.ts), so
+-- these count rows are never updated by two transactions at once.
+CREATE FUNCTION jobs_counted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  INSERT INTO job_counts AS c VALUES (NEW.project_id, 0, NEW.created_at / 60000, 1),
+                                     (NEW.project_id, 1, NEW.created_at / 3600000, 1),
+                                     (NEW.project_id, 2, NEW.created_at / 86400000, 1)
+    ON CONFLICT (project_id, level, bucket) DO UPDATE SET n = c.n + 1;
+  INSERT INTO job_status_counts AS c VALUES (NEW.status, 1) ON CONFLICT (status) DO UPDATE SET n = c.n + 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER jobs_counted AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION jobs_counted();
+
+CREATE FUNCTION jobs_status_recounted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  UPDATE job_status_counts SET n = n - 1 WHERE status = OLD.status;
+  INSERT INTO job_status_counts AS c VALUES (NEW.status, 1) ON CONFLICT (status) DO UPDATE SET n = c.n + 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER jobs_status_recounted AFTER UPDATE OF status ON jobs
+  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION jobs_status_recounted();
+
+CREATE FUNCTION jobs_uncounted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  UPDATE job_counts c SET n = c.n - d.n
+    FROM (SELECT project_id, l.level, created_at / l.size AS bucket, count(*)::integer AS n
+            FROM gone CROSS JOIN (VALUES (0, 60000), (1, 3600000), (2, 86400000)) AS l (level, size)
+           GROUP BY 1, 2, 3) d
+   WHERE c.project_id = d.project_id AND c.level = d.level AND c.bucket = d.bucket;
+  UPDATE job_status_counts c SET n = c.n - d.n
+    FROM (SELECT status, count(*)::integer AS n FROM gone GROUP BY status) d
+   WHERE c.status = d.status;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER jobs_uncounted AFTER DELETE ON jobs REFERENCING OLD TABLE AS gone
+  FOR EACH STATEMENT EXECUTE FUNCTION jobs_uncounted();
+`,
+  },
+  {
+    version: 2,
+    name: 'access keys',
+    sql: `
+-- The secret key is sealed (AES-256-GCM) with a key kept outside the database: see credential-vault.ts.
+CREATE TABLE credentials (
+  access_key TEXT COLLATE "C" PRIMARY KEY,
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  sealed_secret BYTEA NOT NULL,
+  enabled BOOLEAN NOT NULL DEFAULT TRUE,
+  created_at BIGINT NOT NULL,
+  -- Set when too many failed signatures lock the key; in the database so that every node sees it.
+  locked_until BIGINT
+);
+CREATE INDEX credentials_by_user ON credentials (user_id, created_at);
+CREATE TABLE credential_failures (
+  access_key TEXT COLLATE "C" NOT NULL REFERENCES credentials(access_key) ON DELETE CASCADE,
+  failed_at BIGINT NOT NULL
+);
+CREATE INDEX credential_failures_by_key ON credential_failures (access_key, failed_at);
+`,
+  },
+  {
+    version: 3,
+    name: 'task lifecycle: retries, removals, change feed, simulations',
+    sql: `
+ALTER TABLE jobs ADD COLUMN retried_by TEXT COLLATE "C";
+
+-- The change feed: one row per task creation, change or removal, written in the same transaction.
+-- Cursors come from job_event_cursor, not a sequence: sequence values are taken before commit,
+-- so they would not be in commit order, and the counter is transactional and survives a reset.
+CREATE TABLE job_events (
+  seq BIGINT PRIMARY KEY,
+  project_id TEXT COLLATE "C" NOT NULL,
+  type TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  job TEXT
+);
+CREATE INDEX job_events_by_project ON job_events (project_id, seq);
+
+-- The newest cursor handed out: one row, advanced by each entry's transaction.
+CREATE TABLE job_event_cursor (
+  one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+  last BIGINT NOT NULL
+);
+INSERT INTO job_event_cursor (last) VALUES (0);
+
+-- Cleaned tasks: gone from every listing, kept for audit.
+CREATE TABLE removed_jobs (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  project_id TEXT COLLATE "C" NOT NULL,
+  removed_at BIGINT NOT NULL,
+  removed_by TEXT NOT NULL,
+  job TEXT NOT NULL
+);
+CREATE INDEX removed_jobs_by_time ON removed_jobs (removed_at);
+
+-- The tasks the simulator produces, with their plan and the step they are in.
+CREATE TABLE simulations (
+  job_id TEXT COLLATE "C" PRIMARY KEY,
+  plan TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  step_started_at BIGINT NOT NULL
+);
+`,
+  },
+  {
+    version: 4,
+    name: 'feed notifications',
+    sql: `
+-- Every commit that advanced the feed tells the listening nodes (LISTEN ddm_jobs_feed), with the
+-- schema as payload; PostgreSQL delivers it at commit and folds repeats within a transaction.
+CREATE FUNCTION notify_feed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('ddm_jobs_feed', current_schema());
+  RETURN NULL;
+END $$;
+CREATE TRIGGER job_event_cursor_notifies AFTER UPDATE ON job_event_cursor
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_feed();
+`,
+  },
+];

@@ -1,0 +1,95 @@
+import type { JobEvent, NewJob, Store } from '@ddm-jobs/server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type OpenedStore, STORE_KINDS } from '../support/stores.js';
+
+const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
+
+function task(n: number): NewJob {
+  return {
+    id: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+    projectId: 'p1',
+    name: 'migrateLogicDb',
+    status: 'Running',
+    progress: 0,
+    failReason: '',
+    instanceId: 'inst',
+    instanceName: 'inst',
+    databaseName: 'db1',
+    // Many in one minute, so the writers meet on the same count buckets.
+    createdAt: NOW - (n % 7) * 1_000,
+    endedAt: null,
+    switchBegin: null,
+    switchEnd: null,
+    createDigest: String(n),
+  };
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`concurrent writers on ${kind.name}`, () => {
+    let opened: OpenedStore;
+    let store: Store;
+    let peer: Store;
+
+    beforeEach(async () => {
+      opened = await kind.open();
+      store = opened.store;
+      peer = await opened.openPeer();
+    });
+    afterEach(() => opened.dispose());
+
+    it('lets exactly one of 20 concurrent changes at one version win, across two connections', async () => {
+      await store.recordJob(task(1), NOW);
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? peer : store).updateJob(task(1).id, 1, { progress: i + 1 }, NOW + 1),
+        ),
+      );
+      const winners = outcomes.filter((job) => job !== undefined);
+      expect(winners).toHaveLength(1);
+      expect(await store.getJob(task(1).id)).toMatchObject({ version: 2, progress: winners[0]?.progress });
+      expect((await store.eventsAfter(0, 100)).map((e) => e.type)).toEqual(['created', 'changed']);
+    });
+
+    it('gives a reader following the feed during concurrent writes every entry, in cursor order', async () => {
+      const count = 200;
+      let writing = true;
+      const writers = Promise.all(
+        Array.from({ length: count }, (_, n) => (n % 2 ? peer : store).recordJob(task(n), NOW)),
+      ).finally(() => {
+        writing = false;
+      });
+      // A consumer that only ever asks for what follows the newest cursor it has seen: an entry
+      // committed with a lower cursor after it read past it would be lost to it.
+      const seen: JobEvent[] = [];
+      let cursor = 0;
+      const follow = async () => {
+        for (;;) {
+          const events = await store.eventsAfter(cursor, 16);
+          seen.push(...events);
+          cursor = events.at(-1)?.cursor ?? cursor;
+          if (events.length === 0 && !writing) return;
+        }
+      };
+      await Promise.all([writers, follow()]);
+
+      const cursors = seen.map((e) => e.cursor);
+      for (let i = 1; i < cursors.length; i++) expect(cursors[i]).toBeGreaterThan(cursors[i - 1] as number);
+      expect(new Set(seen.map((e) => e.job?.id)).size).toBe(count);
+      expect(await store.lastEventCursor()).toBe(cursors.at(-1));
+      // The counts kept by the writers agree with the rows.
+      expect((await peer.listJobs('p1', NOW - 60_000, NOW, 0, 1)).total).toBe(count);
+      expect(await peer.countJobsByStatus()).toEqual({ Running: count });
+    });
+
+    it('keeps counts and the feed whole when a reset meets concurrent writers', async () => {
+      const writes = Array.from({ length: 40 }, (_, n) => (n % 2 ? peer : store).recordJob(task(n), NOW));
+      await Promise.all([...writes, store.resetJobs(NOW + 1)]);
+      const events = await store.eventsAfter(0, 1_000);
+      const reset = events.findIndex((e) => e.type === 'reset');
+      expect(reset).toBe(0);
+      const left = events.length - 1;
+      expect((await store.listJobs('p1', NOW - 60_000, NOW, 0, 1)).total).toBe(left);
+      expect((await store.countJobsByStatus()).Running ?? 0).toBe(left);
+    });
+  });
+}
