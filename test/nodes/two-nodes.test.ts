@@ -9,6 +9,7 @@ import {
   TEST_STORE,
   type TestServer,
 } from '../support/harness.js';
+import { connectSse } from '../support/sse-client.js';
 
 /**
  * Issue 5: two API nodes on one PostgreSQL database, each with its own connections, caches and
@@ -111,5 +112,22 @@ describe('two nodes on one database', () => {
     ).toEqual([['changed', 'Canceling']]);
     expect(woke - acted).toBeLessThan(1_000);
     expect(woke - started).toBeLessThan(5_000);
+  });
+
+  it("streams to a tenant on node 2 the project's changes made through node 1", async () => {
+    const base = await node2.listen({ port: 0, host: '127.0.0.1' });
+    const stream = await connectSse(base, `/v3/${PROJECT_A}/jobs/stream`, {
+      'x-auth-token': await node1.tokenFor('alice'),
+    });
+    try {
+      expect(stream.status).toBe(200);
+      const job = (await node1.record({ name: 'CreateInstance' })) as { id: string };
+      await stream.until((c) => c.events().some((e) => e.data?.includes(job.id)), 5_000);
+      const event = stream.events().find((e) => e.data?.includes(job.id));
+      expect(event?.event).toBe('created');
+      expect(JSON.parse(event?.data ?? '{}').job).toMatchObject({ id: job.id, status: 'Running' });
+    } finally {
+      stream.close();
+    }
   });
 });
