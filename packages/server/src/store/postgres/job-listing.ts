@@ -1,6 +1,6 @@
-import type { JobStatus } from '@ddm-jobs/contract';
 import type pg from 'pg';
-import type { JobJsonPage, JobPage, JobRow } from '../types.js';
+import { DIRECT_SKIP_LIMIT, PAGE_COLUMNS, type PageRow, type Position, pageRowToJob } from '../job-rows.js';
+import type { JobJsonPage, JobPage } from '../types.js';
 import { bucketSize, type Segment, windowSegments } from '../window-segments.js';
 import { type Queryable, transaction } from './pool.js';
 
@@ -10,53 +10,6 @@ import { type Queryable, transaction } from './pool.js';
  * from there. The first page, by far the most asked for, is one statement (counts and page read
  * from one snapshot); a later page reads its steps in one read-only snapshot transaction.
  */
-
-const PAGE_COLUMNS =
-  'id, name, status, progress, fail_reason, instance_id, instance_name, database_name, created_at, ended_at, ' +
-  'switch_begin, switch_end, retried_by, version, updated_at';
-
-type PageRow = [
-  string,
-  string,
-  string,
-  number,
-  string,
-  string,
-  string,
-  string,
-  number,
-  number | null,
-  number | null,
-  number | null,
-  string | null,
-  number,
-  number,
-];
-
-const toJob = (projectId: string, r: PageRow): JobRow => ({
-  id: r[0],
-  projectId,
-  name: r[1],
-  status: r[2] as JobStatus,
-  progress: r[3],
-  failReason: r[4],
-  instanceId: r[5],
-  instanceName: r[6],
-  databaseName: r[7],
-  createdAt: r[8],
-  endedAt: r[9],
-  switchBegin: r[10],
-  switchEnd: r[11],
-  retriedBy: r[12],
-  version: r[13],
-  updatedAt: r[14],
-});
-
-/** Ranks below this are reached by stepping over index entries rather than through the bucket counts. */
-const DIRECT_SKIP_LIMIT = 256;
-
-/** A position in the listing order: created_at, then id. */
-type Position = [number, string];
 
 type List<Page> = (
   projectId: string,
@@ -185,7 +138,7 @@ export function createPostgresJobListing(pool: pg.Pool): { rows: List<JobPage>; 
   }
 
   return {
-    rows: listing('rows', PAGE_COLUMNS, (projectId, row) => toJob(projectId, row as PageRow)),
+    rows: listing('rows', PAGE_COLUMNS, (projectId, row) => pageRowToJob(projectId, row as PageRow)),
     json: listing('json', 'listed_json', (_projectId, row) => row[0] as string),
   };
 }

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { listedJsonOf } from '../../jobs/render.js';
+import { COLUMNS, type Row, toJob } from '../job-rows.js';
 import type { JobChange, JobRow, JobStore, NewJob, RecordOutcome, RetentionStore } from '../types.js';
 import { appendEntry, createPostgresJobEvents, EVERY_PROJECT, feedSql } from './job-events.js';
 import { createPostgresJobListing } from './job-listing.js';
-import { COLUMNS, type Row, toJob } from './job-row.js';
 import { type Queryable, transaction, unstorable } from './pool.js';
 import { createPostgresRetention } from './retention.js';
 import { createPostgresSimulations } from './simulations.js';

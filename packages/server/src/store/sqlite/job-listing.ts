@@ -1,6 +1,6 @@
-import type { JobStatus } from '@ddm-jobs/contract';
 import type { Database, Statement } from 'better-sqlite3';
-import type { JobJsonPage, JobPage, JobRow } from '../types.js';
+import { DIRECT_SKIP_LIMIT, PAGE_COLUMNS, type PageRow, type Position, pageRowToJob } from '../job-rows.js';
+import type { JobJsonPage, JobPage } from '../types.js';
 import { bucketSize, type Segment, windowSegments } from '../window-segments.js';
 
 /**
@@ -9,53 +9,6 @@ import { bucketSize, type Segment, windowSegments } from '../window-segments.js'
  * Rows are read as arrays (`raw()`) of only the columns needed: turning values into JS values is
  * most of the cost of a page, which is why the list route reads each task's pre-rendered JSON.
  */
-
-const PAGE_COLUMNS =
-  'id, name, status, progress, fail_reason, instance_id, instance_name, database_name, created_at, ended_at, ' +
-  'switch_begin, switch_end, retried_by, version, updated_at';
-
-type PageRow = [
-  string,
-  string,
-  string,
-  number,
-  string,
-  string,
-  string,
-  string,
-  number,
-  number | null,
-  number | null,
-  number | null,
-  string | null,
-  number,
-  number,
-];
-
-const toJob = (projectId: string, r: PageRow): JobRow => ({
-  id: r[0],
-  projectId,
-  name: r[1],
-  status: r[2] as JobStatus,
-  progress: r[3],
-  failReason: r[4],
-  instanceId: r[5],
-  instanceName: r[6],
-  databaseName: r[7],
-  createdAt: r[8],
-  endedAt: r[9],
-  switchBegin: r[10],
-  switchEnd: r[11],
-  retriedBy: r[12],
-  version: r[13],
-  updatedAt: r[14],
-});
-
-/** Ranks below this are reached by stepping over rows rather than through the bucket counts. */
-const DIRECT_SKIP_LIMIT = 256;
-
-/** A position in the listing order: created_at, then id. */
-type Position = [number, string];
 
 type List<Page> = (
   projectId: string,
@@ -170,7 +123,7 @@ export function createSqliteJobListing(db: Database): { rows: List<JobPage>; jso
   }
 
   return {
-    rows: listing(PAGE_COLUMNS, (projectId, row) => toJob(projectId, row as PageRow)),
+    rows: listing(PAGE_COLUMNS, (projectId, row) => pageRowToJob(projectId, row as PageRow)),
     json: listing('listed_json', (_projectId, row) => row[0] as string),
   };
 }

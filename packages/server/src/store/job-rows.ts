@@ -1,0 +1,101 @@
+import type { JobStatus } from '@ddm-jobs/contract';
+import type { JobRow } from './types.js';
+
+/**
+ * The jobs table's rows as both databases return them (the same columns, the same names), and
+ * their mapping to the store's `JobRow`: a whole row by name, a listing's page row by position.
+ */
+
+/** A task's row as read from the jobs table, and its columns. */
+export interface Row {
+  project_id: string;
+  created_at: number;
+  id: string;
+  name: string;
+  status: string;
+  progress: number;
+  fail_reason: string;
+  instance_id: string;
+  instance_name: string;
+  database_name: string;
+  ended_at: number | null;
+  switch_begin: number | null;
+  switch_end: number | null;
+  retried_by: string | null;
+  version: number;
+  updated_at: number;
+  create_digest: string;
+}
+
+export const COLUMNS =
+  'project_id, created_at, id, name, status, progress, fail_reason, instance_id, instance_name, database_name, ' +
+  'ended_at, switch_begin, switch_end, retried_by, version, updated_at, create_digest';
+
+export function toJob(row: Row): JobRow {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    status: row.status as JobStatus,
+    progress: row.progress,
+    failReason: row.fail_reason,
+    instanceId: row.instance_id,
+    instanceName: row.instance_name,
+    databaseName: row.database_name,
+    createdAt: row.created_at,
+    endedAt: row.ended_at,
+    switchBegin: row.switch_begin,
+    switchEnd: row.switch_end,
+    retriedBy: row.retried_by,
+    version: row.version,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The columns a listing reads, in this order, as arrays (faster to read than objects). */
+export const PAGE_COLUMNS =
+  'id, name, status, progress, fail_reason, instance_id, instance_name, database_name, created_at, ended_at, ' +
+  'switch_begin, switch_end, retried_by, version, updated_at';
+
+export type PageRow = [
+  string,
+  string,
+  string,
+  number,
+  string,
+  string,
+  string,
+  string,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  string | null,
+  number,
+  number,
+];
+
+export const pageRowToJob = (projectId: string, r: PageRow): JobRow => ({
+  id: r[0],
+  projectId,
+  name: r[1],
+  status: r[2] as JobStatus,
+  progress: r[3],
+  failReason: r[4],
+  instanceId: r[5],
+  instanceName: r[6],
+  databaseName: r[7],
+  createdAt: r[8],
+  endedAt: r[9],
+  switchBegin: r[10],
+  switchEnd: r[11],
+  retriedBy: r[12],
+  version: r[13],
+  updatedAt: r[14],
+});
+
+/** Ranks below this are reached by stepping over rows rather than through the bucket counts. */
+export const DIRECT_SKIP_LIMIT = 256;
+
+/** A position in the listing order: created_at, then id. */
+export type Position = [number, string];
