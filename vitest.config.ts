@@ -44,7 +44,15 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          include: ['test/api/**/*.test.ts', 'test/simulator/**/*.test.ts', 'test/nodes/**/*.test.ts'],
+          include: [
+            'test/api/**/*.test.ts',
+            'test/simulator/**/*.test.ts',
+            'test/nodes/**/*.test.ts',
+            // Signed actions, and a lockout that every node sharing the database applies (the
+            // other AK/SK files read the SQLite file or pin the signature, alike on both).
+            'test/aksk/lockout.test.ts',
+            'test/aksk/signed-actions.test.ts',
+          ],
           exclude: [...configDefaults.exclude, ...SQLITE_ONLY],
           env: { DDM_JOBS_TEST_STORE: 'postgres' },
         },

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { buildApp, openCredentialVault, openSqliteStore } from '@ddm-jobs/server';
+import { buildApp, openCredentialVault } from '@ddm-jobs/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROJECT_A, type TestServer } from '../support/harness.js';
+import { openTestStore, PROJECT_A, type TestServer } from '../support/harness.js';
 import { sdkSign } from '../support/sdk-signer.js';
 import { ALICE_KEY, startSignedServer } from './fixture.js';
 
@@ -73,7 +73,7 @@ describe('lockout of an access key after failed signatures', () => {
   });
 
   it('locks the key on every node sharing the database', async () => {
-    const peerStore = openSqliteStore({ dataDir: server.dataDir });
+    const peerStore = await openTestStore(server.dataDir);
     const peer = await buildApp({
       store: peerStore,
       clock: server.clock,
