@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { RetentionStore } from '../store/types.js';
+import { repeatEvery } from './repeat-every.js';
 
 /** The list's window: tasks older than this cannot be asked for (reference section 2). */
 export const WINDOW_MS = 30 * 86_400_000;
@@ -29,8 +30,7 @@ export function createRetention(deps: {
 }): Retention {
   const { store, clock, logger } = deps;
   let current: Promise<{ jobs: number; records: number }> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = true;
+  let stopRepeating: (() => void) | undefined;
 
   const pass = async () => {
     const now = clock.now();
@@ -56,24 +56,15 @@ export function createRetention(deps: {
       return current;
     },
     start(intervalMs) {
-      if (!stopped) return;
-      stopped = false;
-      const schedule = () => {
-        if (stopped) return;
-        timer = setTimeout(() => {
-          retention
-            .run()
-            .catch((error: unknown) => logger?.error({ err: error }, 'retention: pass failed'))
-            .finally(schedule);
-        }, intervalMs);
-        timer.unref();
-      };
-      schedule();
+      stopRepeating ??= repeatEvery(
+        intervalMs,
+        () => retention.run(),
+        (error) => logger?.error({ err: error }, 'retention: pass failed'),
+      );
     },
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      timer = undefined;
+      stopRepeating?.();
+      stopRepeating = undefined;
       await current?.catch(() => undefined);
     },
   };

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import type { Producer } from '../jobs/producer.js';
+import { repeatEvery } from '../jobs/repeat-every.js';
 import type { JobRow, Store } from '../store/types.js';
 import { decode, encode, isSettledJob, type Running } from './plan.js';
 import { movesUntil, type PlanStep, progressAt, reactionSteps, stepEnd } from './timeline.js';
@@ -169,8 +170,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
 
   let current: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = true;
+  let stopRepeating: (() => void) | undefined;
 
   const simulator: Simulator = {
     tick() {
@@ -191,24 +191,15 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       return queued;
     },
     start(intervalMs) {
-      if (!stopped) return;
-      stopped = false;
-      const schedule = () => {
-        timer = setTimeout(() => {
-          simulator
-            .tick()
-            .catch((error: unknown) => logger?.error({ err: error }, 'simulator: tick failed'))
-            .finally(() => {
-              if (!stopped) schedule();
-            });
-        }, intervalMs);
-        timer.unref();
-      };
-      schedule();
+      stopRepeating ??= repeatEvery(
+        intervalMs,
+        () => simulator.tick(),
+        (error) => logger?.error({ err: error }, 'simulator: tick failed'),
+      );
     },
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
+      stopRepeating?.();
+      stopRepeating = undefined;
       await Promise.allSettled([current, queued]);
     },
   };
