@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Clock, isVirtualClock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import type { Authenticator } from '../identity/authenticate.js';
-import { guardForService } from '../identity/service-guard.js';
+import { guardForService } from '../identity/route-guard.js';
 
 export interface EmulatorDeps {
   auth: Authenticator;

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../http/api-error.js';
 import { type StreamPage, streamFeed, wantsEventStream } from '../http/sse.js';
 import type { Authenticator } from '../identity/authenticate.js';
-import { guardForService } from '../identity/service-guard.js';
+import { guardForService } from '../identity/route-guard.js';
 import type { FeedWatcher } from '../jobs/feed-watcher.js';
 import { toInternalJob } from '../jobs/render.js';
 import type { JobEvent, JobStore } from '../store/types.js';

@@ -1,7 +1,7 @@
 import { InternalJobResponseSchema } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../identity/authenticate.js';
-import { guardForService } from '../identity/service-guard.js';
+import { guardForService } from '../identity/route-guard.js';
 import type { Producer } from '../jobs/producer.js';
 import { toInternalJob } from '../jobs/render.js';
 

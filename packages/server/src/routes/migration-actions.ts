@@ -5,8 +5,8 @@ import {
   MIGRATION_ACTIONS,
 } from '@ddm-jobs/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isSigned } from '../identity/aksk/signature.js';
 import type { Authenticator, Principal } from '../identity/authenticate.js';
+import { guardCallers } from '../identity/route-guard.js';
 import type { TenantActions } from '../jobs/actions.js';
 
 /** Fastify's refusal of an empty body sent as JSON. */
@@ -34,14 +34,8 @@ export function migrationActionsRoutes(
     principals.set(request, await auth.forProject(request, projectId));
   };
 
-  // A token is checked before any body is read; a signature covers the body's bytes, so it is
-  // checked once they are read (a body that did not parse is refused only after, as on the
-  // internal API: see http/raw-json-body.ts).
-  app.addHook('onRequest', async (request) => {
-    if (!isSigned(request.headers)) await authenticate(request);
-  });
+  guardCallers(app, authenticate);
   app.addHook('preValidation', async (request) => {
-    if (isSigned(request.headers)) await authenticate(request);
     // An empty body sent as JSON, as SDKs do for actions that take none, is no body at all. The
     // strategy needs one, and keeps the error (DBS.280001).
     const emptyJson = (request.bodyError as { code?: string } | undefined)?.code === EMPTY_JSON;

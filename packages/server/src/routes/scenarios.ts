@@ -2,7 +2,7 @@ import { ScenarioResponseSchema } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../http/api-error.js';
 import type { Authenticator } from '../identity/authenticate.js';
-import { guardForService } from '../identity/service-guard.js';
+import { guardForService } from '../identity/route-guard.js';
 import { type ApplyDeps, applyScenario, parseScenario, ScenarioError } from '../simulator/index.js';
 
 /** A scenario is larger than a task body: hundreds of tasks with their timelines. */
