@@ -1,3 +1,4 @@
+export * from './action-rules.js';
 export * from './actions.js';
 export * from './errors.js';
 export * from './events-query.js';

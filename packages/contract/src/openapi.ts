@@ -1,5 +1,5 @@
 import type { TSchema } from 'typebox';
-import { ACTION_RULES, MIGRATION_ACTIONS } from './actions.js';
+import { ACTION_RULES, MIGRATION_ACTIONS } from './action-rules.js';
 import { EVENTS_LIMIT_DEFAULT, EVENTS_QUERY_RULES } from './events-query.js';
 import { QUERY_RULES } from './list-query.js';
 import {

@@ -1,0 +1,15 @@
+/**
+ * The part of the contract a client needs at run time: constants and pure functions with no
+ * runtime imports (no schema compiler), so the SDK can bundle them and stay dependency-free in
+ * Node and in browsers. The wire types come along as types only.
+ */
+export * from './action-rules.js';
+export * from './errors.js';
+export * from './list-query.js';
+export * from './operations.js';
+export type { ActionJobResponse, SwitchStrategyBody } from './schemas/actions.js';
+export type { EventsResponse, FeedEvent, TenantStreamEvent } from './schemas/events.js';
+export type { JobDetail, JobItem, ListJobsResponse, ShowJobResponse } from './schemas/jobs.js';
+export type { TokenBody, TokenRequest } from './schemas/keystone.js';
+export * from './statuses.js';
+export * from './time-format.js';
