@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { migratePostgres, openPostgresStore } from './postgres/index.js';
 import { openSqliteStore, SQLITE_FILE } from './sqlite/index.js';
 import type { Store } from './types.js';
 
@@ -19,6 +18,8 @@ export interface StoreLocation {
  */
 export async function openStore(location: StoreLocation): Promise<Store> {
   if (!location.databaseUrl) return openSqliteStore({ dataDir: location.dataDir });
+  // Loaded when asked for: node-postgres costs start-up time that SQLite users need not pay.
+  const { openPostgresStore } = await import('./postgres/index.js');
   return explained(location, location.databaseUrl, (options) => openPostgresStore(options));
 }
 
@@ -27,8 +28,10 @@ export async function openStore(location: StoreLocation): Promise<Store> {
  * or undefined on SQLite, which does not tell.
  */
 export async function migrateStore(location: StoreLocation): Promise<number[] | undefined> {
-  if (location.databaseUrl)
+  if (location.databaseUrl) {
+    const { migratePostgres } = await import('./postgres/index.js');
     return explained(location, location.databaseUrl, (options) => migratePostgres(options));
+  }
   await openSqliteStore({ dataDir: location.dataDir }).close();
   return undefined;
 }
