@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
-const source = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const source = (pkg: string, entry = 'index') =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/${entry}.ts`, import.meta.url));
 
 /**
  * Left out of the postgres project, with why: they are about SQLite itself, not the behaviour
@@ -16,10 +17,12 @@ const SQLITE_ONLY = [
 export default defineConfig({
   resolve: {
     // Tests run against the sources; the built dist is only for the CLI and the bench.
-    alias: {
-      '@ddm-jobs/contract': source('contract'),
-      '@ddm-jobs/server': source('server'),
-    },
+    alias: [
+      { find: /^@ddm-jobs\/contract$/, replacement: source('contract') },
+      { find: /^@ddm-jobs\/contract\/wire$/, replacement: source('contract', 'wire') },
+      { find: /^@ddm-jobs\/client$/, replacement: source('client') },
+      { find: /^@ddm-jobs\/server$/, replacement: source('server') },
+    ],
   },
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],

@@ -4,11 +4,16 @@
 #   the identity compatibility tests drive against a real server.
 # - PostgreSQL's server programs (initdb, pg_ctl), with which the tests start a throwaway cluster
 #   (test/support/postgres-cluster.ts), unless DDM_JOBS_TEST_DATABASE_URL names a server already.
+# - Chromium (Debian's), which the console's end-to-end tests drive through playwright-core: a test
+#   tool's own browser download does not work everywhere, a distribution's package does.
+# - `script` (util-linux), which gives `ddm-jobs watch` a pseudo-terminal in its tests.
 set -euo pipefail
 
 need=()
 /usr/bin/python3 -c 'import keystoneauth1' 2>/dev/null || need+=(python3-keystoneauth1)
 command -v openstack >/dev/null 2>&1 || need+=(python3-openstackclient)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v script >/dev/null 2>&1 || need+=(bsdutils)
 
 # The places test/support/postgres-cluster.ts looks in, in its order.
 has_postgres() {

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { addConnectionOptions, type ConnectionFlags, connect } from '../../tenant/connection.js';
+import { colorEnabled } from '../../tenant/output/colors.js';
+import { type OutputFormat, outputOption, print, printData } from '../../tenant/output/format.js';
+import { jobDetails } from '../../tenant/output/job-view.js';
+
+/**
+ * `ddm-jobs get ID`: one task. The list's view of it comes first (findJob), since only the list
+ * carries the database, the fail reason and the offered actions; a task the list no longer
+ * shows (older than 30 days) falls back to `GET .../jobs/{id}`, whose 404 is the answer for an
+ * unknown id.
+ */
+export function getCommand(program: Command): void {
+  const command = program
+    .command('get')
+    .description('show one task: status, progress, times, fail reason and the actions it offers now')
+    .argument('<id>', 'task id')
+    .addOption(outputOption());
+  addConnectionOptions(command).addHelpText(
+    'after',
+    `
+With --output json or yaml: the task as the list gives it (with database_name, operations and
+fail_reason), or, for a task older than the list's 30 days, as GET /v3/{project_id}/jobs/{id}
+gives it.
+
+Examples:
+  $ ddm-jobs get 7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d
+  $ ddm-jobs get 7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d --output json`,
+  );
+  command.action(async (id: string, options: ConnectionFlags & { output: OutputFormat }) => {
+    const client = await connect(options);
+    const job = (await client.findJob(id)) ?? (await client.getJob(id));
+    if (options.output !== 'table') return printData(options.output, job);
+    for (const line of jobDetails(job, Date.now(), colorEnabled(process.stdout))) print(line);
+  });
+}

@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { actionCommands } from './actions.js';
+import { getCommand } from './get.js';
+import { listCommand } from './list.js';
+import { switchWindowCommand } from './switch-window.js';
+
+/**
+ * The tenant commands, on the SDK: they talk to a DDM service (ddm-jobs or the cloud's) as a
+ * tenant, configured the way OpenStack tools are. `watch` is registered beside them in main.ts.
+ */
+export function tenantCommands(program: Command): void {
+  listCommand(program);
+  getCommand(program);
+  actionCommands(program);
+  switchWindowCommand(program);
+}

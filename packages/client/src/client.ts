@@ -1,0 +1,243 @@
+import type {
+  ActionJobResponse,
+  JobDetail,
+  JobItem,
+  ListJobsResponse,
+  MigrationAction,
+  ShowJobResponse,
+} from '@ddm-jobs/contract/wire';
+import { type ClientSetup, type DdmClientOptions, setUp } from './config.js';
+import { isDdmApiError } from './errors.js';
+import { pageSizeOf, pages } from './paging.js';
+import { pathOf } from './request.js';
+import { listedItem, type MigrationTask, migrationTarget, nonEmpty } from './tasks.js';
+import { type TimeInput, toDdmTime, toEpochMs } from './times.js';
+import { type CallOptions, send } from './transport.js';
+import { type WaitOptions, waitFor } from './wait.js';
+
+export type { DdmClientOptions } from './config.js';
+export type { MigrationTask } from './tasks.js';
+
+/** The window of `jobs()`: since a time until now, or between two times. */
+export type JobsRange = { since: TimeInput } | { startTime: TimeInput; endTime: TimeInput };
+
+const isNotFound = (e: unknown) => isDdmApiError(e) && e.status === 404 && e.errorCode === 'DBS.300400';
+
+/**
+ * The client of the DDM task API, for ddm-jobs and for the cloud's DDM alike.
+ *
+ * @example
+ * const client = new DdmClient({ endpoint: 'https://ddm.eu-de.otc.t-systems.com', projectId, auth: token });
+ * for await (const job of client.jobs({ since: Date.now() - 86_400_000 })) console.log(job.id, job.status);
+ */
+export class DdmClient {
+  readonly #setup: ClientSetup;
+
+  /**
+   * Checks the options at once: a ConfigurationError names what is missing or wrong.
+   *
+   * @example new DdmClient({ endpoint, projectId, auth: { accessKey: 'AK', secretKey: 'SK' } })
+   */
+  constructor(options: DdmClientOptions) {
+    this.#setup = setUp(options);
+  }
+
+  /**
+   * The project id in use; with password auth scoped by project name, learnt by signing in.
+   *
+   * @example const id = await client.projectId()
+   */
+  projectId(options: CallOptions = {}): Promise<string> {
+    return this.#setup.projectId(options.signal);
+  }
+
+  /**
+   * One page of the tasks created in `[startTime, endTime]`, newest first, as the API answers.
+   * The server checks the rules (limit 1..128, start not older than 30 days).
+   *
+   * @example const { jobs, total } = await client.listJobs({ startTime: Date.now() - 3_600_000, endTime: Date.now(), limit: 50 })
+   */
+  async listJobs(
+    query: { startTime: TimeInput; endTime: TimeInput; offset?: number; limit?: number },
+    options: CallOptions = {},
+  ): Promise<ListJobsResponse> {
+    const pairs: [string, string][] = [
+      ['start_time', String(toEpochMs(query.startTime, 'startTime'))],
+      ['end_time', String(toEpochMs(query.endTime, 'endTime'))],
+    ];
+    if (query.offset !== undefined) pairs.push(['offset', String(query.offset)]);
+    if (query.limit !== undefined) pairs.push(['limit', String(query.limit)]);
+    const path = `${await this.#projectPath(options)}/jobs`;
+    const answer = await send(
+      this.#setup.transport,
+      { method: 'GET', path, query: pairs, idempotent: true },
+      options,
+    );
+    return answer.json as ListJobsResponse;
+  }
+
+  /**
+   * Every task of the window, newest first, page after page (128 a page unless `pageSize`).
+   * `since` means until now; the end is fixed at this call so that new tasks do not shift the
+   * pages, and a task seen twice is yielded once.
+   *
+   * @example for await (const job of client.jobs({ since: Date.now() - 6 * 3_600_000 })) console.log(job.name)
+   */
+  jobs(range: JobsRange, options: CallOptions & { pageSize?: number } = {}): AsyncIterableIterator<JobItem> {
+    const window =
+      'since' in range
+        ? { startTime: toEpochMs(range.since, 'since'), endTime: this.#setup.now() }
+        : {
+            startTime: toEpochMs(range.startTime, 'startTime'),
+            endTime: toEpochMs(range.endTime, 'endTime'),
+          };
+    const { pageSize, ...callOptions } = options;
+    return pages((query) => this.listJobs(query, callOptions), window, pageSizeOf(pageSize));
+  }
+
+  /**
+   * One task, as `GET /v3/{project_id}/jobs/{job_id}` shows it (the `job` of the answer).
+   *
+   * @example const job = await client.getJob('92370d30-3ddc-4e05-b8ab-51662d824318')
+   */
+  async getJob(jobId: string, options: CallOptions = {}): Promise<JobDetail> {
+    const path = `${await this.#projectPath(options)}${pathOf('jobs', nonEmpty(jobId, 'jobId'))}`;
+    const answer = await send(this.#setup.transport, { method: 'GET', path, idempotent: true }, options);
+    return (answer.json as ShowJobResponse).job;
+  }
+
+  /**
+   * A task of the last 30 days as the list shows it (with database_name, operations and
+   * fail_reason), or undefined when there is none: the task is read, then its creation second
+   * listed, so it costs two requests whatever the project holds.
+   *
+   * @example const job = await client.findJob(id); if (job?.operations.includes('toBeRetried')) ...
+   */
+  async findJob(jobId: string, options: CallOptions = {}): Promise<JobItem | undefined> {
+    let detail: JobDetail;
+    try {
+      detail = await this.getJob(jobId, options);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    return listedItem((query) => this.listJobs(query, options), detail);
+  }
+
+  /**
+   * Cancels a shard-migration task (Running, Failed or ToBeSwitched). Never retried.
+   *
+   * @example const { jobId } = await client.cancelMigration(job)
+   */
+  async cancelMigration(task: MigrationTask, options: CallOptions = {}): Promise<{ jobId: string }> {
+    return this.#jobAction('cancel', task, options);
+  }
+
+  /**
+   * Retries a failed shard-migration task; answers the id of the NEW retryMigrateLogicDb task.
+   *
+   * @example const { jobId: newTask } = await client.retryMigration(failed)
+   */
+  async retryMigration(task: MigrationTask, options: CallOptions = {}): Promise<{ jobId: string }> {
+    return this.#jobAction('retry', task, options);
+  }
+
+  /**
+   * Rolls a failed shard-migration task back. Never retried.
+   *
+   * @example await client.rollbackMigration(failed)
+   */
+  async rollbackMigration(task: MigrationTask, options: CallOptions = {}): Promise<{ jobId: string }> {
+    return this.#jobAction('rollback', task, options);
+  }
+
+  /**
+   * Cleans up a cancelled or rolled-back shard-migration task: it leaves the listings.
+   *
+   * @example await client.cleanMigration(cancelled)
+   */
+  async cleanMigration(task: MigrationTask, options: CallOptions = {}): Promise<{ jobId: string }> {
+    return this.#jobAction('clean', task, options);
+  }
+
+  /**
+   * Switches routes now (a ToBeSwitched task whose strategy is manual). Never retried.
+   *
+   * @example await client.switchRoute(job)
+   */
+  async switchRoute(task: MigrationTask, options: CallOptions = {}): Promise<void> {
+    await this.#act('route-switch', task, undefined, false, options);
+  }
+
+  /**
+   * Sets the switch window of a ToBeSwitched task, or `'manual'` for switching by hand. It sets
+   * a value, so it is retried like a read.
+   *
+   * @example await client.changeSwitchStrategy(job, { begin: new Date('2025-05-21T01:00:00Z'), end: Date.parse('2025-05-21T03:00:00Z') })
+   */
+  async changeSwitchStrategy(
+    task: MigrationTask,
+    window: { begin: TimeInput; end: TimeInput } | 'manual',
+    options: CallOptions = {},
+  ): Promise<void> {
+    const body =
+      window === 'manual'
+        ? { switch_route_begin_time: '', switch_route_end_time: '' }
+        : {
+            switch_route_begin_time: toDdmTime(window.begin, 'begin'),
+            switch_route_end_time: toDdmTime(window.end, 'end'),
+          };
+    await this.#act('route-switch-strategy', task, body, true, options);
+  }
+
+  /**
+   * Polls `getJob` every `intervalMs` (2 s) until the status is in `until` (by default the
+   * finished statuses); a TimeoutError after `timeoutMs`, the signal's reason on abort.
+   *
+   * @example const done = await client.waitForJob(jobId, { timeoutMs: 30 * 60_000 })
+   */
+  async waitForJob(jobId: string, options: WaitOptions = {}): Promise<JobDetail> {
+    nonEmpty(jobId, 'jobId');
+    return waitFor((callOptions) => this.getJob(jobId, callOptions), jobId, options);
+  }
+
+  async #projectPath(options: CallOptions): Promise<string> {
+    return pathOf('v3', await this.projectId(options));
+  }
+
+  async #jobAction(
+    action: 'cancel' | 'retry' | 'rollback' | 'clean',
+    task: MigrationTask,
+    options: CallOptions,
+  ): Promise<{ jobId: string }> {
+    const answer = (await this.#act(action, task, undefined, false, options)) as ActionJobResponse;
+    return { jobId: answer.job_id };
+  }
+
+  async #act(
+    action: MigrationAction,
+    task: MigrationTask,
+    body: unknown,
+    idempotent: boolean,
+    options: CallOptions,
+  ): Promise<unknown> {
+    // The server's own 404 (with its request id) when a task given by id does not exist.
+    const target = await migrationTarget(task, async (id) =>
+      listedItem((query) => this.listJobs(query, options), await this.getJob(id, options)),
+    );
+    const path =
+      (await this.#projectPath(options)) +
+      pathOf(
+        'instances',
+        target.instanceId,
+        'databases',
+        target.dbName,
+        'migration',
+        'jobs',
+        target.jobId,
+        action,
+      );
+    const call = { method: 'PUT' as const, path, idempotent, ...(body === undefined ? {} : { body }) };
+    return (await send(this.#setup.transport, call, options)).json;
+  }
+}
