@@ -8,6 +8,7 @@ export * from './operations.js';
 export * from './schemas/actions.js';
 export * from './schemas/emulator.js';
 export * from './schemas/events.js';
+export * from './schemas/history.js';
 export * from './schemas/internal.js';
 export * from './schemas/jobs.js';
 export * from './schemas/keystone.js';

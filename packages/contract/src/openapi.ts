@@ -10,6 +10,7 @@ import {
 } from './schemas/actions.js';
 import { ClockMoveBodySchema, ClockResponseSchema, ResetResponseSchema } from './schemas/emulator.js';
 import { EventsResponseSchema, FeedEventSchema, TenantStreamEventSchema } from './schemas/events.js';
+import { JobHistoryResponseSchema } from './schemas/history.js';
 import { CreateJobBodySchema, InternalJobResponseSchema, PatchJobBodySchema } from './schemas/internal.js';
 import {
   ErrorBodySchema,
@@ -238,6 +239,22 @@ export function buildOpenApiDocument(version: string): object {
           parameters: [projectId, jobId],
           responses: {
             '200': json(ShowJobResponseSchema, 'The task'),
+            '404': ddmError('DBS.300400: no such task in this project'),
+            ...authErrors,
+          },
+        },
+      },
+      '/v3/{project_id}/jobs/{job_id}/history': {
+        get: {
+          operationId: 'ShowTaskHistory',
+          summary: "A task's status history, oldest first (a ddm-jobs extension)",
+          description:
+            'Not in the cloud. One entry per status the task entered, its creation included; progress ' +
+            'reports add none. Authorised and answered as the show route; a cleaned task is not found.',
+          'x-ddm-jobs-extension': true,
+          parameters: [projectId, jobId],
+          responses: {
+            '200': json(JobHistoryResponseSchema, 'The history'),
             '404': ddmError('DBS.300400: no such task in this project'),
             ...authErrors,
           },

@@ -9,6 +9,7 @@ export * from './list-query.js';
 export * from './operations.js';
 export type { ActionJobResponse, SwitchStrategyBody } from './schemas/actions.js';
 export type { EventsResponse, FeedEvent, TenantStreamEvent } from './schemas/events.js';
+export type { JobHistoryEntry, JobHistoryResponse } from './schemas/history.js';
 export type { JobDetail, JobItem, ListJobsResponse, ShowJobResponse } from './schemas/jobs.js';
 export type { TokenBody, TokenRequest } from './schemas/keystone.js';
 export * from './statuses.js';

@@ -20,9 +20,11 @@ import {
 } from './jobs/feed-watcher.js';
 import { createProducer } from './jobs/producer.js';
 import { createRetention, DEFAULT_RETENTION_GRACE_DAYS, type Retention } from './jobs/retention.js';
+import { consoleRoutes, DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { emulatorRoutes } from './routes/emulator.js';
 import { internalEventsRoutes } from './routes/internal-events.js';
 import { internalJobsRoutes } from './routes/internal-jobs.js';
+import { jobHistoryRoutes } from './routes/job-history.js';
 import { keystoneRoutes } from './routes/keystone.js';
 import { migrationActionsRoutes } from './routes/migration-actions.js';
 import { scenarioRoutes } from './routes/scenarios.js';
@@ -67,6 +69,8 @@ export interface AppOptions {
   retentionGraceDays?: number;
   /** How often retention runs, in ms (10 minutes); 0: only after clock moves and when asked. */
   retentionIntervalMs?: number;
+  /** The built console served under /console/; packages/console/dist by default. */
+  consoleDir?: string;
 }
 
 /** Largest request body accepted; the task API's bodies are a few hundred bytes. */
@@ -106,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.register(async (scope) =>
     tenantJobsRoutes(scope, { jobs: store, auth, clock, formatTime, utc: timeZone === 'UTC' }),
   );
+  app.register(async (scope) => jobHistoryRoutes(scope, { jobs: store, auth, formatTime }));
   app.register(async (scope) =>
     migrationActionsRoutes(scope, { actions: createTenantActions(store, clock), auth }),
   );
@@ -168,6 +173,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tenantStreamRoutes(scope, { jobs: store, auth, watcher, clock, formatTime, keepAliveMs }),
   );
   app.register(async (scope) => serviceInfoRoutes(scope, { store, metrics, version: VERSION }));
+  const consoleDir = options.consoleDir ?? DEFAULT_CONSOLE_DIR;
+  app.register(async (scope) => consoleRoutes(scope, { dir: consoleDir }), { prefix: '/console' });
   await app.ready();
   const retentionIntervalMs = options.retentionIntervalMs ?? 600_000;
   if (retentionIntervalMs > 0) retention.start(retentionIntervalMs);

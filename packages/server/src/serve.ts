@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { assertTimeZone } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -10,6 +11,7 @@ import { externalIamChecker } from './identity/external-iam.js';
 import { DEFAULT_DOMAIN } from './identity/ids.js';
 import { recordDemoTasks } from './jobs/demo.js';
 import { createProducer } from './jobs/producer.js';
+import { DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { applyScenario, readScenarioFile } from './simulator/index.js';
 import { describeStore, openStore } from './store/open-store.js';
 import type { Store } from './store/types.js';
@@ -46,6 +48,8 @@ export interface ServeOptions {
   emulator?: boolean | undefined;
   /** A scenario file (YAML or JSON) whose tasks the simulator produces; applied at start and on reset. */
   scenarioFile?: string | undefined;
+  /** The built console served under /console/; packages/console/dist by default. */
+  consoleDir?: string | undefined;
   logLevel: string;
   /** Where the start-up notes for people go (the URL, the admin password, a curl example). */
   print: (line: string) => void;
@@ -112,6 +116,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.retentionGraceDays === undefined ? {} : { retentionGraceDays: options.retentionGraceDays }),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
       ...(options.iamUrl ? { tokenChecker: externalIamChecker({ url: options.iamUrl, clock }) } : {}),
     });
     if (options.iamUrl) options.print(`Tokens are validated by the IAM at ${options.iamUrl}`);
@@ -119,6 +124,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const url = options.publicUrl ?? address;
     options.print(`Store: ${describeStore(location)}`);
     options.print(`ddm-jobs listening on ${url}`);
+    const consoleDir = resolve(options.consoleDir ?? DEFAULT_CONSOLE_DIR);
+    options.print(
+      existsSync(join(consoleDir, 'index.html'))
+        ? `Task Center console: ${url}/console/`
+        : `No console in ${consoleDir}: npm run build builds it (/console/ answers 404 until then)`,
+    );
     if (clock instanceof VirtualClock)
       options.print(
         `The clock is virtual, at ${new Date(clock.now()).toISOString()}: POST /internal/v1/clock moves it`,

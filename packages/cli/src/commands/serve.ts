@@ -153,6 +153,11 @@ export function serveCommand(program: Command): void {
       ),
     )
     .addOption(
+      new Option('--console-dir <dir>', 'the built web console served under /console/').env(
+        'DDM_JOBS_CONSOLE_DIR',
+      ),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .env('DDM_JOBS_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -196,6 +201,7 @@ Examples:
         clockStart: options.clockStart,
         emulator: options.emulator === true,
         scenarioFile: options.scenario,
+        consoleDir: options.consoleDir,
         logLevel: options.logLevel,
         print,
       });

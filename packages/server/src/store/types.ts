@@ -62,6 +62,13 @@ export interface JobEvent {
   job: JobRow | null;
 }
 
+/** A status a task entered: since when (its end time if finished, its creation time if first), at what progress. */
+export interface JobStatusChange {
+  status: JobStatus;
+  at: number;
+  progress: number;
+}
+
 /** A cleaned task: gone from every listing, kept for audit. */
 export interface RemovedJob {
   job: JobRow;
@@ -149,6 +156,8 @@ export interface JobStore {
   eventsAfter(after: number, limit: number, projectId?: string): Promise<JobEvent[]>;
   /** The newest cursor (0 when the feed is empty), to follow only what comes next. */
   lastEventCursor(): Promise<number>;
+  /** A task's statuses since its creation, oldest first, from the feed: one per run of one status. */
+  jobHistory(projectId: string, jobId: string): Promise<JobStatusChange[]>;
   /**
    * Empties tasks, removed tasks, simulations and the feed (which then tells one `reset`), and
    * lifts access-key lockouts: the emulator's reset. Cursors keep increasing.

@@ -25,14 +25,22 @@ export function feedSql(schemaHash: number) {
   };
 }
 
-/**
- * The end of a writer's statement: one feed entry per row of the CTE `source` (at most one), with
- * `project`, `type`, `at` and `job` as SQL expressions over it.
- */
-export function appendEntry(source: string, project: string, type: string, at: string, job: string): string {
-  return `next_cursor AS (UPDATE job_event_cursor SET last = last + 1 FROM ${source} RETURNING last, ${project} AS project_id)
-INSERT INTO job_events (seq, project_id, type, at, job)
-SELECT last, project_id, ${type}, ${at}, ${job} FROM next_cursor RETURNING seq`;
+/** What a feed entry holds, as SQL expressions over the writer's CTE. */
+export interface EntrySql {
+  project: string;
+  /** The task's id; NULL for a reset. */
+  jobId: string;
+  type: string;
+  at: string;
+  job: string;
+}
+
+/** The end of a writer's statement: one feed entry per row of the CTE `source` (at most one). */
+export function appendEntry(source: string, entry: EntrySql): string {
+  return `next_cursor AS (UPDATE job_event_cursor SET last = last + 1 FROM ${source}
+  RETURNING last, ${entry.project} AS project_id, ${entry.jobId} AS job_id)
+INSERT INTO job_events (seq, project_id, job_id, type, at, job)
+SELECT last, project_id, job_id, ${entry.type}, ${entry.at}, ${entry.job} FROM next_cursor RETURNING seq`;
 }
 
 type EventRow = [number, JobEventType, number, string | null];

@@ -3,6 +3,7 @@ import { listedJsonOf } from '../../jobs/render.js';
 import { COLUMNS, type Row, toJob } from '../job-rows.js';
 import type { JobChange, JobRow, JobStore, NewJob, RecordOutcome, RetentionStore } from '../types.js';
 import { appendEntry, createPostgresJobEvents, EVERY_PROJECT, feedSql } from './job-events.js';
+import { createPostgresJobHistory } from './job-history.js';
 import { createPostgresJobListing } from './job-listing.js';
 import { type Queryable, transaction, unstorable } from './pool.js';
 import { createPostgresRetention } from './retention.js';
@@ -24,23 +25,36 @@ export function createPostgresJobStore(pool: pg.Pool, schemaHash: number): JobSt
   const feed = feedSql(schemaHash);
   const list = createPostgresJobListing(pool);
   const events = createPostgresJobEvents(pool);
+  const history = createPostgresJobHistory(pool);
 
   const insertSql = `WITH ${feed.writerLock},
 created AS (
   INSERT INTO jobs (${COLUMNS}, listed_json)
   SELECT $1::text, $2::bigint, $3::text, $4::text, $5::text, $6::integer, $7::text, $8::text, $9::text, $10::text,
     $11::bigint, $12::bigint, $13::bigint, NULL, 1, $14::bigint, $15::text, $16::text FROM writer
-  ON CONFLICT (id) DO NOTHING RETURNING project_id
+  ON CONFLICT (id) DO NOTHING RETURNING project_id, id
 ),
-${appendEntry('created', 'created.project_id', "'created'", '$14::bigint', '$17::text')}`;
+${appendEntry('created', {
+  project: 'created.project_id',
+  jobId: 'created.id',
+  type: "'created'",
+  at: '$14::bigint',
+  job: '$17::text',
+})}`;
 
   const updateSql = `WITH ${feed.writerLock},
 changed AS (
   UPDATE jobs SET status = $3, progress = $4, fail_reason = $5, ended_at = $6, switch_begin = $7, switch_end = $8,
     retried_by = $9, version = $10, updated_at = $11, listed_json = $12
-  FROM writer WHERE id = $1 AND version = $2 RETURNING project_id
+  FROM writer WHERE id = $1 AND version = $2 RETURNING project_id, id
 ),
-${appendEntry('changed', 'changed.project_id', "'changed'", '$11::bigint', '$13::text')}`;
+${appendEntry('changed', {
+  project: 'changed.project_id',
+  jobId: 'changed.id',
+  type: "'changed'",
+  at: '$11::bigint',
+  job: '$13::text',
+})}`;
 
   const removeSql = `WITH ${feed.writerLock},
 gone AS (DELETE FROM jobs USING writer WHERE id = $1 AND version = $2 RETURNING id, project_id),
@@ -50,10 +64,22 @@ kept AS (
   ON CONFLICT (id) DO UPDATE SET project_id = excluded.project_id, removed_at = excluded.removed_at,
     removed_by = excluded.removed_by, job = excluded.job
 ),
-${appendEntry('gone', 'gone.project_id', "'removed'", '$3::bigint', '$5::text')}`;
+${appendEntry('gone', {
+  project: 'gone.project_id',
+  jobId: 'gone.id',
+  type: "'removed'",
+  at: '$3::bigint',
+  job: '$5::text',
+})}`;
 
   const resetSql = `WITH one AS (SELECT 1),
-${appendEntry('one', `'${EVERY_PROJECT}'`, "'reset'", '$1::bigint', 'NULL')}`;
+${appendEntry('one', {
+  project: `'${EVERY_PROJECT}'`,
+  jobId: 'NULL::text',
+  type: "'reset'",
+  at: '$1::bigint',
+  job: 'NULL',
+})}`;
 
   const get = async (db: Queryable, id: string): Promise<JobRow | undefined> => {
     if (unstorable(id)) return undefined;
@@ -207,6 +233,9 @@ ${appendEntry('one', `'${EVERY_PROJECT}'`, "'reset'", '$1::bigint', 'NULL')}`;
     },
     async lastEventCursor() {
       return events.last();
+    },
+    async jobHistory(projectId, jobId) {
+      return history(projectId, jobId);
     },
     async resetJobs(now) {
       await transaction(pool, async (client) => {

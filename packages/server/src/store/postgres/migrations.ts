@@ -207,4 +207,14 @@ CREATE TRIGGER job_event_cursor_notifies AFTER UPDATE ON job_event_cursor
   FOR EACH STATEMENT EXECUTE FUNCTION notify_feed();
 `,
   },
+  {
+    version: 5,
+    name: 'feed entries by task, for the status history',
+    sql: `
+-- The task an entry tells of (NULL for a reset), so a task's history is one index range read.
+ALTER TABLE job_events ADD COLUMN job_id TEXT COLLATE "C";
+UPDATE job_events SET job_id = job::json ->> 'id' WHERE job IS NOT NULL;
+CREATE INDEX job_events_by_job ON job_events (job_id, seq);
+`,
+  },
 ];

@@ -36,10 +36,16 @@ export function createPostgresRetention(pool: pg.Pool, takeWriterLock: string): 
       // One cursor each, in the order found, from one move of the counter.
       await client.query(
         `WITH moved AS (UPDATE job_event_cursor SET last = last + $1 RETURNING last)
-         INSERT INTO job_events (seq, project_id, type, at, job)
-         SELECT moved.last - $1 + e.n, e.project_id, 'removed', $2, e.job
-         FROM moved, unnest($3::text[], $4::text[]) WITH ORDINALITY AS e (project_id, job, n)`,
-        [old.length, now, old.map((row) => row.project_id), old.map((row) => JSON.stringify(toJob(row)))],
+         INSERT INTO job_events (seq, project_id, job_id, type, at, job)
+         SELECT moved.last - $1 + e.n, e.project_id, e.job_id, 'removed', $2, e.job
+         FROM moved, unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e (project_id, job_id, job, n)`,
+        [
+          old.length,
+          now,
+          old.map((row) => row.project_id),
+          old.map((row) => row.id),
+          old.map((row) => JSON.stringify(toJob(row))),
+        ],
       );
       await client.query('DELETE FROM job_counts WHERE n = 0');
       return old.length;

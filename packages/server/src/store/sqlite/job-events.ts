@@ -20,7 +20,9 @@ const toEvent = (row: EventRow): JobEvent => ({
 
 /** The change feed's table: appended to inside the writers' transactions, read by cursor. */
 export function createSqliteJobEvents(db: Database) {
-  const insert = db.prepare('INSERT INTO job_events (project_id, type, at, job) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO job_events (project_id, job_id, type, at, job) VALUES (?, ?, ?, ?, ?)',
+  );
   const all = db.prepare('SELECT seq, type, at, job FROM job_events WHERE seq > ? ORDER BY seq LIMIT ?');
   const ofProject = db.prepare(
     `SELECT seq, type, at, job FROM job_events WHERE project_id IN (?, '${EVERY_PROJECT}') AND seq > ?
@@ -31,7 +33,8 @@ export function createSqliteJobEvents(db: Database) {
   const clear = db.prepare('DELETE FROM job_events');
   return {
     append(type: JobEventType, job: JobRow | null, at: number): void {
-      insert.run(job?.projectId ?? EVERY_PROJECT, type, at, job === null ? null : JSON.stringify(job));
+      const json = job === null ? null : JSON.stringify(job);
+      insert.run(job?.projectId ?? EVERY_PROJECT, job?.id ?? null, type, at, json);
     },
     after(after: number, limit: number, projectId?: string): JobEvent[] {
       const rows = projectId === undefined ? all.all(after, limit) : ofProject.all(projectId, after, limit);

@@ -11,6 +11,7 @@ import type {
   RetentionStore,
 } from '../types.js';
 import { createSqliteJobEvents } from './job-events.js';
+import { createSqliteJobHistory } from './job-history.js';
 import { createSqliteJobListing } from './job-listing.js';
 import { createSqliteRetention } from './retention.js';
 import { createSqliteSimulations } from './simulations.js';
@@ -40,6 +41,7 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
   const removedById = db.prepare('SELECT removed_at, removed_by, job FROM removed_jobs WHERE id = ?');
   const list = createSqliteJobListing(db);
   const events = createSqliteJobEvents(db);
+  const history = createSqliteJobHistory(db);
   const simulations = createSqliteSimulations(db);
   const statusCounts = db.prepare('SELECT status, n FROM job_status_counts WHERE n > 0');
 
@@ -144,6 +146,9 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
     },
     async lastEventCursor() {
       return events.last();
+    },
+    async jobHistory(projectId, jobId) {
+      return history(projectId, jobId);
     },
     async resetJobs(now) {
       reset.immediate(now);

@@ -158,4 +158,15 @@ CREATE TABLE simulations (
 );
 `,
   },
+  // Version 4 is PostgreSQL's feed notifications: SQLite's waiters poll, so it has none.
+  {
+    version: 5,
+    name: 'feed entries by task, for the status history',
+    sql: `
+-- The task an entry tells of (NULL for a reset), so a task's history is one index range read.
+ALTER TABLE job_events ADD COLUMN job_id TEXT;
+UPDATE job_events SET job_id = json_extract(job, '$.id') WHERE job IS NOT NULL;
+CREATE INDEX job_events_by_job ON job_events (job_id, seq);
+`,
+  },
 ];

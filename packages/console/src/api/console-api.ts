@@ -1,0 +1,72 @@
+import { DdmClient } from '@ddm-jobs/client';
+import type { JobHistoryEntry, JobItem, ListJobsResponse } from '@ddm-jobs/contract/wire';
+import { type Session, serverNow } from '../session/session.js';
+import type { TaskAction } from '../tasks/actions.js';
+import type { TimeWindow } from '../tasks/range.js';
+import { isUnauthorized } from './describe-error.js';
+import { fetchJobHistory } from './job-history.js';
+
+/** What the console asks of the server, for one session. */
+export interface ConsoleApi {
+  listJobs(window: TimeWindow, offset: number, limit: number, signal: AbortSignal): Promise<ListJobsResponse>;
+  /** Acts on a migration task; the window only for `window` (undefined: switch by hand). */
+  act(job: JobItem, action: TaskAction, window?: TimeWindow): Promise<void>;
+  history(jobId: string, signal: AbortSignal): Promise<JobHistoryEntry[]>;
+}
+
+/**
+ * The SDK on this page's origin with the session's token. A 401 from any call ends the session
+ * (`onUnauthorized`) before the error goes on to the caller.
+ */
+export function createConsoleApi(session: Session, onUnauthorized: () => void): ConsoleApi {
+  const client = new DdmClient({
+    endpoint: location.origin,
+    projectId: session.projectId,
+    auth: { token: session.token },
+    now: () => serverNow(session),
+    // A person waits for the page: one retry of a read at most, then the error is shown.
+    retries: 1,
+    timeoutMs: 20_000,
+  });
+  const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (isUnauthorized(error)) onUnauthorized();
+      throw error;
+    }
+  };
+  return {
+    listJobs: (window, offset, limit, signal) =>
+      guarded(() =>
+        client.listJobs({ startTime: window.start, endTime: window.end, offset, limit }, { signal }),
+      ),
+    act: (job, action, window) =>
+      guarded(async () => {
+        switch (action) {
+          case 'cancel':
+            await client.cancelMigration(job);
+            return;
+          case 'retry':
+            await client.retryMigration(job);
+            return;
+          case 'rollback':
+            await client.rollbackMigration(job);
+            return;
+          case 'clean':
+            await client.cleanMigration(job);
+            return;
+          case 'switch':
+            await client.switchRoute(job);
+            return;
+          case 'window':
+            await client.changeSwitchStrategy(
+              job,
+              window === undefined ? 'manual' : { begin: window.start, end: window.end },
+            );
+            return;
+        }
+      }),
+    history: (jobId, signal) => guarded(() => fetchJobHistory(session, jobId, signal)),
+  };
+}

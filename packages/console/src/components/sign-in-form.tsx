@@ -1,0 +1,105 @@
+import { useState } from 'preact/hooks';
+import { describeError } from '../api/describe-error.js';
+import type { Session } from '../session/session.js';
+import { signIn, signInFailure } from '../session/sign-in.js';
+import { LogoIcon } from './icons.js';
+import { TextField } from './text-field.js';
+
+/**
+ * This server's domain for users declared without one. On the cloud the domain is the account
+ * name, which users type in.
+ */
+const DEFAULT_DOMAIN = 'default';
+
+interface SignInFormProps {
+  /** Why the user is here again (the session expired, or they signed out). */
+  message: string;
+  onSignedIn: (session: Session) => void;
+}
+
+/** IAM user name, password, domain and project to a token: nothing of it goes into a URL. */
+export function SignInForm({ message, onSignedIn }: SignInFormProps) {
+  const [user, setUser] = useState('');
+  const [password, setPassword] = useState('');
+  const [domain, setDomain] = useState(DEFAULT_DOMAIN);
+  const [project, setProject] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!user.trim() || !password || !domain.trim() || !project.trim())
+      return setError('Enter the user name, password, domain and project.');
+    setBusy(true);
+    setError('');
+    try {
+      onSignedIn(
+        await signIn({ user: user.trim(), password, domain: domain.trim(), project: project.trim() }),
+      );
+    } catch (caught) {
+      setError(signInFailure(caught) ?? describeError(caught));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="sign-in">
+      <form
+        class="card sign-in__card"
+        method="post"
+        onSubmit={submit}
+        noValidate
+        aria-labelledby="sign-in-title"
+      >
+        <span class="brand">
+          <LogoIcon />
+          <span>ddm-jobs</span>
+        </span>
+        <h1 id="sign-in-title">Sign in to the Task Center</h1>
+        {message && (
+          <p class="notice notice--warning" role="alert">
+            {message}
+          </p>
+        )}
+        <TextField
+          label="IAM user name"
+          name="username"
+          autocomplete="username"
+          autofocus
+          value={user}
+          onValue={setUser}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          value={password}
+          onValue={setPassword}
+        />
+        <TextField
+          label="Domain"
+          name="domain"
+          value={domain}
+          onValue={setDomain}
+          hint="The IAM domain (account) the user belongs to."
+        />
+        <TextField
+          label="Project"
+          name="project"
+          value={project}
+          onValue={setProject}
+          hint="The project whose tasks to show, in the same domain."
+        />
+        {error && (
+          <p class="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="button button--primary button--block" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,56 @@
+import type { JobItem } from '@ddm-jobs/contract/wire';
+import type { TaskAction } from '../tasks/actions.js';
+import { TaskRow } from './task-row.js';
+
+interface TaskTableProps {
+  rows: JobItem[];
+  flash: ReadonlySet<string>;
+  busy: boolean;
+  onOpen: (job: JobItem) => void;
+  onAction: (job: JobItem, action: TaskAction) => void;
+  onFlashEnd: (id: string) => void;
+}
+
+const COLUMNS = [
+  'Name',
+  'Status',
+  'Instance',
+  'Database',
+  'Created',
+  'Ended',
+  'Progress',
+  'Failure reason',
+  'Actions',
+];
+
+/** The tasks of the page, newest first; on narrow screens each row becomes a card (styles). */
+export function TaskTable({ rows, flash, busy, onOpen, onAction, onFlashEnd }: TaskTableProps) {
+  return (
+    <div class="table-wrap">
+      <table class="task-table" aria-busy={busy}>
+        <caption class="visually-hidden">Tasks, newest first. Press Enter on a task for its details.</caption>
+        <thead>
+          <tr>
+            {COLUMNS.map((name) => (
+              <th key={name} scope="col">
+                {name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((job) => (
+            <TaskRow
+              key={job.id}
+              job={job}
+              flash={flash.has(job.id)}
+              onOpen={onOpen}
+              onAction={onAction}
+              onFlashEnd={onFlashEnd}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { ApiError } from '../http/api-error.js';
+
+/**
+ * The console's Vite output beside the server's package (packages/console/dist, or
+ * node_modules/@ddm-jobs/console/dist once installed): found by path, so the server never loads
+ * the console's code. This file sits as deep in src/ as in dist/, so one relative path serves both.
+ */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+
+/**
+ * Content-Security-Policy of every console answer: the console's own files only (no inline script
+ * or style, no other host), images also as data: URLs, never framed, no plugins, no <base>.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CONSOLE_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+/** Vite names the files in assets/ by a hash of their content: a new build makes new names. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** index.html names the current assets: browsers keep it but ask again each time (ETag). */
+const REVALIDATE = 'no-cache';
+
+const NOT_BUILT =
+  'The console is not built: run `npm run build` (it writes packages/console/dist), ' +
+  'or start the server with --console-dir naming a built console.';
+
+export interface ConsoleDeps {
+  /** The folder of the built console: index.html and assets/. */
+  dir: string;
+}
+
+/**
+ * The Task Center console's files under `/console/`: index.html at `/console/` (`/console`
+ * redirects there), the files beside it by name. The console is one page without client-side
+ * paths, so an unknown path is 404, not index.html. A folder without index.html (not built) is a
+ * 404 saying how to build it. Nothing outside the folder is ever served.
+ */
+export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
+  const root = resolve(deps.dir);
+  const assets = join(root, 'assets') + sep;
+  const parentErrorHandler = app.errorHandler;
+
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(SECURITY_HEADERS).header('cache-control', REVALIDATE);
+  });
+  // Whatever the folder refuses (a path out of it, a dotfile, a directory) is a file not served.
+  app.setErrorHandler((error: FastifyError & { status?: number }, request, reply) => {
+    const status = error.statusCode ?? error.status ?? 500;
+    const refused = !(error instanceof ApiError) && status >= 400 && status < 500;
+    return parentErrorHandler(refused ? new ApiError('noSuchApi') : error, request, reply);
+  });
+  // Not the API's 404 handler, which would answer a known path's other method with 405.
+  app.setNotFoundHandler(async () => {
+    throw new ApiError('noSuchApi');
+  });
+
+  const sendIndex = async (reply: FastifyReply) => {
+    if (!existsSync(join(root, 'index.html'))) throw new ApiError('noSuchApi', NOT_BUILT);
+    return reply.sendFile('index.html');
+  };
+  app.get('/', { prefixTrailingSlash: 'slash' }, async (_request, reply) => sendIndex(reply));
+  app.get('', async (request, reply) => {
+    const query = request.url.indexOf('?');
+    return reply.redirect(`/console/${query === -1 ? '' : request.url.slice(query)}`, 301);
+  });
+
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/',
+    // Read at each request, so a console built after the start is served without a restart.
+    wildcard: true,
+    index: false,
+    dotfiles: 'ignore',
+    acceptRanges: false,
+    cacheControl: false,
+    suppressWarning: true,
+    setHeaders(reply, path) {
+      reply.header('cache-control', path.startsWith(assets) ? IMMUTABLE : REVALIDATE);
+    },
+  });
+}

@@ -1,0 +1,181 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CANCEL_TARGET,
+  type ConsoleServer,
+  DEMO_RUNNING,
+  documentMark,
+  foreignRequests,
+  isFocused,
+  launchChromium,
+  markDocument,
+  openPage,
+  START,
+  signInThroughForm,
+  startConsoleServer,
+  type Watched,
+} from './console-fixture.js';
+
+/**
+ * Live: the tenant stream moves rows, bars and the detail panel, and adds new tasks, while the
+ * page stays the same document. Each test has its own server, since each moves the clock.
+ */
+
+const MINUTE = 60_000;
+/** The demo's migration that switches in its window: Running 3 min, window at 4 min, 40 s switch. */
+const DEMO_SWITCHING = 'd2a1c0b9-8e7f-4d6c-a5b4-c3d2e1f0a9b8';
+
+let browser: Browser;
+let server: ConsoleServer;
+let watched: Watched;
+let moved = 0;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  server = await startConsoleServer();
+  moved = 0;
+  watched = await openPage(browser);
+  await signInThroughForm(watched.page, server.url);
+  await watched.page.locator('.live--live').waitFor();
+  await markDocument(watched.page);
+});
+afterEach(async () => {
+  await watched?.context.close();
+  await server?.stop();
+});
+
+/** Moves the server's clock, and the browser's with it (as both would move on real clocks). */
+async function advance(ms: number) {
+  moved += ms;
+  await server.advance(ms);
+  await watched.page.clock.setFixedTime(START + moved);
+}
+
+/** Nothing reloaded or navigated: one navigation (the first load), the same document. */
+async function expectSameDocument(page: Page) {
+  expect(watched.navigations).toEqual([`${server.url}/console/`]);
+  expect(await documentMark(page)).toBe('still the same document');
+  expect(foreignRequests(watched, server.url)).toEqual([]);
+  expect(watched.errors).toEqual([]);
+}
+
+const cell = (row: ReturnType<Page['locator']>, label: string) => row.locator(`td[data-label="${label}"]`);
+
+describe('the Task Center, live', () => {
+  it('cancels a migration through its button and dialog, then shows Canceling and CancelSuccess without reloading', async () => {
+    const { page } = watched;
+    const row = page.locator(`tr[data-job-id="${CANCEL_TARGET}"]`);
+    expect(await row.locator('.badge').textContent()).toBe('Running');
+    await row.getByRole('button', { name: 'Cancel' }).click();
+
+    const dialog = page.getByRole('dialog', { name: 'Cancel the migration' });
+    await dialog.waitFor();
+    expect(await dialog.locator('p').first().textContent()).toBe(
+      'Cancel the migration of database db_customers? The task moves to Canceling.',
+    );
+    // A disruptive action starts on "Go back"; Tab and Shift+Tab stay inside the dialog.
+    const back = dialog.getByRole('button', { name: 'Go back' });
+    const confirm = dialog.getByRole('button', { name: 'Cancel migration' });
+    const close = dialog.getByRole('button', { name: 'Close' });
+    expect(await isFocused(back)).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await isFocused(confirm)).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await isFocused(close)).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    expect(await isFocused(confirm)).toBe(true);
+
+    await confirm.click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('The migration is being cancelled.').waitFor();
+    // The stream brings the move: the row changes in place and is highlighted once.
+    await expect.poll(() => row.locator('.badge').textContent()).toBe('Canceling');
+    await expect.poll(() => row.getAttribute('class'), { interval: 20 }).toContain('task-row--flash');
+    // Once: the class goes when its animation (1.8 s) ends.
+    await expect.poll(() => row.getAttribute('class'), { timeout: 5000 }).toBe('task-row');
+    expect(await cell(row, 'Progress').textContent()).toBe('0%');
+    expect(await cell(row, 'Actions').textContent()).toBe('—');
+
+    // The simulator answers the cancel 30 s later.
+    await advance(30_000);
+    await expect.poll(() => row.locator('.badge').textContent()).toBe('CancelSuccess');
+    expect(await cell(row, 'Ended').textContent()).toBe('2026-01-01 00:00:30');
+    expect(await cell(row, 'Actions').locator('button').allTextContents()).toEqual(['Clean up']);
+    expect(await page.getByTestId('total').textContent()).toBe('16');
+    await expectSameDocument(page);
+  });
+
+  it('moves the bars, adds new tasks of the window at the top, and keeps the detail panel current', async () => {
+    const { page } = watched;
+    const running = page.locator(`tr[data-job-id="${DEMO_RUNNING}"]`);
+    expect(await running.locator('progress').getAttribute('value')).toBe('62');
+
+    // Keyboard only: Tab to the row, Enter opens its details.
+    const row = page.locator(`tr[data-job-id="${DEMO_SWITCHING}"]`);
+    for (let i = 0; i < 40 && !(await isFocused(row)); i++) await page.keyboard.press('Tab');
+    expect(await isFocused(row)).toBe(true);
+    await page.keyboard.press('Enter');
+    const panel = page.getByRole('dialog', { name: 'Task details' });
+    await panel.waitFor();
+    const fields = Object.fromEntries(
+      await panel
+        .locator('dl.fields dt')
+        .evaluateAll((dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])),
+    );
+    expect(fields).toEqual({
+      Name: 'migrateLogicDb',
+      'Task ID': DEMO_SWITCHING,
+      Status: 'Running',
+      Progress: '0%',
+      Created: '2026-01-01 00:00:00',
+      Ended: '—',
+      'Instance name': 'UTS-ddm-dtc-src',
+      'Instance ID': '733c7e8d73a54c27b8308ec784a8be8cin09',
+      Database: 'db_inventory',
+      'Failure reason': '—',
+      'Allowed actions': 'Cancel',
+    });
+    const history = panel.locator('.history__entry');
+    await expect.poll(() => history.allTextContents()).toEqual(['2026-01-01 00:00:00Running0%']);
+
+    // Minute by minute: it migrates for 3 minutes, waits for its window (at 4), switches in 40 s.
+    await advance(3 * MINUTE);
+    await expect.poll(() => panel.locator('dl.fields .badge').textContent()).toBe('ToBeSwitched');
+    await advance(MINUTE);
+    await expect.poll(() => panel.locator('dl.fields .badge').textContent()).toBe('Switching');
+    await advance(MINUTE);
+    await expect.poll(() => panel.locator('dl.fields .badge').textContent()).toBe('Completed');
+    await expect
+      .poll(() => history.allTextContents())
+      .toEqual([
+        '2026-01-01 00:00:00Running0%',
+        '2026-01-01 00:03:00ToBeSwitched',
+        '2026-01-01 00:04:00Switching0%',
+        '2026-01-01 00:04:40Completed',
+      ]);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    expect(await isFocused(row)).toBe(true);
+
+    // The bar moved: 30 of its 40 minutes.
+    expect(await running.locator('progress').getAttribute('value')).toBe('75');
+    expect(await cell(running, 'Progress').textContent()).toBe('75%');
+
+    // A task created now appears at the top, and the total grows.
+    const created = 'e5c4a9b8-7f6e-4a5b-9c2d-1e0f9a8b7c65';
+    await server.record(
+      `project: default\ntasks:\n  - { name: CreateGroup, id: ${created}, steps: [{ status: Running, progress: 100, over: 10m }] }\n`,
+    );
+    await expect
+      .poll(() => page.locator('.task-table tbody tr').first().getAttribute('data-job-id'))
+      .toBe(created);
+    expect(await page.getByTestId('total').textContent()).toBe('17');
+    expect(await page.locator('.task-table tbody tr').count()).toBe(10);
+    await expectSameDocument(page);
+  });
+});
