@@ -1,6 +1,8 @@
 import type {
   ActionJobResponse,
   JobDetail,
+  JobHistoryEntry,
+  JobHistoryResponse,
   JobItem,
   ListJobsResponse,
   MigrationAction,
@@ -11,8 +13,9 @@ import { isDdmApiError } from './errors.js';
 import { pageSizeOf, pages } from './paging.js';
 import { pathOf } from './request.js';
 import { listedItem, type MigrationTask, migrationTarget, nonEmpty } from './tasks.js';
+import { readStream, type StreamedEvent, type StreamJobsOptions } from './tenant-stream.js';
 import { type TimeInput, toDdmTime, toEpochMs } from './times.js';
-import { type CallOptions, send } from './transport.js';
+import { type CallOptions, open, send } from './transport.js';
 import { type WaitOptions, waitFor } from './wait.js';
 
 export type { DdmClientOptions } from './config.js';
@@ -122,6 +125,46 @@ export class DdmClient {
       throw error;
     }
     return listedItem((query) => this.listJobs(query, options), detail);
+  }
+
+  /**
+   * A task's status changes, oldest first, each with its time and progress: ddm-jobs'
+   * extension `GET /v3/{project_id}/jobs/{job_id}/history` (the cloud's DDM answers 404).
+   * Retried like `getJob`.
+   *
+   * @example for (const { time, status } of await client.getJobHistory(id)) console.log(time, status)
+   */
+  async getJobHistory(jobId: string, options: CallOptions = {}): Promise<JobHistoryEntry[]> {
+    const path = `${await this.#projectPath(options)}${pathOf('jobs', nonEmpty(jobId, 'jobId'), 'history')}`;
+    const answer = await send(this.#setup.transport, { method: 'GET', path, idempotent: true }, options);
+    return (answer.json as JobHistoryResponse).history;
+  }
+
+  /**
+   * The project's task changes as they happen, each task as the list shows it: ddm-jobs'
+   * extension `GET /v3/{project_id}/jobs/stream`, Server-Sent Events (the cloud's DDM answers
+   * 404). One connection, opened on the first `next()` (its opening retried like a read): it
+   * ends when the server ends it; reconnecting is the caller's, with the last `id` as
+   * `lastEventId` so that nothing is missed or repeated. Aborting rejects with the signal's
+   * reason; leaving the loop closes the connection.
+   *
+   * @example
+   * for await (const { id, event } of client.streamJobs({ lastEventId, signal })) {
+   *   lastEventId = id;
+   *   console.log(event.type, event.job?.id, event.job?.status);
+   * }
+   */
+  streamJobs(options: StreamJobsOptions = {}): AsyncIterableIterator<StreamedEvent> {
+    const { lastEventId } = options;
+    if (lastEventId !== undefined && (typeof lastEventId !== 'string' || /[\0\r\n]/.test(lastEventId)))
+      throw new TypeError('lastEventId must be the id of an event the stream yielded');
+    const headers: Record<string, string> = { Accept: 'text/event-stream' };
+    if (lastEventId) headers['Last-Event-ID'] = lastEventId;
+    const connect = async () => {
+      const path = `${await this.#projectPath(options)}/jobs/stream`;
+      return open(this.#setup.transport, { method: 'GET', path, headers, idempotent: true }, options);
+    };
+    return readStream(connect, options);
   }
 
   /**

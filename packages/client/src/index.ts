@@ -4,10 +4,12 @@
  */
 export type {
   JobDetail,
+  JobHistoryEntry,
   JobItem,
   JobStatus,
   ListJobsResponse,
   Operation,
+  TenantStreamEvent,
 } from '@ddm-jobs/contract/wire';
 export { EXECUTING_STATUSES, FINISHED_STATUSES, JOB_STATUSES, LIST_LIMIT_MAX } from '@ddm-jobs/contract/wire';
 export {
@@ -39,6 +41,7 @@ export {
   TimeoutError,
 } from './errors.js';
 export { backoffDelay, parseRetryAfter, retryDelay } from './retry.js';
+export type { StreamedEvent, StreamJobsOptions } from './tenant-stream.js';
 export type { TimeInput } from './times.js';
 export type { CallOptions } from './transport.js';
 export type { WaitOptions } from './wait.js';

@@ -55,6 +55,81 @@ export function buildUrl(
 export const pathOf = (...segments: string[]): string =>
   segments.map((segment) => `/${encodeURIComponent(segment)}`).join('');
 
+/** One attempt's plumbing: its timeout, the caller's signal, and how a failure is told. */
+class Attempt {
+  readonly controller = new AbortController();
+  #timedOut = false;
+  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #onAbort = () => this.controller.abort(this.options.signal?.reason);
+
+  constructor(
+    readonly request: HttpRequest,
+    readonly options: AttemptOptions,
+  ) {
+    this.#timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.controller.abort();
+    }, options.timeoutMs);
+    options.signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** Awaits a step of the exchange (the fetch, a read), its failure told apart. */
+  async step<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      throw this.failed(error);
+    }
+  }
+
+  fetch(fetchFn: typeof fetch): Promise<Response> {
+    const { request } = this;
+    return this.step(
+      fetchFn(request.url, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        signal: this.controller.signal,
+      }),
+    );
+  }
+
+  failed(error: unknown): unknown {
+    const { request, options } = this;
+    if (options.signal?.aborted) return options.signal.reason;
+    if (this.#timedOut) {
+      return new TimeoutError(
+        `${request.method} ${request.url.origin}${request.url.pathname}: no answer within ${options.timeoutMs} ms`,
+        options.timeoutMs,
+      );
+    }
+    return networkError(request, error);
+  }
+
+  /** The answer's headers are in: what follows is no longer bounded by the timeout. */
+  stopTimer(): void {
+    clearTimeout(this.#timer);
+  }
+
+  release(): void {
+    clearTimeout(this.#timer);
+    this.options.signal?.removeEventListener('abort', this.#onAbort);
+  }
+}
+
+/** An error answer as a DdmApiError, its body read within the attempt. */
+async function errorAnswer(attempt: Attempt, response: Response): Promise<DdmApiError> {
+  const text = await attempt.step(response.text());
+  return apiErrorFrom(
+    response.status,
+    text,
+    response.headers.get('x-request-id'),
+    retryAfterOf(response.headers),
+  );
+}
+
+const succeeded = (response: Response) => response.status >= 200 && response.status <= 299;
+
 /**
  * Sends one attempt. Resolves with a 2xx answer; rejects with a DdmApiError for any other
  * status, a TimeoutError when neither headers nor body arrived within `timeoutMs`, a
@@ -67,52 +142,56 @@ export async function sendOnce(
   request: HttpRequest,
   options: AttemptOptions,
 ): Promise<HttpAnswer> {
-  const { signal, timeoutMs } = options;
-  if (signal?.aborted) throw signal.reason;
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const failed = (error: unknown): unknown => {
-    if (signal?.aborted) return signal.reason;
-    if (timedOut) {
-      return new TimeoutError(
-        `${request.method} ${request.url.origin}${request.url.pathname}: no answer within ${timeoutMs} ms`,
-        timeoutMs,
-      );
-    }
-    return networkError(request, error);
-  };
+  if (options.signal?.aborted) throw options.signal.reason;
+  const attempt = new Attempt(request, options);
   try {
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetchFn(request.url, {
-        method: request.method,
-        headers: request.headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
-        signal: controller.signal,
-      });
-      text = await response.text();
-    } catch (error) {
-      throw failed(error);
-    }
-    if (response.status < 200 || response.status > 299) {
-      throw apiErrorFrom(
-        response.status,
-        text,
-        response.headers.get('x-request-id'),
-        retryAfterOf(response.headers),
-      );
-    }
+    const response = await attempt.fetch(fetchFn);
+    if (!succeeded(response)) throw await errorAnswer(attempt, response);
+    const text = await attempt.step(response.text());
     return { status: response.status, headers: response.headers, json: parseJson(response, text) };
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    attempt.release();
+  }
+}
+
+/** A 2xx answer whose body is still to be read, as a stream. */
+export interface OpenAnswer {
+  response: Response;
+  /** What a failed read of the body stands for: the caller's abort, or a NetworkError. */
+  failed(error: unknown): unknown;
+  /** Closes the connection (if still open) and lets go of the caller's signal. */
+  close(): void;
+}
+
+/**
+ * Sends one attempt and resolves as soon as a 2xx answer's headers are in, leaving its body to
+ * be read: a stream. `timeoutMs` bounds the wait for the headers only; the caller's signal
+ * cancels the body's reading too, until `close()`. Rejects as `sendOnce` does.
+ *
+ * @example const { response, close } = await openOnce(fetch, { method: 'GET', url, headers }, { timeoutMs: 30_000, signal })
+ */
+export async function openOnce(
+  fetchFn: typeof fetch,
+  request: HttpRequest,
+  options: AttemptOptions,
+): Promise<OpenAnswer> {
+  if (options.signal?.aborted) throw options.signal.reason;
+  const attempt = new Attempt(request, options);
+  try {
+    const response = await attempt.fetch(fetchFn);
+    if (!succeeded(response)) throw await errorAnswer(attempt, response);
+    attempt.stopTimer();
+    return {
+      response,
+      failed: (error) => attempt.failed(error),
+      close: () => {
+        attempt.release();
+        attempt.controller.abort();
+      },
+    };
+  } catch (error) {
+    attempt.release();
+    throw error;
   }
 }
 

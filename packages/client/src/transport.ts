@@ -5,7 +5,16 @@
  */
 import type { Authenticator } from './auth/types.js';
 import { isDdmApiError } from './errors.js';
-import { buildUrl, type HttpAnswer, type HttpMethod, type HttpRequest, sendOnce } from './request.js';
+import {
+  type AttemptOptions,
+  buildUrl,
+  type HttpAnswer,
+  type HttpMethod,
+  type HttpRequest,
+  type OpenAnswer,
+  openOnce,
+  sendOnce,
+} from './request.js';
 import { isRetryable, withRetries } from './retry.js';
 
 /** Per-call options of every method. */
@@ -30,6 +39,8 @@ export interface Call {
   path: string;
   query?: readonly (readonly [string, string])[];
   body?: unknown;
+  /** Headers of this call, over the JSON ones (`Accept`, `Last-Event-ID`). */
+  headers?: Record<string, string>;
   /** Whether sending it twice does no more than sending it once: only then is it retried. */
   idempotent: boolean;
 }
@@ -43,11 +54,28 @@ const tokenExpired = (error: unknown): boolean =>
  *
  * @example const answer = await send(config, { method: 'GET', path: '/v3/p/jobs/x', idempotent: true }, {})
  */
-export async function send(
+export function send(config: TransportConfig, call: Call, options: CallOptions = {}): Promise<HttpAnswer> {
+  return exchange(config, call, options, sendOnce);
+}
+
+/**
+ * Opens a call whose answer is a stream: resolves once a 2xx answer's headers are in, with its
+ * body to read (see `openOnce`); authenticated, renewed and retried as `send` is.
+ *
+ * @example const { response, close } = await open(config, { method: 'GET', path, idempotent: true }, { signal })
+ */
+export function open(config: TransportConfig, call: Call, options: CallOptions = {}): Promise<OpenAnswer> {
+  return exchange(config, call, options, openOnce);
+}
+
+type AttemptFn<T> = (fetchFn: typeof fetch, request: HttpRequest, options: AttemptOptions) => Promise<T>;
+
+async function exchange<T>(
   config: TransportConfig,
   call: Call,
-  options: CallOptions = {},
-): Promise<HttpAnswer> {
+  options: CallOptions,
+  once: AttemptFn<T>,
+): Promise<T> {
   const { signal } = options;
   const timeoutMs = options.timeoutMs ?? config.timeoutMs;
   if (signal?.aborted) throw signal.reason;
@@ -55,7 +83,7 @@ export async function send(
   const request: HttpRequest = {
     method: call.method,
     url: buildUrl(base, call.path, call.query),
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...call.headers },
     body: call.body === undefined ? undefined : JSON.stringify(call.body),
   };
   const { authenticator } = config;
@@ -76,11 +104,11 @@ export async function send(
   const attempt = async () => {
     const first = await authenticated();
     try {
-      return await sendOnce(config.fetch, first, { timeoutMs, signal });
+      return await once(config.fetch, first, { timeoutMs, signal });
     } catch (error) {
       if (renewed || !tokenExpired(error) || !authenticator.discard(first.headers)) throw error;
       renewed = true;
-      return await sendOnce(config.fetch, await authenticated(), { timeoutMs, signal });
+      return await once(config.fetch, await authenticated(), { timeoutMs, signal });
     }
   };
   return withRetries(attempt, {

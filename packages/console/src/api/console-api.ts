@@ -1,10 +1,9 @@
-import { DdmClient } from '@ddm-jobs/client';
+import { DdmClient, type StreamedEvent, type StreamJobsOptions } from '@ddm-jobs/client';
 import type { JobHistoryEntry, JobItem, ListJobsResponse } from '@ddm-jobs/contract/wire';
 import { type Session, serverNow } from '../session/session.js';
 import type { TaskAction } from '../tasks/actions.js';
 import type { TimeWindow } from '../tasks/range.js';
 import { isUnauthorized } from './describe-error.js';
-import { fetchJobHistory } from './job-history.js';
 
 /** What the console asks of the server, for one session. */
 export interface ConsoleApi {
@@ -12,6 +11,8 @@ export interface ConsoleApi {
   /** Acts on a migration task; the window only for `window` (undefined: switch by hand). */
   act(job: JobItem, action: TaskAction, window?: TimeWindow): Promise<void>;
   history(jobId: string, signal: AbortSignal): Promise<JobHistoryEntry[]>;
+  /** One connection of the tenant stream; its 401 is the caller's, which ends the session itself. */
+  stream(options: StreamJobsOptions): AsyncIterableIterator<StreamedEvent>;
 }
 
 /**
@@ -67,6 +68,7 @@ export function createConsoleApi(session: Session, onUnauthorized: () => void): 
             return;
         }
       }),
-    history: (jobId, signal) => guarded(() => fetchJobHistory(session, jobId, signal)),
+    history: (jobId, signal) => guarded(() => client.getJobHistory(jobId, { signal })),
+    stream: (options) => client.streamJobs(options),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * An error answer to one of the console's own requests (sign-in, status history, the stream),
- * with the same fields as the SDK's DdmApiError so that one description fits both.
+ * An error answer to the console's own request (the sign-in, which needs the token's body and
+ * headers), with the same fields as the SDK's DdmApiError so that one description fits both.
  */
 export class HttpError extends Error {
   override readonly name = 'HttpError';

@@ -35,7 +35,7 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
   const [notice, setNotice] = useState('');
 
   const list = useTaskList(api, { choice, offset, limit }, now);
-  const live = useTenantStream(session, {
+  const live = useTenantStream(api, {
     onEvent: (event) => {
       list.onEvent(event);
       // The panel follows its task even when it leaves the page.

@@ -1,6 +1,6 @@
+import type { StreamedEvent, StreamJobsOptions } from '@ddm-jobs/client';
 import type { TenantStreamEvent } from '@ddm-jobs/contract/wire';
-import { readHttpError } from '../api/http-error.js';
-import { SseParser } from './sse-parser.js';
+import { isUnauthorized } from '../api/describe-error.js';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -12,45 +12,35 @@ export interface StreamHandlers {
   onUnauthorized(): void;
 }
 
+/** Where the connections come from: the SDK's `streamJobs`, one connection each. */
+export interface StreamSource {
+  stream(options: StreamJobsOptions): AsyncIterableIterator<StreamedEvent>;
+}
+
 /** Waits before the n-th reconnection in a row: 1, 2, 4, 8, 16, then 30 seconds. */
 export const reconnectDelayMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** Math.max(0, attempt - 1));
 
 /**
- * Follows `GET /v3/{project_id}/jobs/stream` with fetch (EventSource cannot send X-Auth-Token),
- * until `stop()`. When the connection drops or the server ends it, connects again with
- * `Last-Event-ID`, so the events of the gap come first and none is lost.
+ * Follows the tenant stream through the SDK (one connection per `streamJobs`) until `stop()`.
+ * The reconnection policy is the console's: when the connection drops or the server ends it,
+ * connect again with the last event's id, so the events of the gap come first and none is
+ * lost; after failures in a row, wait longer each time.
  */
-export function followTenantStream(
-  target: { projectId: string; token: string },
-  handlers: StreamHandlers,
-): { stop(): void } {
+export function followTenantStream(api: StreamSource, handlers: StreamHandlers): { stop(): void } {
   const controller = new AbortController();
   const signal = controller.signal;
-  const url = `/v3/${encodeURIComponent(target.projectId)}/jobs/stream`;
-  let lastEventId = '';
+  let lastEventId: string | undefined;
 
-  async function connectOnce(): Promise<'ended' | 'unauthorized'> {
-    const headers: Record<string, string> = { 'x-auth-token': target.token, accept: 'text/event-stream' };
-    if (lastEventId) headers['last-event-id'] = lastEventId;
-    const response = await fetch(url, { headers, signal, cache: 'no-store' });
-    if (response.status === 401) return 'unauthorized';
-    if (!response.ok || !response.body) throw await readHttpError(response);
-    handlers.onStatus('live', lastEventId !== '');
-    const parser = new SseParser(lastEventId);
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return 'ended';
-      for (const event of parser.push(value)) {
-        lastEventId = event.lastEventId;
-        let data: TenantStreamEvent;
-        try {
-          data = JSON.parse(event.data) as TenantStreamEvent;
-        } catch {
-          continue;
-        }
-        handlers.onEvent(data);
-      }
+  async function connectOnce(): Promise<void> {
+    const resumed = lastEventId !== undefined;
+    const events = api.stream({
+      signal,
+      ...(lastEventId === undefined ? {} : { lastEventId }),
+      onOpen: () => handlers.onStatus('live', resumed),
+    });
+    for await (const { id, event } of events) {
+      if (id !== undefined) lastEventId = id;
+      handlers.onEvent(event);
     }
   }
 
@@ -60,15 +50,16 @@ export function followTenantStream(
     while (!signal.aborted) {
       const began = Date.now();
       try {
-        if ((await connectOnce()) === 'unauthorized') {
-          handlers.onUnauthorized();
-          return;
-        }
+        await connectOnce();
         // The server ended the stream (its token expired on its clock, or it is shutting
         // down): connect again, at once unless it ended as soon as it began.
         failures = Date.now() - began < 1000 ? failures + 1 : 0;
-      } catch {
+      } catch (error) {
         if (signal.aborted) return;
+        if (isUnauthorized(error)) {
+          handlers.onUnauthorized();
+          return;
+        }
         failures++;
       }
       if (signal.aborted) return;

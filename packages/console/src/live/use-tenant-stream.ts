@@ -1,6 +1,6 @@
 import type { TenantStreamEvent } from '@ddm-jobs/contract/wire';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Session } from '../session/session.js';
+import type { ConsoleApi } from '../api/console-api.js';
 import { followTenantStream, type LiveStatus } from './tenant-stream.js';
 
 export interface LiveHandlers {
@@ -10,13 +10,13 @@ export interface LiveHandlers {
   onFresh: () => void;
 }
 
-/** Follows the tenant stream for the session's lifetime; its status for the indicator. */
-export function useTenantStream(session: Session, handlers: LiveHandlers): LiveStatus {
+/** Follows the tenant stream while the session's API lives; its status for the indicator. */
+export function useTenantStream(api: ConsoleApi, handlers: LiveHandlers): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const latest = useRef(handlers);
   latest.current = handlers;
   useEffect(() => {
-    const stream = followTenantStream(session, {
+    const stream = followTenantStream(api, {
       onEvent: (event) => latest.current.onEvent(event),
       onStatus: (next, resumed) => {
         setStatus(next);
@@ -25,6 +25,6 @@ export function useTenantStream(session: Session, handlers: LiveHandlers): LiveS
       onUnauthorized: () => latest.current.onUnauthorized(),
     });
     return () => stream.stop();
-  }, [session]);
+  }, [api]);
   return status;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SseParser } from '../../packages/console/src/live/sse-parser.js';
+import { SseParser } from '../../packages/client/src/sse-parser.js';
 
-/** The console's reading of Server-Sent Events (the HTML standard's rules), chunk by chunk. */
+/** The SDK's reading of Server-Sent Events (the HTML standard's rules), chunk by chunk. */
 describe('SseParser', () => {
   it('dispatches an event at its blank line, with its type, data and id', () => {
     const parser = new SseParser();

@@ -9,8 +9,12 @@ export interface SseEvent {
  * Parses a Server-Sent Events stream fed in chunks of text, after the HTML standard's
  * "event stream interpretation": lines end in CRLF, LF or CR; `:` starts a comment; `data`
  * lines join with a line feed; a blank line dispatches; `id` sets the last event id (kept for
- * the next events too), unless it holds a NUL. EventSource would do this, but it cannot send the
- * X-Auth-Token header, so the console reads the stream with fetch.
+ * the next events too), unless it holds a NUL. EventSource would do this, but it cannot send an
+ * X-Auth-Token or a signature, so the client reads the stream with fetch.
+ *
+ * @example
+ * const parser = new SseParser();
+ * parser.push('id: 7\nevent: changed\ndata: {}\n\n'); // [{ event: 'changed', data: '{}', lastEventId: '7' }]
  */
 export class SseParser {
   private buffer = '';
