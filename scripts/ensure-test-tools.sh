@@ -6,7 +6,8 @@
 #   (test/support/postgres-cluster.ts), unless DDM_JOBS_TEST_DATABASE_URL names a server already.
 # - Chromium (Debian's), which the console's end-to-end tests drive through playwright-core: a test
 #   tool's own browser download does not work everywhere, a distribution's package does.
-# - `script` (util-linux), which gives `ddm-jobs watch` a pseudo-terminal in its tests.
+# - `script` (util-linux), which gives `ddm-jobs watch` a pseudo-terminal in its tests, and zsh,
+#   in which the tests run the zsh completion script (bash is there already).
 set -euo pipefail
 
 need=()
@@ -14,6 +15,7 @@ need=()
 command -v openstack >/dev/null 2>&1 || need+=(python3-openstackclient)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
 
 # The places test/support/postgres-cluster.ts looks in, in its order.
 has_postgres() {

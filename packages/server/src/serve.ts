@@ -169,6 +169,11 @@ function printWalkThrough(print: (line: string) => void, url: string, projectId:
   );
   print('Watch the demo tasks progress, as they change (Server-Sent Events; Ctrl-C to stop):');
   print(`  curl -sN ${url}/v3/${projectId}/jobs/stream -H "X-Auth-Token: $TOKEN"`);
+  print('Or with the tenant CLI (docs/cli.md), configured as OpenStack tools are:');
+  print(
+    `  export OS_AUTH_URL=${url}/v3 OS_USERNAME=admin OS_PASSWORD="$PASSWORD" OS_USER_DOMAIN_NAME=default OS_PROJECT_NAME=default`,
+  );
+  print('  node packages/cli/dist/main.js list && node packages/cli/dist/main.js watch');
 }
 
 /** Ends the server on SIGTERM or SIGINT: requests in flight finish, new ones are refused. */
