@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { passwordSignIn } from '../support/keystone-body.js';
+import { passwordAuth, passwordSignIn } from '../support/keystone-body.js';
 import {
   CLI,
   envWithout,
@@ -127,4 +127,20 @@ export async function listJobs(
     headers: { 'x-auth-token': token },
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The admin's token on project default (scoped by name), and that project's id. */
+export async function signInAdmin(url: string): Promise<{ token: string; projectId: string }> {
+  const response = await fetch(`${url}/v3/auth/tokens?nocatalog`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(
+      passwordAuth(
+        { name: 'admin', domain: { name: 'default' }, password: ADMIN_PASSWORD },
+        { project: { name: 'default', domain: { name: 'default' } } },
+      ),
+    ),
+  });
+  const body = (await response.json()) as { token: { project: { id: string } } };
+  return { token: response.headers.get('x-subject-token') as string, projectId: body.token.project.id };
 }

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { passwordAuth } from '../support/keystone-body.js';
-import { ADMIN_PASSWORD, ddmJobs, REPO, servers, tempDirs } from './cli-process.js';
+import { ddmJobs, REPO, servers, signInAdmin, tempDirs } from './cli-process.js';
 
 /** `ddm-jobs serve` as the emulator: a virtual clock, a scenario file, the reset; over real HTTP. */
 
@@ -16,22 +15,6 @@ afterEach(async () => {
   await running.stopAll();
   dirs.removeAll();
 });
-
-/** The admin's token on project default, and that project's id. */
-async function signInAdmin(url: string) {
-  const response = await fetch(`${url}/v3/auth/tokens?nocatalog`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(
-      passwordAuth(
-        { name: 'admin', domain: { name: 'default' }, password: ADMIN_PASSWORD },
-        { project: { name: 'default', domain: { name: 'default' } } },
-      ),
-    ),
-  });
-  const body = (await response.json()) as { token: { project: { id: string } } };
-  return { token: response.headers.get('x-subject-token') as string, projectId: body.token.project.id };
-}
 
 describe('ddm-jobs serve --emulator --clock virtual --scenario FILE', () => {
   it('plays the scenario on the virtual clock, and resets to it', async () => {

@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { passwordAuth } from '../support/keystone-body.js';
 import { CLI, type Finished, runToEnd } from '../support/processes.js';
-import { ADMIN_PASSWORD, iam, type servers, type tempDirs } from './cli-process.js';
+import { ADMIN_PASSWORD, iam, type servers, signInAdmin, type tempDirs } from './cli-process.js';
 
 // The tenant commands as a person runs them: the built CLI in a real process, against a real
 // `ddm-jobs serve` process, with an environment of the test's own making.
@@ -50,22 +49,6 @@ export interface TenantServer {
   passwordEnv: Record<string, string>;
   /** OS_AUTH_TOKEN, OS_PROJECT_ID and DDM_ENDPOINT for the admin's token. */
   tokenEnv: Record<string, string>;
-}
-
-/** The admin's token on project default, and that project's id. */
-async function signInAdmin(url: string) {
-  const response = await fetch(`${url}/v3/auth/tokens?nocatalog`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(
-      passwordAuth(
-        { name: 'admin', domain: { name: 'default' }, password: ADMIN_PASSWORD },
-        { project: { name: 'default', domain: { name: 'default' } } },
-      ),
-    ),
-  });
-  const body = (await response.json()) as { token: { project: { id: string } } };
-  return { token: response.headers.get('x-subject-token') as string, projectId: body.token.project.id };
 }
 
 /**

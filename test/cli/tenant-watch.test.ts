@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fitWidth, LiveBlock } from '../../packages/cli/src/tenant/watch/live-block.js';
 import { progressBar } from '../../packages/cli/src/tenant/watch/progress-bar.js';
-import { passwordAuth } from '../support/keystone-body.js';
 import { CLI } from '../support/processes.js';
-import { ADMIN_PASSWORD, ddmJobs, REPO, servers, tempDirs } from './cli-process.js';
+import { ddmJobs, REPO, servers, signInAdmin, tempDirs } from './cli-process.js';
 
 /**
  * `ddm-jobs watch` as a real process against a real `ddm-jobs serve --emulator` whose virtual
@@ -71,19 +70,7 @@ async function emulator(scenario = SCENARIO) {
     '--scenario',
     file,
   ]);
-  // The admin's token scoped to project default by name, which also tells that project's id.
-  const signIn = await fetch(`${url}/v3/auth/tokens?nocatalog`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(
-      passwordAuth(
-        { name: 'admin', domain: { name: 'default' }, password: ADMIN_PASSWORD },
-        { project: { name: 'default', domain: { name: 'default' } } },
-      ),
-    ),
-  });
-  const token = signIn.headers.get('x-subject-token') as string;
-  const projectId = ((await signIn.json()) as { token: { project: { id: string } } }).token.project.id;
+  const { token, projectId } = await signInAdmin(url);
   const home = dirs.make();
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
