@@ -29,7 +29,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // A throwaway PostgreSQL cluster for the run, unless DDM_JOBS_TEST_DATABASE_URL names one.
-    globalSetup: ['./test/support/postgres-cluster.ts'],
+    // The servers' logs of the run in one folder, scanned for secrets at its end (log-scan.ts).
+    globalSetup: ['./test/support/postgres-cluster.ts', './test/support/log-scan.ts'],
     // The API suite runs unchanged on both databases: the harness opens the store that
     // DDM_JOBS_TEST_STORE names.
     projects: [
@@ -55,6 +56,8 @@ export default defineConfig({
             // other AK/SK files read the SQLite file or pin the signature, alike on both).
             'test/aksk/lockout.test.ts',
             'test/aksk/signed-actions.test.ts',
+            // No response to any credential carries another project's task, on both databases.
+            'test/hardening/isolation-property.test.ts',
           ],
           exclude: [...configDefaults.exclude, ...SQLITE_ONLY],
           env: { DDM_JOBS_TEST_STORE: 'postgres' },

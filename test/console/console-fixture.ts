@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { passwordAuth } from '../support/keystone-body.js';
 import { CLI, envWithout, REPO, stopServer } from '../support/processes.js';
+import { keepProcessLog, serveLogLevel } from '../support/run-logs.js';
 
 // The console end to end: a real `ddm-jobs serve` process (emulator, virtual clock, the demo
 // tasks and the scenario below) serving the built console under /console/, driven by Debian's
@@ -86,13 +87,23 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ddm-jobs-console-'));
   const scenario = join(dir, 'scenario.yaml');
   writeFileSync(scenario, SCENARIO);
-  const args = ['serve', '--port', '0', '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--emulator'];
+  const args = [
+    'serve',
+    '--port',
+    '0',
+    '--data-dir',
+    join(dir, 'data'),
+    '--log-level',
+    serveLogLevel(),
+    '--emulator',
+  ];
   args.push('--clock', 'virtual', '--clock-start', new Date(START).toISOString(), '--scenario', scenario);
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: REPO,
     env: envWithout('DDM_JOBS_', { DDM_JOBS_ADMIN_PASSWORD: ADMIN.password }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  keepProcessLog(child, 'console-serve');
   let output = '';
   const url = await listening(child, (chunk) => {
     output += chunk;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AppOptions,
   applyBootstrap,
   type BootstrapFile,
   buildApp,
@@ -18,6 +19,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { passwordSignIn } from './keystone-body.js';
+import { harnessLogger } from './run-logs.js';
 
 /**
  * A clock the test sets by hand: domain code never reads the system clock. It is the emulator's
@@ -78,6 +80,8 @@ export async function startTestServer(
     emulator?: boolean;
     /** Change-feed polling and stream keep-alive intervals (shortened by the feed's tests). */
     feed?: FeedOptions;
+    /** HTTP server timeouts and the stream cap (shortened by the limits' tests). */
+    limits?: Pick<AppOptions, 'httpLimits' | 'maxStreamsPerUser'>;
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new ManualClock();
@@ -92,15 +96,19 @@ export async function startTestServer(
     await applyBootstrap(store, bootstrap, clock, credentialVault);
     return { jobs: [] };
   };
+  const logger = harnessLogger();
   const app = await buildApp({
     store,
     clock,
     credentialVault,
+    // The run's log folder, scanned for secrets at its end (run-logs.ts, log-scan.ts).
+    ...(logger ? { logger } : {}),
     rateLimits,
     // The test ticks the simulator itself (app.simulator.tick()) after moving the clock.
     simulatorIntervalMs: 0,
     ...(options.emulator ? { emulator: { reapply } } : {}),
     ...(options.feed ? { feed: options.feed } : {}),
+    ...options.limits,
   });
   const tokens = new Map<string, string>();
   const server: TestServer = {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { keepProcessLog, serveLogLevel } from './run-logs.js';
 
 // Real processes for the tests that run the built program or other tools: one run to its end with
 // its output collected, and `ddm-jobs serve` started on a free port and stopped again.
@@ -59,7 +60,8 @@ export interface Server {
 }
 
 /**
- * Starts `ddm-jobs serve --port 0 --data-dir DIR --no-demo --log-level warn ARGS` with the admin
+ * Starts `ddm-jobs serve --port 0 --data-dir DIR --no-demo --log-level LEVEL ARGS` (warn, or info
+ * when the run keeps its logs: run-logs.ts, which copies the output there) with the admin
  * password set and no other DDM_JOBS_* setting of the caller's; resolves with its URL once it
  * prints `ddm-jobs listening on URL`, rejects if it exits first. `spawned` is given the process
  * at once, so that a caller can stop it even if it never says it listens.
@@ -79,7 +81,7 @@ export function startServer(
       dataDir,
       '--no-demo',
       '--log-level',
-      'warn',
+      serveLogLevel(),
       ...(options.args ?? []),
     ],
     {
@@ -89,6 +91,7 @@ export function startServer(
     },
   );
   options.spawned?.(child);
+  keepProcessLog(child, 'serve');
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {

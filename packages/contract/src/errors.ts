@@ -60,6 +60,8 @@ export const ERRORS = {
   badRequest: gateway(400, 'APIGW.0201', 'API request error'),
   requestTimeout: gateway(408, 'APIGW.0201', 'Request timeout'),
   headersTooLarge: gateway(431, 'APIGW.0201', 'Request header fields too large'),
+  // Decided: a request line past the URL limit (8 KiB), before routing or authentication.
+  uriTooLong: gateway(414, 'APIGW.0201', 'Request URI too long'),
   // Decided: the database cannot be reached (down, restarting, no connection free in time); the
   // gateway's "backend unavailable", answered 503 with Retry-After so clients send again.
   storeUnavailable: gateway(503, 'APIGW.0202', 'Backend unavailable'),

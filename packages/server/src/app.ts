@@ -3,9 +3,13 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits, installUrlLimit, serverLimitOptions } from './http/limits.js';
 import { installObservability } from './http/observability.js';
 import { installRawJsonBody } from './http/raw-json-body.js';
 import { createRequestIdGenerator } from './http/request-id.js';
+import { installSecurityHeaders } from './http/security-headers.js';
+import { installShutdownRefusal } from './http/shutdown.js';
+import { createStreamSlots, DEFAULT_MAX_STREAMS_PER_USER } from './http/stream-slots.js';
 import type { CredentialVault } from './identity/aksk/credential-vault.js';
 import { createSignedRequestVerifier } from './identity/aksk/signed-request-verifier.js';
 import { createAuthenticator, localTokenChecker, type TokenChecker } from './identity/authenticate.js';
@@ -71,6 +75,10 @@ export interface AppOptions {
   retentionIntervalMs?: number;
   /** The built console served under /console/; packages/console/dist by default. */
   consoleDir?: string;
+  /** Timeouts of the HTTP server (DEFAULT_HTTP_LIMITS; tests shorten them). */
+  httpLimits?: Partial<HttpLimits>;
+  /** Event streams open at once per user, tenant stream and internal feed together (10); 0: no limit. */
+  maxStreamsPerUser?: number;
 }
 
 /** Largest request body accepted; the task API's bodies are a few hundred bytes. */
@@ -88,15 +96,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'req_id' }),
     genReqId: createRequestIdGenerator(),
     bodyLimit: BODY_LIMIT_BYTES,
-    return503OnClosing: true,
+    // Off: installShutdownRefusal answers the documented 503 instead of Fastify's own body.
+    return503OnClosing: false,
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    ...serverLimitOptions({ ...DEFAULT_HTTP_LIMITS, ...options.httpLimits }),
   }) as unknown as FastifyInstance;
   // JSON only: a body of any other type is 415 rather than a string handed to a JSON route.
   app.removeContentTypeParser('text/plain');
 
   installErrorHandling(app);
+  installShutdownRefusal(app);
+  installSecurityHeaders(app, { https: options.publicUrl?.startsWith('https:') ?? false });
   const metrics = installObservability(app, store);
+  installUrlLimit(app);
   const throttling = installThrottling(app, options.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
   installRawJsonBody(app);
   const auth = createAuthenticator(options.tokenChecker ?? localTokenChecker(codec, store, clock), {
@@ -168,9 +181,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerFeedMetrics(metrics, watcher);
   app.addHook('preClose', async () => watcher.close());
   const keepAliveMs = options.feed?.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
-  app.register(async (scope) => internalEventsRoutes(scope, { jobs: store, auth, watcher, keepAliveMs }));
+  const streamSlots = createStreamSlots(options.maxStreamsPerUser ?? DEFAULT_MAX_STREAMS_PER_USER);
   app.register(async (scope) =>
-    tenantStreamRoutes(scope, { jobs: store, auth, watcher, clock, formatTime, keepAliveMs }),
+    internalEventsRoutes(scope, { jobs: store, auth, watcher, keepAliveMs, streamSlots }),
+  );
+  app.register(async (scope) =>
+    tenantStreamRoutes(scope, { jobs: store, auth, watcher, clock, formatTime, keepAliveMs, streamSlots }),
   );
   app.register(async (scope) => serviceInfoRoutes(scope, { store, metrics, version: VERSION }));
   const consoleDir = options.consoleDir ?? DEFAULT_CONSOLE_DIR;

@@ -3,6 +3,13 @@ export * from './admin.js';
 export { type AppOptions, BODY_LIMIT_BYTES, buildApp } from './app.js';
 export { type Clock, isVirtualClock, MAX_CLOCK_MS, VirtualClock } from './clock.js';
 export {
+  DEFAULT_HTTP_LIMITS,
+  type HttpLimits,
+  MAX_HEADER_BYTES,
+  MAX_URL_LENGTH,
+} from './http/limits.js';
+export { DEFAULT_MAX_STREAMS_PER_USER } from './http/stream-slots.js';
+export {
   type CredentialVault,
   canonicalRequest,
   sign,
@@ -26,6 +33,7 @@ export {
 } from './jobs/feed-watcher.js';
 export { createProducer, type Producer } from './jobs/producer.js';
 export { listedJsonOf } from './jobs/render.js';
+export { createLogger, REDACTED_PATHS } from './logger.js';
 export { closeOnSignals, type RunningServer, type ServeOptions, startServer } from './serve.js';
 export {
   applyScenario,

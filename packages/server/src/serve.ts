@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { assertTimeZone } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { type Clock, systemClock, VirtualClock } from './clock.js';
 import { CREDENTIAL_KEY_FILE, openCredentialVault } from './identity/aksk/credential-vault.js';
@@ -11,6 +11,7 @@ import { externalIamChecker } from './identity/external-iam.js';
 import { DEFAULT_DOMAIN } from './identity/ids.js';
 import { recordDemoTasks } from './jobs/demo.js';
 import { createProducer } from './jobs/producer.js';
+import { createLogger } from './logger.js';
 import { DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { applyScenario, readScenarioFile } from './simulator/index.js';
 import { describeStore, openStore } from './store/open-store.js';
@@ -40,6 +41,8 @@ export interface ServeOptions {
   rateLimits?: RateLimits | undefined;
   /** Days tasks are kept past the 30-day window before they are purged; 7 by default. */
   retentionGraceDays?: number | undefined;
+  /** Event streams open at once per user on this node (10 by default); 0: no limit. */
+  maxStreamsPerUser?: number | undefined;
   /** `virtual`: the emulator's clock, standing still at `clockStart` until moved; `real` by default. */
   clock?: 'real' | 'virtual' | undefined;
   /** Where the virtual clock starts (epoch ms); now by default. */
@@ -67,7 +70,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   assertTimeZone(options.timeZone);
   const clock: Clock =
     options.clock === 'virtual' ? new VirtualClock(options.clockStart ?? Date.now()) : systemClock;
-  const logger: Logger = pino({ level: options.logLevel, base: { service: 'ddm-jobs' } });
+  const logger: Logger = createLogger(options.logLevel);
   const location = {
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
@@ -115,6 +118,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ...(options.emulator ? { emulator } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.retentionGraceDays === undefined ? {} : { retentionGraceDays: options.retentionGraceDays }),
+      ...(options.maxStreamsPerUser === undefined ? {} : { maxStreamsPerUser: options.maxStreamsPerUser }),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
       ...(options.iamUrl ? { tokenChecker: externalIamChecker({ url: options.iamUrl, clock }) } : {}),
@@ -176,15 +180,40 @@ function printWalkThrough(print: (line: string) => void, url: string, projectId:
   print('  node packages/cli/dist/main.js list && node packages/cli/dist/main.js watch');
 }
 
-/** Ends the server on SIGTERM or SIGINT: requests in flight finish, new ones are refused. */
-export function closeOnSignals(server: RunningServer, print: (line: string) => void): void {
+/**
+ * How long a stop may wait for requests in flight. Streams and long-polls end at once on close,
+ * so only a request stuck in the store (or a client that sends its request very slowly) waits this
+ * long; then the connections left are closed and the process exits with 1.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Ends the server on SIGTERM or SIGINT: the listener closes (new connections are refused), a
+ * request arriving on an open connection is answered 503 APIGW.0202, requests in flight finish,
+ * event streams and long-polls end, the store closes, and the process exits with 0. Past
+ * SHUTDOWN_GRACE_MS the remaining connections are cut and it exits with 1. A second signal
+ * ends the process at once (the handlers are one-shot), as a second Ctrl-C should.
+ */
+export function closeOnSignals(
+  server: RunningServer,
+  print: (line: string) => void,
+  graceMs = SHUTDOWN_GRACE_MS,
+): void {
   let closing = false;
   const stop = (signal: string) => {
     if (closing) return;
     closing = true;
     print(`${signal}: finishing requests in flight, then stopping`);
+    let forced = false;
+    const force = setTimeout(() => {
+      forced = true;
+      print(`Requests still in flight after ${graceMs} ms: closing their connections`);
+      server.app.server.closeAllConnections();
+      setTimeout(() => process.exit(1), 2_000).unref();
+    }, graceMs);
+    force.unref();
     server.close().then(
-      () => process.exit(0),
+      () => process.exit(forced ? 1 : 0),
       () => process.exit(1),
     );
   };

@@ -120,6 +120,15 @@ export function serveCommand(program: Command): void {
     )
     .addOption(
       new Option(
+        '--max-streams-per-user <n>',
+        'event streams (tenant stream and internal feed) one user may hold open at once, per node; 0: none',
+      )
+        .env('DDM_JOBS_MAX_STREAMS_PER_USER')
+        .default(10)
+        .argParser(parseRate),
+    )
+    .addOption(
+      new Option(
         '--retention-grace-days <days>',
         'days tasks are kept past the 30-day window before they are purged (with their feed entries)',
       )
@@ -197,6 +206,7 @@ Examples:
         credentialKeyFile: options.credentialKeyFile,
         rateLimits: { perCredential: options.rateLimit, perAddress: options.addressRateLimit },
         retentionGraceDays: options.retentionGraceDays,
+        maxStreamsPerUser: options.maxStreamsPerUser,
         clock: options.clock,
         clockStart: options.clockStart,
         emulator: options.emulator === true,

@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isSigned } from './aksk/signature.js';
-import type { Authenticator } from './authenticate.js';
+import type { Authenticator, Principal } from './authenticate.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller a service guard authenticated (routes that need who it is, e.g. to count streams). */
+    principal?: Principal;
+  }
+}
 
 /**
  * Guards every route of a plugin with `authenticate`. A token is checked before any body is read;
@@ -22,5 +29,7 @@ export function guardCallers(
 
 /** Guards a plugin's routes for control-plane callers (role `service`). */
 export function guardForService(app: FastifyInstance, auth: Authenticator): void {
-  guardCallers(app, (request) => auth.forService(request));
+  guardCallers(app, async (request) => {
+    request.principal = await auth.forService(request);
+  });
 }

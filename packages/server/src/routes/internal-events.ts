@@ -9,6 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../http/api-error.js';
 import { type StreamPage, streamFeed, wantsEventStream } from '../http/sse.js';
+import type { StreamSlots } from '../http/stream-slots.js';
 import type { Authenticator } from '../identity/authenticate.js';
 import { guardForService } from '../identity/route-guard.js';
 import type { FeedWatcher } from '../jobs/feed-watcher.js';
@@ -20,6 +21,8 @@ export interface InternalEventsDeps {
   auth: Authenticator;
   watcher: FeedWatcher;
   keepAliveMs: number;
+  /** Caps the streams open per user (429 APIGW.0308 beyond). */
+  streamSlots: StreamSlots;
 }
 
 const toFeedEvent = (event: JobEvent): FeedEvent => ({
@@ -35,7 +38,7 @@ const toFeedEvent = (event: JobEvent): FeedEvent => ({
  * something happens (a long-poll); `Accept: text/event-stream` follows it as Server-Sent Events.
  */
 export function internalEventsRoutes(app: FastifyInstance, deps: InternalEventsDeps): void {
-  const { jobs, auth, watcher, keepAliveMs } = deps;
+  const { jobs, auth, watcher, keepAliveMs, streamSlots } = deps;
   guardForService(app, auth);
 
   app.get<{ Querystring: Record<string, QueryValue> }>(
@@ -50,24 +53,30 @@ export function internalEventsRoutes(app: FastifyInstance, deps: InternalEventsD
       if (wantsEventStream(request)) {
         const resume = parseLastEventId(request.headers['last-event-id']);
         if (!resume.ok) throw new ApiError('parameter', resume.detail);
-        return streamFeed(request, reply, {
-          watcher,
-          keepAliveMs,
-          // Browsers send Last-Event-ID when they reconnect: it wins over the URL's `after`.
-          after: resume.value ?? after,
-          async read(cursor): Promise<StreamPage> {
-            const events = await jobs.eventsAfter(cursor, limit);
-            return {
-              events: events.map((e) => ({
-                cursor: e.cursor,
-                type: e.type,
-                data: JSON.stringify(toFeedEvent(e)),
-              })),
-              seen: events.at(-1)?.cursor ?? cursor,
-              full: events.length === limit,
-            };
-          },
-        });
+        // The guard authenticated the caller; its principal is kept on the request.
+        const release = streamSlots.take(request.principal?.userId ?? '');
+        try {
+          return await streamFeed(request, reply, {
+            watcher,
+            keepAliveMs,
+            // Browsers send Last-Event-ID when they reconnect: it wins over the URL's `after`.
+            after: resume.value ?? after,
+            async read(cursor): Promise<StreamPage> {
+              const events = await jobs.eventsAfter(cursor, limit);
+              return {
+                events: events.map((e) => ({
+                  cursor: e.cursor,
+                  type: e.type,
+                  data: JSON.stringify(toFeedEvent(e)),
+                })),
+                seen: events.at(-1)?.cursor ?? cursor,
+                full: events.length === limit,
+              };
+            },
+          });
+        } finally {
+          release();
+        }
       }
 
       let events = await jobs.eventsAfter(after, limit);

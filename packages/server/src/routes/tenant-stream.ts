@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import { type StreamPage, streamFeed } from '../http/sse.js';
+import type { StreamSlots } from '../http/stream-slots.js';
 import type { Authenticator } from '../identity/authenticate.js';
 import type { FeedWatcher } from '../jobs/feed-watcher.js';
 import { toJobItem } from '../jobs/render.js';
@@ -15,6 +16,8 @@ export interface TenantStreamDeps {
   clock: Clock;
   formatTime: TimeFormatter;
   keepAliveMs: number;
+  /** Caps the streams open per user (429 APIGW.0308 beyond). */
+  streamSlots: StreamSlots;
 }
 
 /** Entries read at once for one stream; a busier project is read in several pages. */
@@ -27,7 +30,7 @@ const PAGE = 100;
  * with it, it resumes after that event.
  */
 export function tenantStreamRoutes(app: FastifyInstance, deps: TenantStreamDeps): void {
-  const { jobs, auth, watcher, clock, formatTime, keepAliveMs } = deps;
+  const { jobs, auth, watcher, clock, formatTime, keepAliveMs, streamSlots } = deps;
 
   // No HEAD: a stream has no headers-only form (HEAD is 405 with Allow: GET).
   const options = { exposeHeadRoute: false };
@@ -42,31 +45,36 @@ export function tenantStreamRoutes(app: FastifyInstance, deps: TenantStreamDeps)
       const after = resume.value ?? (await jobs.lastEventCursor());
       // Credentials are checked once, here; a local token's stream ends when the token expires.
       const expiresAt = principal.token?.e;
-      return streamFeed(request, reply, {
-        watcher,
-        keepAliveMs,
-        after,
-        ...(expiresAt === undefined ? {} : { expired: () => clock.now() >= expiresAt }),
-        async read(cursor): Promise<StreamPage> {
-          // Read first: every entry up to it is committed, so the project's page holds all of them
-          // that are the project's; the entries past it of other projects need no second look.
-          const newest = await jobs.lastEventCursor();
-          const events = await jobs.eventsAfter(cursor, PAGE, projectId);
-          const full = events.length === PAGE;
-          const lastRead = events.at(-1)?.cursor ?? cursor;
-          return {
-            events: events.map((e) => {
-              const data: TenantStreamEvent = {
-                type: e.type,
-                job: e.job === null ? null : toJobItem(e.job, formatTime),
-              };
-              return { cursor: e.cursor, type: e.type, data: JSON.stringify(data) };
-            }),
-            seen: full ? lastRead : Math.max(newest, lastRead, cursor),
-            full,
-          };
-        },
-      });
+      const release = streamSlots.take(principal.userId);
+      try {
+        return await streamFeed(request, reply, {
+          watcher,
+          keepAliveMs,
+          after,
+          ...(expiresAt === undefined ? {} : { expired: () => clock.now() >= expiresAt }),
+          async read(cursor): Promise<StreamPage> {
+            // Read first: every entry up to it is committed, so the project's page holds all of them
+            // that are the project's; the entries past it of other projects need no second look.
+            const newest = await jobs.lastEventCursor();
+            const events = await jobs.eventsAfter(cursor, PAGE, projectId);
+            const full = events.length === PAGE;
+            const lastRead = events.at(-1)?.cursor ?? cursor;
+            return {
+              events: events.map((e) => {
+                const data: TenantStreamEvent = {
+                  type: e.type,
+                  job: e.job === null ? null : toJobItem(e.job, formatTime),
+                };
+                return { cursor: e.cursor, type: e.type, data: JSON.stringify(data) };
+              }),
+              seen: full ? lastRead : Math.max(newest, lastRead, cursor),
+              full,
+            };
+          },
+        });
+      } finally {
+        release();
+      }
     },
   );
 }

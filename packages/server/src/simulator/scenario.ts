@@ -14,6 +14,7 @@ import {
   type ScenarioTask,
 } from '@ddm-jobs/contract';
 import { parse as parseYaml } from 'yaml';
+import { MAX_SCENARIO_NESTING, nestingBound } from './nesting.js';
 import { type PlanStep, type Reaction, reactionSteps, resolveSteps, type StepSpec } from './timeline.js';
 
 /** A scenario that cannot be read or applied; `detail` names the field at fault and its rule. */
@@ -239,6 +240,12 @@ function checkTask(task: ScenarioTask, path: string): ScenarioTaskPlan {
  * field at fault, e.g. `tasks[2].steps[0].over must be a duration like 30s, 10m or 2h`.
  */
 export function parseScenario(text: string, source: string): Scenario {
+  const nesting = nestingBound(text);
+  if (nesting.depth > MAX_SCENARIO_NESTING)
+    throw new ScenarioError(
+      source,
+      `The scenario nests too deeply at line ${nesting.line}: at most ${MAX_SCENARIO_NESTING} levels.`,
+    );
   let parsed: unknown;
   try {
     // Merge keys (`<<: *defaults`) let a scenario share fields between tasks.
