@@ -1,27 +1,9 @@
 /** The few plain requests the orchestrator makes itself: a token, a sample page. */
+import { passwordToken } from '../scripts/password-token.js';
 import { USER } from './seed.js';
 
 /** A real token: POST /v3/auth/tokens with the bench user's password, scoped to the project. */
-export async function issueToken(baseUrl, projectId) {
-  const response = await fetch(`${baseUrl}/v3/auth/tokens?nocatalog`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: USER.name, domain: { name: 'default' }, password: USER.password } },
-        },
-        scope: { project: { id: projectId } },
-      },
-    }),
-  });
-  const token = response.headers.get('x-subject-token');
-  if (response.status !== 201 || !token) {
-    throw new Error(`POST /v3/auth/tokens answered ${response.status}: ${await response.text()}`);
-  }
-  return token;
-}
+export const issueToken = (baseUrl, projectId) => passwordToken(baseUrl, USER, projectId);
 
 /** GET a path with the token; throws unless 200. Returns the body as text. */
 export async function getText(baseUrl, path, token) {

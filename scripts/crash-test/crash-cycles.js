@@ -4,12 +4,14 @@
  * every acknowledged write is looked for through the API and the database is checked.
  * `npm run crash-test` (run.js) and test/hardening/crash-durability.test.ts both run this.
  */
+
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { passwordToken } from '../password-token.js';
 import { checkPostgres, checkSqlite } from './integrity.js';
 import { freePort, killServe, PROJECT_ID, startServe, WRITER, writeBootstrap } from './server-process.js';
 import { verifyJournal } from './verify-journal.js';
@@ -34,26 +36,7 @@ function ask(child, message) {
 }
 
 /** The writer's service token, for the checks through the API. */
-async function signIn(url) {
-  const response = await fetch(`${url}/v3/auth/tokens?nocatalog`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: WRITER.name, domain: { name: 'default' }, password: WRITER.password } },
-        },
-        scope: { project: { id: PROJECT_ID } },
-      },
-    }),
-  });
-  await response.arrayBuffer();
-  const token = response.headers.get('x-subject-token');
-  if (response.status !== 201 || !token)
-    throw new Error(`sign-in for the checks answered ${response.status}`);
-  return token;
-}
+const signIn = (url) => passwordToken(url, WRITER, PROJECT_ID);
 
 /**
  * Runs the test. `database` 'sqlite' or 'postgres' (then `databaseUrl`, a durable server's

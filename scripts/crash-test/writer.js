@@ -12,8 +12,10 @@
  * Messages from the runner: 'count' (answered with { acknowledged }), 'stop' (the lanes end after
  * their current request; answered with the totals, then the process exits).
  */
+
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { passwordToken } from '../password-token.js';
 import { FINAL_VERSION, reportAfter } from './task-steps.js';
 
 const options = JSON.parse(process.env.CRASH_WRITER ?? '{}');
@@ -56,28 +58,11 @@ function currentToken() {
 async function signIn() {
   for (;;) {
     try {
-      const response = await fetch(`${url}/v3/auth/tokens?nocatalog`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: { user: { name: user, domain: { name: 'default' }, password } },
-            },
-            scope: { project: { id: projectId } },
-          },
-        }),
+      token = await passwordToken(url, { name: user, password }, projectId, {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
-      await response.arrayBuffer();
-      const issued = response.headers.get('x-subject-token');
-      if (response.status === 201 && issued) {
-        totals.signIns++;
-        token = issued;
-        return issued;
-      }
-      throw new Error(`sign-in answered ${response.status}`);
+      totals.signIns++;
+      return token;
     } catch {
       // The server is down or starting: try again shortly.
       totals.failedRequests++;

@@ -3,31 +3,14 @@
  * clients sign in) and a week of tasks recorded through the producer API, for lists and reads.
  */
 import { randomUUID } from 'node:crypto';
+import { passwordToken } from '../password-token.js';
 import { PROJECT, TENANT, WORKER } from './server.js';
 
 const NAMES = ['CreateInstance', 'EnlargeNode', 'ReduceNode', 'RestartInstance', 'BindEIP'];
 export const SEEDED_SPAN_MS = 7 * 86_400_000;
 
 /** A token of a declared user, scoped to the soak project. */
-export async function signIn(url, user) {
-  const response = await fetch(`${url}/v3/auth/tokens?nocatalog`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: user.name, domain: { name: 'default' }, password: user.password } },
-        },
-        scope: { project: { id: PROJECT.id } },
-      },
-    }),
-  });
-  await response.arrayBuffer();
-  const token = response.headers.get('x-subject-token');
-  if (response.status !== 201 || !token) throw new Error(`sign-in of ${user.name}: ${response.status}`);
-  return token;
-}
+export const signIn = (url, user) => passwordToken(url, user, PROJECT.id);
 
 export const tokens = async (url) => ({
   tenant: await signIn(url, TENANT),

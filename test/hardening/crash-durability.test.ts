@@ -15,6 +15,7 @@ import {
   writeBootstrap,
 } from '../../scripts/crash-test/server-process.js';
 import { verifyJournal } from '../../scripts/crash-test/verify-journal.js';
+import { passwordToken } from '../../scripts/password-token.js';
 
 // The short form of `npm run crash-test` (scripts/crash-test/): a writer process records and
 // reports tasks at full speed while the built `ddm-jobs serve` is killed with SIGKILL 3 times and
@@ -74,22 +75,7 @@ describe('the crash test’s checks catch what they look for', () => {
     const url = `http://127.0.0.1:${port}`;
     const server = await startServe({ dataDir }, port, writeBootstrap(dataDir));
     try {
-      const signIn = await fetch(`${url}/v3/auth/tokens?nocatalog`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: {
-                user: { name: WRITER.name, domain: { name: 'default' }, password: WRITER.password },
-              },
-            },
-            scope: { project: { id: PROJECT_ID } },
-          },
-        }),
-      });
-      const token = signIn.headers.get('x-subject-token') as string;
+      const token = await passwordToken(url, WRITER, PROJECT_ID);
       const write = (method: string, path: string, body: unknown) =>
         fetch(`${url}${path}`, {
           method,
