@@ -1,13 +1,16 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { applyScenario, createProducer, createSimulator, readScenarioFile } from '@ddm-jobs/server';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY, HOUR, listUrl, MINUTE } from '../support/api.js';
 import { FIXTURE_IDENTITIES, startTestServer, type TestServer } from '../support/harness.js';
 
+/** The examples in scenarios/, and the demo that the server package ships (serve records it). */
 const FOLDER = join(import.meta.dirname, '../../scenarios');
-const FILES = readdirSync(FOLDER).filter((file) => /\.(ya?ml|json)$/.test(file));
+const DEMO = join(import.meta.dirname, '../../packages/server/scenarios/demo.yaml');
+const EXAMPLES = readdirSync(FOLDER).filter((file) => /\.(ya?ml|json)$/.test(file));
+const FILES = [...EXAMPLES.map((file) => join(FOLDER, file)), DEMO].map((path) => [basename(path), path]);
 /** `npm start` creates project `default`; the scenarios in the repo name it. */
 const DEFAULT_PROJECT = '5c4b3a2918f7e6d5c4b3a2918f7e6d5c';
 
@@ -43,21 +46,16 @@ async function listDefault(query: Record<string, number> = {}) {
   return response.json() as { total: number; jobs: { status: string; name: string }[] };
 }
 
-describe('the scenarios in scenarios/', () => {
+describe('the scenarios in scenarios/ and the demo', () => {
   it('are all there', () => {
-    expect(FILES.sort()).toEqual([
-      'busy-tenant.yaml',
-      'demo.yaml',
-      'failing-migration.yaml',
-      'healthy-migration.yaml',
-    ]);
+    expect(EXAMPLES.sort()).toEqual(['busy-tenant.yaml', 'failing-migration.yaml', 'healthy-migration.yaml']);
   });
 
   it.each(FILES)(
     '%s parses, applies, plays out for a day without error, and applies again recording nothing',
-    async (file) => {
+    async (_name, file) => {
       const deps = await start();
-      const scenario = await readScenarioFile(join(FOLDER, file));
+      const scenario = await readScenarioFile(file);
       const declared = scenario.tasks.reduce((sum, task) => sum + task.count, 0);
       const { jobs } = await applyScenario(deps, scenario);
       expect(jobs).toHaveLength(declared);
@@ -95,7 +93,7 @@ describe('the scenarios in scenarios/', () => {
 
   it('demo.yaml holds the documented example and tasks that progress over the next minutes', async () => {
     const deps = await start();
-    await applyScenario(deps, await readScenarioFile(join(FOLDER, 'demo.yaml')));
+    await applyScenario(deps, await readScenarioFile(DEMO));
     const { store } = server;
     const t0 = server.clock.now();
     expect(await store.getJob('57933931-9323-422d-8f3d-20a62eb00c4e')).toMatchObject({

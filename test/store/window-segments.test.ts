@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { windowSegments } from '../../packages/server/src/store/window-segments.js';
+import { windowSegments } from '../../packages/server/src/store/listing/window-segments.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;

@@ -2,6 +2,7 @@ export * from './action-rules.js';
 export * from './actions.js';
 export * from './errors.js';
 export * from './events-query.js';
+export * from './job-views.js';
 export * from './list-query.js';
 export * from './openapi.js';
 export * from './operations.js';

@@ -5,6 +5,7 @@
  */
 export * from './action-rules.js';
 export * from './errors.js';
+export * from './job-views.js';
 export * from './list-query.js';
 export * from './operations.js';
 export type { ActionJobResponse, SwitchStrategyBody } from './schemas/actions.js';

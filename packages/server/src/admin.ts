@@ -2,7 +2,7 @@
  * The light entry point for identity administration (`ddm-jobs iam`): the store and password
  * hashing without the HTTP server or the schema compiler, so that a command starts quickly.
  */
-export { systemClock } from './clock.js';
+export { systemClock } from './clock/clock.js';
 export {
   ACCESS_KEY_PATTERN,
   newAccessKey,
@@ -16,6 +16,7 @@ export {
 } from './identity/aksk/credential-vault.js';
 export { BootstrapError, DEFAULT_DOMAIN, newId } from './identity/ids.js';
 export { generatePassword, hashPassword } from './identity/passwords.js';
+export type * from './store/interfaces.js';
 export {
   describeStore,
   migrateStore,
@@ -23,6 +24,6 @@ export {
   redactDatabaseUrl,
   type StoreLocation,
 } from './store/open-store.js';
+export type * from './store/records.js';
 export { openSqliteStore, SQLITE_FILE } from './store/sqlite/index.js';
-export type * from './store/types.js';
 export { VERSION } from './version.js';

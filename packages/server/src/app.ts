@@ -1,27 +1,22 @@
 import { createTimeFormatter } from '@ddm-jobs/contract';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, systemClock } from './clock/clock.js';
 import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, installUrlLimit, serverLimitOptions } from './http/limits.js';
-import { installObservability } from './http/observability.js';
+import { installObservability, registerFeedMetrics } from './http/observability.js';
 import { installRawJsonBody } from './http/raw-json-body.js';
 import { createRequestIdGenerator } from './http/request-id.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installShutdownRefusal } from './http/shutdown.js';
-import { createStreamSlots, DEFAULT_MAX_STREAMS_PER_USER } from './http/stream-slots.js';
+import { installThrottling } from './http/throttling.js';
 import type { CredentialVault } from './identity/aksk/credential-vault.js';
 import { createSignedRequestVerifier } from './identity/aksk/signed-request-verifier.js';
 import { createAuthenticator, localTokenChecker, type TokenChecker } from './identity/authenticate.js';
 import { createKeystone } from './identity/keystone.js';
 import { createTokenCodec, newTokenKey, TOKEN_KEY_NAME } from './identity/tokens.js';
 import { createTenantActions } from './jobs/actions.js';
-import {
-  createFeedWatcher,
-  DEFAULT_KEEP_ALIVE_MS,
-  type FeedOptions,
-  registerFeedMetrics,
-} from './jobs/feed-watcher.js';
+import { createFeedWatcher, DEFAULT_KEEP_ALIVE_MS, type FeedOptions } from './jobs/feed-watcher.js';
 import { createProducer } from './jobs/producer.js';
 import { createRetention, DEFAULT_RETENTION_GRACE_DAYS, type Retention } from './jobs/retention.js';
 import { consoleRoutes, DEFAULT_CONSOLE_DIR } from './routes/console.js';
@@ -36,8 +31,9 @@ import { serviceInfoRoutes } from './routes/service-info.js';
 import { tenantJobsRoutes } from './routes/tenant-jobs.js';
 import { tenantStreamRoutes } from './routes/tenant-stream.js';
 import { createSimulator } from './simulator/index.js';
-import type { Store } from './store/types.js';
-import { DEFAULT_RATE_LIMITS, installThrottling, type RateLimits } from './throttling/throttling.js';
+import type { Store } from './store/interfaces.js';
+import { createStreamSlots, DEFAULT_MAX_STREAMS_PER_USER } from './throttling/stream-slots.js';
+import { createThrottling, DEFAULT_RATE_LIMITS, type RateLimits } from './throttling/throttling.js';
 import { VERSION } from './version.js';
 
 export interface AppOptions {
@@ -110,7 +106,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installSecurityHeaders(app, { https: options.publicUrl?.startsWith('https:') ?? false });
   const metrics = installObservability(app, store);
   installUrlLimit(app);
-  const throttling = installThrottling(app, options.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
+  const throttling = createThrottling(options.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
+  installThrottling(app, throttling);
   installRawJsonBody(app);
   const auth = createAuthenticator(options.tokenChecker ?? localTokenChecker(codec, store, clock), {
     verifySigned: createSignedRequestVerifier({ store, vault: options.credentialVault, clock }),

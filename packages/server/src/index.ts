@@ -1,14 +1,13 @@
 // Everything the light entry (`@ddm-jobs/server/admin`, for `ddm-jobs iam`) offers, and the rest.
 export * from './admin.js';
 export { type AppOptions, BODY_LIMIT_BYTES, buildApp } from './app.js';
-export { type Clock, isVirtualClock, MAX_CLOCK_MS, VirtualClock } from './clock.js';
+export { type Clock, isVirtualClock, MAX_CLOCK_MS, VirtualClock } from './clock/clock.js';
 export {
   DEFAULT_HTTP_LIMITS,
   type HttpLimits,
   MAX_HEADER_BYTES,
   MAX_URL_LENGTH,
 } from './http/limits.js';
-export { DEFAULT_MAX_STREAMS_PER_USER } from './http/stream-slots.js';
 export {
   type CredentialVault,
   canonicalRequest,
@@ -32,7 +31,6 @@ export {
   type WaitOutcome,
 } from './jobs/feed-watcher.js';
 export { createProducer, type Producer } from './jobs/producer.js';
-export { listedJsonOf } from './jobs/render.js';
 export { createLogger, REDACTED_PATHS } from './logger.js';
 export { closeOnSignals, type RunningServer, type ServeOptions, startServer } from './serve.js';
 export {
@@ -45,4 +43,6 @@ export {
   type Simulator,
 } from './simulator/index.js';
 export { migratePostgres, openPostgresStore, type PostgresOptions } from './store/postgres/index.js';
+export { listedJsonOf } from './store/rows/job-rows.js';
+export { DEFAULT_MAX_STREAMS_PER_USER } from './throttling/stream-slots.js';
 export { DEFAULT_RATE_LIMITS, type RateLimits } from './throttling/throttling.js';

@@ -4,18 +4,18 @@ import { assertTimeZone } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
-import { type Clock, systemClock, VirtualClock } from './clock.js';
+import { type Clock, systemClock, VirtualClock } from './clock/clock.js';
 import { CREDENTIAL_KEY_FILE, openCredentialVault } from './identity/aksk/credential-vault.js';
 import { applyBootstrap, createDefaultAdmin, readBootstrapFile } from './identity/bootstrap.js';
 import { externalIamChecker } from './identity/external-iam.js';
 import { DEFAULT_DOMAIN } from './identity/ids.js';
-import { recordDemoTasks } from './jobs/demo.js';
 import { createProducer } from './jobs/producer.js';
 import { createLogger } from './logger.js';
 import { DEFAULT_CONSOLE_DIR } from './routes/console.js';
+import { recordDemoTasks } from './simulator/demo.js';
 import { applyScenario, readScenarioFile } from './simulator/index.js';
+import type { Store } from './store/interfaces.js';
 import { describeStore, openStore } from './store/open-store.js';
-import type { Store } from './store/types.js';
 import type { RateLimits } from './throttling/throttling.js';
 
 export interface ServeOptions {

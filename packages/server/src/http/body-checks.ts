@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../errors/api-error.js';
 
 /** JSON is UTF-8 (RFC 8259); a charset parameter may only say so. */
 const UTF8 = new Set(['utf-8', 'utf8']);

@@ -3,9 +3,10 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERRORS, type ErrorKind, errorBody, keystoneErrorBody } from '@ddm-jobs/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors/api-error.js';
+import { KeystoneError } from '../errors/keystone-error.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { recordAllowedMethods } from './allowed-methods.js';
-import { ApiError, KeystoneError } from './api-error.js';
 import { installBodyChecks } from './body-checks.js';
 
 function send(reply: FastifyReply, kind: ErrorKind, detail?: string) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { JobStore } from '../store/types.js';
+import type { FeedWatcher } from '../jobs/feed-watcher.js';
+import type { JobStore } from '../store/interfaces.js';
 
 /**
  * Per-request observability: the `X-Request-Id` header, one JSON log line per request (request
@@ -54,4 +55,24 @@ export function installObservability(app: FastifyInstance, jobs: JobStore): Regi
     );
   });
   return registry;
+}
+
+/** `ddm_jobs_feed_waiters` and `ddm_jobs_feed_polling` on `/metrics`: long-polls and streams waiting. */
+export function registerFeedMetrics(registry: Registry, watcher: FeedWatcher): void {
+  new Gauge({
+    name: 'ddm_jobs_feed_waiters',
+    help: 'Long-polls and event streams waiting for the change feed',
+    registers: [registry],
+    collect() {
+      this.set(watcher.stats().waiters);
+    },
+  });
+  new Gauge({
+    name: 'ddm_jobs_feed_polling',
+    help: '1 while the change feed is polled for somebody waiting, else 0',
+    registers: [registry],
+    collect() {
+      this.set(watcher.stats().polling ? 1 : 0);
+    },
+  });
 }

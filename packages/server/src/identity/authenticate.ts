@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Clock } from '../clock.js';
-import { ApiError } from '../http/api-error.js';
-import { authToken, declaredProjectId } from '../http/headers.js';
-import type { IdentityStore } from '../store/types.js';
+import type { Clock } from '../clock/clock.js';
+import { ApiError } from '../errors/api-error.js';
+import type { IdentityStore } from '../store/interfaces.js';
 import { isSigned } from './aksk/signature.js';
 import type { SignedRequestVerifier } from './aksk/signed-request-verifier.js';
+import { authToken, declaredProjectId } from './headers.js';
 import type { TokenCodec, TokenPayload } from './tokens.js';
 
 export interface Principal {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../clock/clock.js';
 import type { Principal, TokenCheck, TokenChecker } from './authenticate.js';
 
 export interface ExternalIamOptions {

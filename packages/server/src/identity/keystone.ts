@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createValidator, type TokenBody, type TokenRequest, TokenRequestSchema } from '@ddm-jobs/contract';
-import type { Clock } from '../clock.js';
-import { KeystoneError } from '../http/api-error.js';
-import type { Domain, IdentityStore, Project, User } from '../store/types.js';
+import type { Clock } from '../clock/clock.js';
+import { KeystoneError } from '../errors/keystone-error.js';
+import type { IdentityStore } from '../store/interfaces.js';
+import type { Domain, Project, User } from '../store/records.js';
 import { checkToken } from './authenticate.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { TokenCodec, TokenPayload } from './tokens.js';

@@ -6,15 +6,16 @@ import {
   checkMigrationPath,
   isMigrationTask,
   type MigrationAction,
+  operationsOf,
   parseSwitchStrategy,
   RETRY_TASK_NAME,
   type SwitchWindow,
 } from '@ddm-jobs/contract';
-import type { Clock } from '../clock.js';
-import { ApiError } from '../http/api-error.js';
-import type { JobChange, JobRow, JobStore, NewJob } from '../store/types.js';
+import type { Clock } from '../clock/clock.js';
+import { ApiError } from '../errors/api-error.js';
+import type { JobStore } from '../store/interfaces.js';
+import type { JobChange, JobRow, NewJob } from '../store/records.js';
 import { afterLostRound, MAX_CAS_ATTEMPTS } from './compare-and-set.js';
-import { operationsOf } from './render.js';
 
 /** One tenant action as the path and the caller name it. */
 export interface ActionRequest {

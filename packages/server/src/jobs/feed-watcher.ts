@@ -1,5 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
-import type { FeedNotifications, JobStore } from '../store/types.js';
+import type { FeedNotifications, JobStore } from '../store/interfaces.js';
 
 /** Why a wait ended. */
 export type WaitOutcome = 'grown' | 'timeout' | 'aborted' | 'closed';
@@ -130,23 +129,3 @@ export interface FeedOptions {
 }
 
 export const DEFAULT_KEEP_ALIVE_MS = 15_000;
-
-/** `ddm_jobs_feed_waiters` and `ddm_jobs_feed_polling` on `/metrics`: long-polls and streams waiting. */
-export function registerFeedMetrics(registry: Registry, watcher: FeedWatcher): void {
-  new Gauge({
-    name: 'ddm_jobs_feed_waiters',
-    help: 'Long-polls and event streams waiting for the change feed',
-    registers: [registry],
-    collect() {
-      this.set(watcher.stats().waiters);
-    },
-  });
-  new Gauge({
-    name: 'ddm_jobs_feed_polling',
-    help: '1 while the change feed is polled for somebody waiting, else 0',
-    registers: [registry],
-    collect() {
-      this.set(watcher.stats().polling ? 1 : 0);
-    },
-  });
-}

@@ -10,9 +10,10 @@ import {
   type PatchJobBody,
   PatchJobBodySchema,
 } from '@ddm-jobs/contract';
-import type { Clock } from '../clock.js';
-import { ApiError } from '../http/api-error.js';
-import type { JobRow, JobStore, NewJob } from '../store/types.js';
+import type { Clock } from '../clock/clock.js';
+import { ApiError } from '../errors/api-error.js';
+import type { JobStore } from '../store/interfaces.js';
+import type { JobRow, NewJob } from '../store/records.js';
 import { afterLostRound, MAX_CAS_ATTEMPTS } from './compare-and-set.js';
 
 const validateCreate = createValidator<CreateJobBody>(CreateJobBodySchema);

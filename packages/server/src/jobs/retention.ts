@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { RetentionStore } from '../store/types.js';
-import { repeatEvery } from './repeat-every.js';
+import type { Clock } from '../clock/clock.js';
+import { repeatEvery } from '../clock/repeat-every.js';
+import type { RetentionStore } from '../store/interfaces.js';
 
 /** The list's window: tasks older than this cannot be asked for (reference section 2). */
 export const WINDOW_MS = 30 * 86_400_000;

@@ -6,10 +6,10 @@ import {
   ResetResponseSchema,
 } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
-import { type Clock, isVirtualClock } from '../clock.js';
-import { ApiError } from '../http/api-error.js';
+import { type Clock, isVirtualClock } from '../clock/clock.js';
+import { ApiError } from '../errors/api-error.js';
+import { guardForService } from '../http/route-guard.js';
 import type { Authenticator } from '../identity/authenticate.js';
-import { guardForService } from '../identity/route-guard.js';
 
 export interface EmulatorDeps {
   auth: Authenticator;

@@ -7,14 +7,15 @@ import {
   type QueryValue,
 } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../errors/api-error.js';
+import { guardForService } from '../http/route-guard.js';
 import { type StreamPage, streamFeed, wantsEventStream } from '../http/sse.js';
-import type { StreamSlots } from '../http/stream-slots.js';
 import type { Authenticator } from '../identity/authenticate.js';
-import { guardForService } from '../identity/route-guard.js';
 import type { FeedWatcher } from '../jobs/feed-watcher.js';
-import { toInternalJob } from '../jobs/render.js';
-import type { JobEvent, JobStore } from '../store/types.js';
+import { toInternalJob } from '../jobs/internal-job.js';
+import type { JobStore } from '../store/interfaces.js';
+import type { JobEvent } from '../store/records.js';
+import type { StreamSlots } from '../throttling/stream-slots.js';
 
 export interface InternalEventsDeps {
   jobs: Pick<JobStore, 'eventsAfter'>;

@@ -1,9 +1,9 @@
 import { InternalJobResponseSchema } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
+import { guardForService } from '../http/route-guard.js';
 import type { Authenticator } from '../identity/authenticate.js';
-import { guardForService } from '../identity/route-guard.js';
+import { toInternalJob } from '../jobs/internal-job.js';
 import type { Producer } from '../jobs/producer.js';
-import { toInternalJob } from '../jobs/render.js';
 
 type JobParams = { job_id: string };
 

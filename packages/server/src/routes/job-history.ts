@@ -1,13 +1,13 @@
 import {
-  EXECUTING_STATUSES,
   type JobHistoryResponse,
   JobHistoryResponseSchema,
+  processOf,
   type TimeFormatter,
 } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../errors/api-error.js';
 import type { Authenticator } from '../identity/authenticate.js';
-import type { JobStore } from '../store/types.js';
+import type { JobStore } from '../store/interfaces.js';
 
 export interface JobHistoryDeps {
   jobs: Pick<JobStore, 'getJob' | 'jobHistory'>;
@@ -39,7 +39,7 @@ export function jobHistoryRoutes(app: FastifyInstance, deps: JobHistoryDeps): vo
           status: change.status,
           time: formatTime(change.at),
           // As the list shows `process`: the percent in an executing status, otherwise "".
-          process: EXECUTING_STATUSES.has(change.status) ? `${change.progress}%` : '',
+          process: processOf(change),
         })),
       };
     },

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authToken } from '../http/headers.js';
+import { authToken } from '../identity/headers.js';
 import { type CatalogOptions, type Keystone, versionDocument } from '../identity/keystone.js';
 
 export interface KeystoneRouteOptions {

@@ -5,8 +5,8 @@ import {
   MIGRATION_ACTIONS,
 } from '@ddm-jobs/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { guardCallers } from '../http/route-guard.js';
 import type { Authenticator, Principal } from '../identity/authenticate.js';
-import { guardCallers } from '../identity/route-guard.js';
 import type { TenantActions } from '../jobs/actions.js';
 
 /** Fastify's refusal of an empty body sent as JSON. */

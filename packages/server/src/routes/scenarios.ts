@@ -1,8 +1,8 @@
 import { ScenarioResponseSchema } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../errors/api-error.js';
+import { guardForService } from '../http/route-guard.js';
 import type { Authenticator } from '../identity/authenticate.js';
-import { guardForService } from '../identity/route-guard.js';
 import { type ApplyDeps, applyScenario, parseScenario, ScenarioError } from '../simulator/index.js';
 
 /** A scenario is larger than a task body: hundreds of tasks with their timelines. */

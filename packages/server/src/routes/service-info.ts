@@ -1,7 +1,7 @@
 import { buildOpenApiDocument } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/interfaces.js';
 
 /** Unauthenticated routes for operators: health, metrics and the API description. */
 export function serviceInfoRoutes(

@@ -1,4 +1,6 @@
 import {
+  jobDetailOf,
+  jobItemOf,
   ListJobsResponseSchema,
   parseListJobsQuery,
   type QueryValue,
@@ -6,11 +8,10 @@ import {
   type TimeFormatter,
 } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../clock.js';
-import { ApiError } from '../http/api-error.js';
+import type { Clock } from '../clock/clock.js';
+import { ApiError } from '../errors/api-error.js';
 import type { Authenticator } from '../identity/authenticate.js';
-import { toJobDetail, toJobItem } from '../jobs/render.js';
-import type { JobStore } from '../store/types.js';
+import type { JobStore } from '../store/interfaces.js';
 
 export interface TenantJobsDeps {
   jobs: JobStore;
@@ -43,7 +44,7 @@ export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): vo
         return `{"jobs":[${page.jobs.join(',')}],"offset":${offset},"limit":${limit},"total":${page.total}}`;
       }
       const page = await jobs.listJobs(projectId, startTime, endTime, offset, limit);
-      return { jobs: page.jobs.map((job) => toJobItem(job, formatTime)), offset, limit, total: page.total };
+      return { jobs: page.jobs.map((job) => jobItemOf(job, formatTime)), offset, limit, total: page.total };
     },
   );
 
@@ -56,7 +57,7 @@ export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): vo
       const job = await jobs.getJob(jobId.toLowerCase());
       // Another project's task is answered exactly as a task that does not exist.
       if (!job || job.projectId !== projectId) throw new ApiError('jobNotFound');
-      return { job: toJobDetail(job, formatTime) };
+      return { job: jobDetailOf(job, formatTime) };
     },
   );
 }

@@ -1,13 +1,12 @@
-import { parseLastEventId, type TenantStreamEvent, type TimeFormatter } from '@ddm-jobs/contract';
+import { jobItemOf, parseLastEventId, type TenantStreamEvent, type TimeFormatter } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../clock.js';
-import { ApiError } from '../http/api-error.js';
+import type { Clock } from '../clock/clock.js';
+import { ApiError } from '../errors/api-error.js';
 import { type StreamPage, streamFeed } from '../http/sse.js';
-import type { StreamSlots } from '../http/stream-slots.js';
 import type { Authenticator } from '../identity/authenticate.js';
 import type { FeedWatcher } from '../jobs/feed-watcher.js';
-import { toJobItem } from '../jobs/render.js';
-import type { JobStore } from '../store/types.js';
+import type { JobStore } from '../store/interfaces.js';
+import type { StreamSlots } from '../throttling/stream-slots.js';
 
 export interface TenantStreamDeps {
   jobs: Pick<JobStore, 'eventsAfter' | 'lastEventCursor'>;
@@ -63,7 +62,7 @@ export function tenantStreamRoutes(app: FastifyInstance, deps: TenantStreamDeps)
               events: events.map((e) => {
                 const data: TenantStreamEvent = {
                   type: e.type,
-                  job: e.job === null ? null : toJobItem(e.job, formatTime),
+                  job: e.job === null ? null : jobItemOf(e.job, formatTime),
                 };
                 return { cursor: e.cursor, type: e.type, data: JSON.stringify(data) };
               }),

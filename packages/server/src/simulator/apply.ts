@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { FINISHED_STATUSES } from '@ddm-jobs/contract';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../clock/clock.js';
 import { DEFAULT_DOMAIN } from '../identity/ids.js';
 import type { Producer } from '../jobs/producer.js';
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/interfaces.js';
 import { encode, isSettled } from './plan.js';
 import { type Scenario, ScenarioError, type ScenarioTaskPlan } from './scenario.js';
 import { movesUntil, type Plan, progressAt } from './timeline.js';

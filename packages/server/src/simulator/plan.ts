@@ -1,5 +1,5 @@
 import { FINISHED_STATUSES, isMigrationTask, type JobStatus } from '@ddm-jobs/contract';
-import type { JobRow, Simulation } from '../store/types.js';
+import type { JobRow, Simulation } from '../store/records.js';
 import type { Plan } from './timeline.js';
 
 /** A simulation as the simulator works on it: the plan decoded. */

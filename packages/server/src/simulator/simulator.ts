@@ -1,10 +1,11 @@
 import { ERRORS, isProducerMoveAllowed } from '@ddm-jobs/contract';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import { ApiError } from '../http/api-error.js';
+import type { Clock } from '../clock/clock.js';
+import { repeatEvery } from '../clock/repeat-every.js';
+import { ApiError } from '../errors/api-error.js';
 import type { Producer } from '../jobs/producer.js';
-import { repeatEvery } from '../jobs/repeat-every.js';
-import type { JobRow, Store } from '../store/types.js';
+import type { Store } from '../store/interfaces.js';
+import type { JobRow } from '../store/records.js';
 import { decode, encode, isSettledJob, type Running } from './plan.js';
 import { movesUntil, type PlanStep, progressAt, reactionSteps, stepEnd } from './timeline.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import type { Store } from './interfaces.js';
 import { openSqliteStore, SQLITE_FILE } from './sqlite/index.js';
-import type { Store } from './types.js';
 
 export interface StoreLocation {
   /** A PostgreSQL URL (`postgres://user:password@host:5432/db`); without it, SQLite in `dataDir`. */

@@ -1,6 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../clock.js';
-import { ApiError } from '../http/api-error.js';
+import type { Clock } from '../clock/clock.js';
+import { ThrottledError } from '../errors/throttled-error.js';
 import { createTokenBuckets } from './token-buckets.js';
 
 /** Requests a second; 0 turns a limit off. */
@@ -13,43 +12,33 @@ export interface RateLimits {
 
 export const DEFAULT_RATE_LIMITS: RateLimits = { perCredential: 100, perAddress: 1000 };
 
-/** 429 APIGW.0308, with the seconds to wait for the `Retry-After` header. */
-export class ThrottledError extends ApiError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('throttled');
-  }
-}
-
 /** Admits one request of a credential, or throws ThrottledError. */
 export type CredentialThrottle = (credential: string) => void;
 
 export interface Throttling {
+  /** Admits one request from a source address, or throws ThrottledError. */
+  admitAddress(address: string): void;
+  /** Admits one request of an authenticated credential, or throws ThrottledError. */
   admit: CredentialThrottle;
   /** Refills every bucket (the emulator's reset). */
   reset(): void;
 }
 
 /**
- * Counts every request per source address before anything else is done with it, and returns
- * the per-credential throttle for the authenticator, which knows the credential only once it
- * is verified (so a stranger cannot spend someone else's allowance with a made-up token).
+ * Requests counted per source address (before anything else is done with a request) and per
+ * credential (by the authenticator, which knows the credential only once it is verified, so that
+ * a stranger cannot spend someone else's allowance with a made-up token).
  */
-export function installThrottling(app: FastifyInstance, limits: RateLimits, clock: Clock): Throttling {
+export function createThrottling(limits: RateLimits, clock: Clock): Throttling {
   const addresses = createTokenBuckets(limits.perAddress, clock);
   const credentials = createTokenBuckets(limits.perCredential, clock);
-  app.addHook('onRequest', async (request) => {
-    const admitted = addresses.take(request.ip);
+  const admitOne = (buckets: typeof addresses, key: string) => {
+    const admitted = buckets.take(key);
     if (!admitted.ok) throw new ThrottledError(admitted.retryAfterSeconds);
-  });
-  // onError runs before the error handler and may add headers: the one place Retry-After is set.
-  app.addHook('onError', async (_request, reply, error) => {
-    if (error instanceof ThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
-  });
+  };
   return {
-    admit(credential) {
-      const admitted = credentials.take(credential);
-      if (!admitted.ok) throw new ThrottledError(admitted.retryAfterSeconds);
-    },
+    admitAddress: (address) => admitOne(addresses, address),
+    admit: (credential) => admitOne(credentials, credential),
     reset() {
       addresses.clear();
       credentials.clear();

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../clock/clock.js';
 
 /** Buckets kept at most; past it, the full ones (idle callers) are dropped. */
 const MAX_BUCKETS = 100_000;

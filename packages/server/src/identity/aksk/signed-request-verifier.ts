@@ -1,6 +1,6 @@
-import type { Clock } from '../../clock.js';
-import { ApiError } from '../../http/api-error.js';
-import type { CredentialStore, IdentityStore } from '../../store/types.js';
+import type { Clock } from '../../clock/clock.js';
+import { ApiError } from '../../errors/api-error.js';
+import type { CredentialStore, IdentityStore } from '../../store/interfaces.js';
 import type { SignedParts } from './canonical-request.js';
 import type { CredentialVault } from './credential-vault.js';
 import { LOCKOUT } from './lockout.js';

@@ -1,26 +1,7 @@
 import type pg from 'pg';
-import type { Credential, CredentialStore } from '../types.js';
+import type { CredentialStore } from '../interfaces.js';
+import { CREDENTIAL_COLUMNS, type CredentialRow, toCredential } from '../rows/identity-rows.js';
 import { transaction, unstorable } from './pool.js';
-
-interface CredentialRow {
-  access_key: string;
-  user_id: string;
-  sealed_secret: Buffer;
-  enabled: boolean;
-  created_at: number;
-  locked_until: number | null;
-}
-
-const toCredential = (r: CredentialRow): Credential => ({
-  accessKey: r.access_key,
-  userId: r.user_id,
-  sealedSecret: r.sealed_secret,
-  enabled: r.enabled,
-  createdAt: r.created_at,
-  lockedUntil: r.locked_until,
-});
-
-const COLUMNS = 'access_key, user_id, sealed_secret, enabled, created_at, locked_until';
 
 /** The access keys of the PostgreSQL store, with the failed-signature counts that lock them. */
 export function createPostgresCredentialStore(pool: pg.Pool): CredentialStore {
@@ -35,10 +16,10 @@ export function createPostgresCredentialStore(pool: pg.Pool): CredentialStore {
       const result =
         filter.userId === undefined
           ? await pool.query<CredentialRow>(
-              `SELECT ${COLUMNS} FROM credentials ORDER BY user_id, created_at, access_key`,
+              `SELECT ${CREDENTIAL_COLUMNS} FROM credentials ORDER BY user_id, created_at, access_key`,
             )
           : await pool.query<CredentialRow>(
-              `SELECT ${COLUMNS} FROM credentials WHERE user_id = $1 ORDER BY created_at, access_key`,
+              `SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE user_id = $1 ORDER BY created_at, access_key`,
               [filter.userId],
             );
       return result.rows.map(toCredential);
@@ -47,7 +28,7 @@ export function createPostgresCredentialStore(pool: pg.Pool): CredentialStore {
       if (unstorable(accessKey)) return undefined;
       const result = await pool.query<CredentialRow>({
         name: 'credential-by-key',
-        text: `SELECT ${COLUMNS} FROM credentials WHERE access_key = $1`,
+        text: `SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE access_key = $1`,
         values: [accessKey],
       });
       const row = result.rows[0];

@@ -1,34 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type pg from 'pg';
-import type { Domain, IdentityStore, NameOrId, Project, RoleAssignment, User } from '../types.js';
+import type { IdentityStore } from '../interfaces.js';
+import type { Domain, NameOrId, RoleAssignment } from '../records.js';
+import * as rows from '../rows/identity-rows.js';
 import { unstorable } from './pool.js';
-
-interface UserRow {
-  id: string;
-  name: string;
-  domain_id: string;
-  password_hash: string;
-  token_epoch: number;
-  enabled: boolean;
-}
-
-const toUser = (r: UserRow): User => ({
-  id: r.id,
-  name: r.name,
-  domainId: r.domain_id,
-  passwordHash: r.password_hash,
-  tokenEpoch: r.token_epoch,
-  enabled: r.enabled,
-});
-
-interface ProjectRow {
-  id: string;
-  name: string;
-  domain_id: string;
-}
-const toProject = (r: ProjectRow): Project => ({ id: r.id, name: r.name, domainId: r.domain_id });
-
-const USER_COLUMNS = 'id, name, domain_id, password_hash, token_epoch, enabled';
 
 /**
  * The identity half of the PostgreSQL store. Token checks read their user on every request, with
@@ -68,12 +43,12 @@ export function createPostgresIdentityStore(pool: pg.Pool): IdentityStore {
     async findProject(ref: NameOrId) {
       const row =
         'id' in ref
-          ? await one<ProjectRow>('SELECT id, name, domain_id FROM projects WHERE id = $1', [ref.id])
-          : await one<ProjectRow>(
-              'SELECT id, name, domain_id FROM projects WHERE domain_id = $1 AND name = $2',
+          ? await one<rows.ProjectRow>(`SELECT ${rows.PROJECT_COLUMNS} FROM projects WHERE id = $1`, [ref.id])
+          : await one<rows.ProjectRow>(
+              `SELECT ${rows.PROJECT_COLUMNS} FROM projects WHERE domain_id = $1 AND name = $2`,
               [ref.domainId, ref.name],
             );
-      return row && toProject(row);
+      return row && rows.toProject(row);
     },
     async createProject(project, now) {
       await pool.query('INSERT INTO projects (id, name, domain_id, created_at) VALUES ($1, $2, $3, $4)', [
@@ -84,19 +59,19 @@ export function createPostgresIdentityStore(pool: pg.Pool): IdentityStore {
       ]);
     },
     async listProjects() {
-      return (await all<ProjectRow>('SELECT id, name, domain_id FROM projects ORDER BY domain_id, name')).map(
-        toProject,
-      );
+      return (
+        await all<rows.ProjectRow>(`SELECT ${rows.PROJECT_COLUMNS} FROM projects ORDER BY domain_id, name`)
+      ).map(rows.toProject);
     },
     async findUser(ref: NameOrId) {
       const row =
         'id' in ref
-          ? await one<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [ref.id])
-          : await one<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE domain_id = $1 AND name = $2`, [
-              ref.domainId,
-              ref.name,
-            ]);
-      return row && toUser(row);
+          ? await one<rows.UserRow>(`SELECT ${rows.USER_COLUMNS} FROM users WHERE id = $1`, [ref.id])
+          : await one<rows.UserRow>(
+              `SELECT ${rows.USER_COLUMNS} FROM users WHERE domain_id = $1 AND name = $2`,
+              [ref.domainId, ref.name],
+            );
+      return row && rows.toUser(row);
     },
     async createUser(user, now) {
       await pool.query(
@@ -106,7 +81,9 @@ export function createPostgresIdentityStore(pool: pg.Pool): IdentityStore {
       );
     },
     async listUsers() {
-      return (await all<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY domain_id, name`)).map(toUser);
+      return (await all<rows.UserRow>(`SELECT ${rows.USER_COLUMNS} FROM users ORDER BY domain_id, name`)).map(
+        rows.toUser,
+      );
     },
     async setUserEnabled(id, enabled) {
       // Disabling raises the token epoch: tokens issued before stay dead when the user is enabled again.

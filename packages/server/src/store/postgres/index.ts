@@ -1,4 +1,4 @@
-import type { Store } from '../types.js';
+import type { Store } from '../interfaces.js';
 import { createPostgresCredentialStore } from './credential-store.js';
 import { createPostgresIdentityStore } from './identity-store.js';
 import { createPostgresJobStore } from './job-store.js';

@@ -1,8 +1,6 @@
 import type pg from 'pg';
-import type { JobEvent, JobEventType, JobRow } from '../types.js';
-
-/** A reset concerns every project: its entry is read by every project's stream. */
-export const EVERY_PROJECT = '*';
+import type { JobStore } from '../interfaces.js';
+import { EVENT_COLUMNS, EVERY_PROJECT, type EventRow, toEvent } from '../rows/event-rows.js';
 
 /** The writer lock's first key: ours among the database's users; the second is the schema's hash. */
 const WRITER_LOCK = 0x6464_6d02;
@@ -43,33 +41,24 @@ INSERT INTO job_events (seq, project_id, job_id, type, at, job)
 SELECT last, project_id, job_id, ${entry.type}, ${entry.at}, ${entry.job} FROM next_cursor RETURNING seq`;
 }
 
-type EventRow = [number, JobEventType, number, string | null];
-
-const toEvent = (row: EventRow): JobEvent => ({
-  cursor: row[0],
-  type: row[1],
-  at: row[2],
-  job: row[3] === null ? null : (JSON.parse(row[3]) as JobRow),
-});
-
 /** The feed's reads: by cursor, and the newest committed cursor. */
-export function createPostgresJobEvents(pool: pg.Pool) {
+export function createPostgresJobEvents(pool: pg.Pool): Pick<JobStore, 'eventsAfter' | 'lastEventCursor'> {
   return {
-    async after(after: number, limit: number, projectId?: string): Promise<JobEvent[]> {
+    async eventsAfter(after, limit, projectId) {
       const result =
         projectId === undefined
           ? await pool.query<EventRow>({
               name: 'events-after',
-              text: 'SELECT seq, type, at, job FROM job_events WHERE seq > $1 ORDER BY seq LIMIT $2',
+              text: `SELECT ${EVENT_COLUMNS} FROM job_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
               values: [after, limit],
               rowMode: 'array',
             })
           : await pool.query<EventRow>({
               name: 'project-events-after',
               // Two ordered index ranges merged, rather than one range sorted.
-              text: `(SELECT seq, type, at, job FROM job_events WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT $3)
+              text: `(SELECT ${EVENT_COLUMNS} FROM job_events WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT $3)
                      UNION ALL
-                     (SELECT seq, type, at, job FROM job_events WHERE project_id = '${EVERY_PROJECT}' AND seq > $2
+                     (SELECT ${EVENT_COLUMNS} FROM job_events WHERE project_id = '${EVERY_PROJECT}' AND seq > $2
                       ORDER BY seq LIMIT $3)
                      ORDER BY seq LIMIT $3`,
               values: [projectId, after, limit],
@@ -77,7 +66,7 @@ export function createPostgresJobEvents(pool: pg.Pool) {
             });
       return result.rows.map(toEvent);
     },
-    async last(): Promise<number> {
+    async lastEventCursor() {
       const result = await pool.query<[number]>({
         name: 'events-last',
         text: 'SELECT last FROM job_event_cursor',

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { JobStatusChange } from '../types.js';
+import type { JobStatusChange } from '../records.js';
 import { unstorable } from './pool.js';
 
 /**
@@ -8,11 +8,12 @@ import { unstorable } from './pool.js';
  * one status, each timed by when that status began.
  */
 export function createPostgresJobHistory(pool: pg.Pool) {
-  return async (projectId: string, jobId: string): Promise<JobStatusChange[]> => {
-    if (unstorable(projectId, jobId)) return [];
-    const result = await pool.query<JobStatusChange>({
-      name: 'job-history',
-      text: `SELECT status, progress,
+  return {
+    async jobHistory(projectId: string, jobId: string): Promise<JobStatusChange[]> {
+      if (unstorable(projectId, jobId)) return [];
+      const result = await pool.query<JobStatusChange>({
+        name: 'job-history',
+        text: `SELECT status, progress,
           CASE WHEN ended_at IS NOT NULL THEN ended_at WHEN type = 'created' THEN created_at ELSE at END AS at
         FROM (
           SELECT seq, type, at, j ->> 'status' AS status, (j ->> 'progress')::integer AS progress,
@@ -25,8 +26,9 @@ export function createPostgresJobHistory(pool: pg.Pool) {
         ) AS entries
         WHERE previous IS NULL OR previous <> status
         ORDER BY seq`,
-      values: [projectId, jobId],
-    });
-    return result.rows;
+        values: [projectId, jobId],
+      });
+      return result.rows;
+    },
   };
 }

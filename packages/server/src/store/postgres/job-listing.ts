@@ -1,23 +1,21 @@
 import type pg from 'pg';
-import { DIRECT_SKIP_LIMIT, PAGE_COLUMNS, type PageRow, type Position, pageRowToJob } from '../job-rows.js';
-import type { JobJsonPage, JobPage } from '../types.js';
-import { bucketSize, type Segment, windowSegments } from '../window-segments.js';
+import type { JobJsonPage, JobPage } from '../interfaces.js';
+import {
+  type ListingReads,
+  type ListingWindow,
+  listWindowAsync,
+  type Position,
+  type WindowPage,
+} from '../listing/window-listing.js';
+import { type Segment, segmentBounds } from '../listing/window-segments.js';
+import { LISTED_JSON_COLUMN, PAGE_COLUMNS, type PageRow, pageRowToJob } from '../rows/job-rows.js';
 import { type Queryable, transaction } from './pool.js';
 
 /**
- * Listing a project's window, as on SQLite: the total from the bucket counts, the position of
- * `offset` by descending through day, hour and minute buckets, then one range read of the page
- * from there. The first page, by far the most asked for, is one statement (counts and page read
- * from one snapshot); a later page reads its steps in one read-only snapshot transaction.
+ * The listing's reads on PostgreSQL (the algorithm: listing/window-listing.ts). The first page,
+ * by far the most asked for, is one statement: the total rides on every row, counts and page
+ * from one snapshot. A later page runs its reads in one read-only snapshot transaction.
  */
-
-type List<Page> = (
-  projectId: string,
-  startTime: number,
-  endTime: number,
-  offset: number,
-  limit: number,
-) => Promise<Page>;
 
 /** One count expression per segment, reading parameters from `$first` on (the project is `$1`). */
 function countExpressions(segments: Segment[], first: number): string[] {
@@ -30,115 +28,90 @@ function countExpressions(segments: Segment[], first: number): string[] {
   });
 }
 
-function countArguments(segments: Segment[]): number[] {
-  const args: number[] = [];
-  for (const s of segments) {
-    const size = s.level === undefined ? 1 : bucketSize(s.level);
-    args.push(s.from / size, s.to / size);
-  }
-  return args;
-}
-
 /** Windows come in a handful of shapes; each shape is one prepared statement per connection. */
 const shapeOf = (segments: Segment[]) => segments.map((s) => s.level ?? 'r').join('');
 
-export function createPostgresJobListing(pool: pg.Pool): { rows: List<JobPage>; json: List<JobJsonPage> } {
-  async function countSegments(db: Queryable, projectId: string, segments: Segment[]): Promise<number[]> {
-    const result = await db.query<number[]>({
-      name: `list-counts-${shapeOf(segments)}`,
-      text: `SELECT ${countExpressions(segments, 2).join(', ')}`,
-      values: [projectId, ...countArguments(segments)],
-      rowMode: 'array',
-    });
-    return result.rows[0] ?? [];
-  }
+const ORDER = 'ORDER BY created_at DESC, id DESC';
 
-  /** The position of the row `rank` places into the segment, newest first; the cost is bounded either way. */
-  async function locate(db: Queryable, projectId: string, s: Segment, rank: number): Promise<Position> {
-    if (s.level === undefined || rank < DIRECT_SKIP_LIMIT) {
-      const result = await db.query<Position>({
-        name: 'list-rank',
-        text: `SELECT created_at, id FROM jobs WHERE project_id = $1 AND created_at >= $2 AND created_at < $3
-               ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $4`,
-        values: [projectId, s.from, s.to, rank],
-        rowMode: 'array',
-      });
-      const position = result.rows[0];
-      if (!position) throw new Error('job_counts disagree with jobs');
-      return position;
-    }
-    const size = bucketSize(s.level);
-    const buckets = await db.query<[number, number]>({
-      name: 'list-buckets',
-      text: `SELECT bucket, n FROM job_counts WHERE project_id = $1 AND level = $2 AND bucket >= $3 AND bucket < $4
-               AND n > 0 ORDER BY bucket DESC`,
-      values: [projectId, s.level, s.from / size, s.to / size],
-      rowMode: 'array',
-    });
-    let left = rank;
-    for (const [bucket, n] of buckets.rows) {
-      if (left < n) {
-        const from = bucket * size;
-        const finer = s.level === 0 ? undefined : ((s.level - 1) as 0 | 1);
-        return locate(db, projectId, { from, to: from + size, level: finer }, left);
-      }
-      left -= n;
-    }
-    throw new Error('job_counts disagree with jobs');
-  }
-
-  /** A listing reading `columns` of each row and turning each into a T. */
-  function listing<T>(
-    kind: string,
-    columns: string,
-    map: (projectId: string, row: unknown[]) => T,
-  ): List<{
-    total: number;
-    jobs: T[];
-  }> {
-    const order = 'ORDER BY created_at DESC, id DESC';
-    return async (projectId, startTime, endTime, offset, limit) => {
-      const segments = windowSegments(startTime, endTime);
-      if (segments.length === 0) return { total: 0, jobs: [] };
-      if (offset === 0) {
-        // The total rides on every row; no row means an empty window, as both come from one snapshot.
-        const last = 2 + 2 * segments.length;
-        const result = await pool.query<unknown[]>({
-          name: `list-first-${kind}-${shapeOf(segments)}`,
-          text: `SELECT ${countExpressions(segments, 2).join(' + ')}, ${columns} FROM jobs
-                 WHERE project_id = $1 AND created_at >= $${last} AND created_at <= $${last + 1} ${order} LIMIT $${last + 2}`,
-          values: [projectId, ...countArguments(segments), startTime, endTime, limit],
-          rowMode: 'array',
-        });
-        const total = (result.rows[0]?.[0] as number | undefined) ?? 0;
-        return { total, jobs: result.rows.map((row) => map(projectId, row.slice(1))) };
-      }
-      return transaction(
-        pool,
-        async (client) => {
-          const counts = await countSegments(client, projectId, segments);
-          const total = counts.reduce((a, b) => a + b, 0);
-          if (offset >= total) return { total, jobs: [] as T[] };
-          let left = offset;
-          let i = 0;
-          while (left >= (counts[i] ?? 0)) left -= counts[i++] ?? 0;
-          const [createdAt, id] = await locate(client, projectId, segments[i] as Segment, left);
-          const page = await client.query<unknown[]>({
-            name: `list-from-${kind}`,
-            text: `SELECT ${columns} FROM jobs WHERE project_id = $1 AND created_at >= $2 AND (created_at, id) <= ($3, $4)
-                   ${order} LIMIT $5`,
-            values: [projectId, startTime, createdAt, id, limit],
-            rowMode: 'array',
-          });
-          return { total, jobs: page.rows.map((row) => map(projectId, row)) };
-        },
-        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+/** The reads of a listing whose rows are `columns` (named `kind` in statement names), on `db`. */
+function readsOn<Row>(
+  db: Queryable,
+  kind: string,
+  columns: string,
+  map: (projectId: string, row: unknown[]) => Row,
+): ListingReads<'async', Row> {
+  const query = async <R extends unknown[]>(name: string, text: string, values: unknown[]) =>
+    (await db.query<R>({ name, text, values, rowMode: 'array' })).rows;
+  return {
+    async totalAndFirstPage(window, segments) {
+      const { projectId, startTime, endTime, limit } = window;
+      const last = 2 + 2 * segments.length;
+      const rows = await query<unknown[]>(
+        `list-first-${kind}-${shapeOf(segments)}`,
+        `SELECT ${countExpressions(segments, 2).join(' + ')}, ${columns} FROM jobs
+         WHERE project_id = $1 AND created_at >= $${last} AND created_at <= $${last + 1} ${ORDER} LIMIT $${last + 2}`,
+        [projectId, ...segments.flatMap(segmentBounds), startTime, endTime, limit],
       );
-    };
-  }
+      // No row means an empty window, as the total and the rows come from one snapshot.
+      const total = (rows[0]?.[0] as number | undefined) ?? 0;
+      return { total, jobs: rows.map((row) => map(projectId, row.slice(1))) };
+    },
+    async segmentCounts(window, segments) {
+      const rows = await query<number[]>(
+        `list-counts-${shapeOf(segments)}`,
+        `SELECT ${countExpressions(segments, 2).join(', ')}`,
+        [window.projectId, ...segments.flatMap(segmentBounds)],
+      );
+      return rows[0] ?? [];
+    },
+    async bucketsNewestFirst(window, segment) {
+      return query<[number, number]>(
+        'list-buckets',
+        `SELECT bucket, n FROM job_counts WHERE project_id = $1 AND level = $2 AND bucket >= $3 AND bucket < $4
+           AND n > 0 ORDER BY bucket DESC`,
+        [window.projectId, segment.level, ...segmentBounds(segment)],
+      );
+    },
+    async positionAtRank(window, segment, rank) {
+      const rows = await query<Position>(
+        'list-rank',
+        `SELECT created_at, id FROM jobs WHERE project_id = $1 AND created_at >= $2 AND created_at < $3
+         ${ORDER} LIMIT 1 OFFSET $4`,
+        [window.projectId, segment.from, segment.to, rank],
+      );
+      return rows[0];
+    },
+    async pageFrom(window, [createdAt, id]) {
+      const { projectId, startTime, limit } = window;
+      const rows = await query<unknown[]>(
+        `list-from-${kind}`,
+        `SELECT ${columns} FROM jobs WHERE project_id = $1 AND created_at >= $2 AND (created_at, id) <= ($3, $4)
+         ${ORDER} LIMIT $5`,
+        [projectId, startTime, createdAt, id, limit],
+      );
+      return rows.map((row) => map(projectId, row));
+    },
+  };
+}
 
+export function createPostgresJobListing(pool: pg.Pool): {
+  rows: (window: ListingWindow) => Promise<JobPage>;
+  json: (window: ListingWindow) => Promise<JobJsonPage>;
+} {
+  function listing<Row>(kind: string, columns: string, map: (projectId: string, row: unknown[]) => Row) {
+    const onPool = readsOn(pool, kind, columns, map);
+    return (window: ListingWindow): Promise<WindowPage<Row>> =>
+      // The first page is one read (one statement); a later page's several share a snapshot.
+      window.offset === 0
+        ? listWindowAsync(onPool, window)
+        : transaction(
+            pool,
+            (client) => listWindowAsync(readsOn(client, kind, columns, map), window),
+            'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+          );
+  }
   return {
     rows: listing('rows', PAGE_COLUMNS, (projectId, row) => pageRowToJob(projectId, row as PageRow)),
-    json: listing('json', 'listed_json', (_projectId, row) => row[0] as string),
+    json: listing('json', LISTED_JSON_COLUMN, (_projectId, row) => row[0] as string),
   };
 }

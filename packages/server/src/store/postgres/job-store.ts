@@ -1,19 +1,14 @@
 import type pg from 'pg';
-import { listedJsonOf } from '../../jobs/render.js';
-import { COLUMNS, type Row, toJob } from '../job-rows.js';
-import type { JobChange, JobRow, JobStore, NewJob, RecordOutcome, RetentionStore } from '../types.js';
-import { appendEntry, createPostgresJobEvents, EVERY_PROJECT, feedSql } from './job-events.js';
+import type { JobStore, RetentionStore } from '../interfaces.js';
+import type { JobChange, JobRow, NewJob, RecordOutcome } from '../records.js';
+import { EVERY_PROJECT } from '../rows/event-rows.js';
+import * as rows from '../rows/job-rows.js';
+import { appendEntry, createPostgresJobEvents, feedSql } from './job-events.js';
 import { createPostgresJobHistory } from './job-history.js';
 import { createPostgresJobListing } from './job-listing.js';
 import { type Queryable, transaction, unstorable } from './pool.js';
 import { createPostgresRetention } from './retention.js';
 import { createPostgresSimulations } from './simulations.js';
-
-/** The task as stored after its creation, without the digest that only the store keeps. */
-function created(job: NewJob, now: number): JobRow {
-  const { createDigest: _digest, ...fields } = job;
-  return { ...fields, retriedBy: null, version: 1, updatedAt: now };
-}
 
 /**
  * The task half of the PostgreSQL store. Each write is one statement that takes the writer lock,
@@ -24,12 +19,10 @@ function created(job: NewJob, now: number): JobRow {
 export function createPostgresJobStore(pool: pg.Pool, schemaHash: number): JobStore & RetentionStore {
   const feed = feedSql(schemaHash);
   const list = createPostgresJobListing(pool);
-  const events = createPostgresJobEvents(pool);
-  const history = createPostgresJobHistory(pool);
 
   const insertSql = `WITH ${feed.writerLock},
 created AS (
-  INSERT INTO jobs (${COLUMNS}, listed_json)
+  INSERT INTO jobs (${rows.COLUMNS}, listed_json)
   SELECT $1::text, $2::bigint, $3::text, $4::text, $5::text, $6::integer, $7::text, $8::text, $9::text, $10::text,
     $11::bigint, $12::bigint, $13::bigint, NULL, 1, $14::bigint, $15::text, $16::text FROM writer
   ON CONFLICT (id) DO NOTHING RETURNING project_id, id
@@ -83,18 +76,18 @@ ${appendEntry('one', {
 
   const get = async (db: Queryable, id: string): Promise<JobRow | undefined> => {
     if (unstorable(id)) return undefined;
-    const result = await db.query<Row>({
+    const result = await db.query<rows.Row>({
       name: 'job-by-id',
-      text: `SELECT ${COLUMNS} FROM jobs WHERE id = $1`,
+      text: `SELECT ${rows.COLUMNS} FROM jobs WHERE id = $1`,
       values: [id],
     });
     const row = result.rows[0];
-    return row && toJob(row);
+    return row && rows.toJob(row);
   };
 
   /** Inserts a new task and tells the feed; false when the id is taken. */
   const insertJob = async (db: Queryable, job: NewJob, now: number): Promise<JobRow | undefined> => {
-    const stored = created(job, now);
+    const stored = rows.createdJob(job, now);
     const result = await db.query({
       name: 'job-insert',
       text: insertSql,
@@ -114,7 +107,7 @@ ${appendEntry('one', {
         job.switchEnd,
         now,
         job.createDigest,
-        listedJsonOf(stored),
+        rows.listedJsonOf(stored),
         JSON.stringify(stored),
       ],
     });
@@ -131,7 +124,7 @@ ${appendEntry('one', {
   ): Promise<JobRow | undefined> => {
     const current = await get(db, id);
     if (current?.version !== expectedVersion) return undefined;
-    const job: JobRow = { ...current, ...next, version: expectedVersion + 1, updatedAt: now };
+    const job = rows.changedJob(current, next, now);
     const result = await db.query({
       name: 'job-update',
       text: updateSql,
@@ -147,7 +140,7 @@ ${appendEntry('one', {
         job.retriedBy,
         job.version,
         now,
-        listedJsonOf(job),
+        rows.listedJsonOf(job),
         JSON.stringify(job),
       ],
     });
@@ -160,16 +153,16 @@ ${appendEntry('one', {
       for (;;) {
         const stored = await insertJob(pool, job, now);
         if (stored) return { outcome: 'created', job: stored };
-        const existing = await pool.query<Row>({
+        const existing = await pool.query<rows.Row>({
           name: 'job-by-id',
-          text: `SELECT ${COLUMNS} FROM jobs WHERE id = $1`,
+          text: `SELECT ${rows.COLUMNS} FROM jobs WHERE id = $1`,
           values: [job.id],
         });
         const row = existing.rows[0];
         if (row) {
           return {
             outcome: row.create_digest === job.createDigest ? 'replayed' : 'conflict',
-            job: toJob(row),
+            job: rows.toJob(row),
           };
         }
       }
@@ -182,11 +175,11 @@ ${appendEntry('one', {
     },
     async listJobs(projectId, startTime, endTime, offset, limit) {
       if (unstorable(projectId)) return { total: 0, jobs: [] };
-      return list.rows(projectId, startTime, endTime, offset, limit);
+      return list.rows({ projectId, startTime, endTime, offset, limit });
     },
     async listJobsJson(projectId, startTime, endTime, offset, limit) {
       if (unstorable(projectId)) return { total: 0, jobs: [] };
-      return list.json(projectId, startTime, endTime, offset, limit);
+      return list.json({ projectId, startTime, endTime, offset, limit });
     },
     async countJobsByStatus() {
       const result = await pool.query<{ status: string; n: number }>({
@@ -218,24 +211,13 @@ ${appendEntry('one', {
     },
     async findRemovedJob(id) {
       if (unstorable(id)) return undefined;
-      const result = await pool.query<{ removed_at: number; removed_by: string; job: string }>({
+      const result = await pool.query<rows.RemovedRow>({
         name: 'removed-job-by-id',
         text: 'SELECT removed_at, removed_by, job FROM removed_jobs WHERE id = $1',
         values: [id],
       });
       const row = result.rows[0];
-      return (
-        row && { job: JSON.parse(row.job) as JobRow, removedAt: row.removed_at, removedBy: row.removed_by }
-      );
-    },
-    async eventsAfter(after, limit, projectId) {
-      return events.after(after, limit, projectId);
-    },
-    async lastEventCursor() {
-      return events.last();
-    },
-    async jobHistory(projectId, jobId) {
-      return history(projectId, jobId);
+      return row && rows.toRemovedJob(row);
     },
     async resetJobs(now) {
       await transaction(pool, async (client) => {
@@ -250,6 +232,8 @@ ${appendEntry('one', {
         await client.query(resetSql, [now]);
       });
     },
+    ...createPostgresJobEvents(pool),
+    ...createPostgresJobHistory(pool),
     ...createPostgresSimulations(pool),
     ...createPostgresRetention(pool, feed.takeWriterLock),
   };

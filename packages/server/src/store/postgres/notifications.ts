@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { FeedNotifications } from '../types.js';
+import type { FeedNotifications } from '../interfaces.js';
 
 const CHANNEL = 'ddm_jobs_feed';
 /** Wait before listening again after the connection broke (the database restarting). */

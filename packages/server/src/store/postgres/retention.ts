@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { COLUMNS, type Row, toJob } from '../job-rows.js';
-import type { RetentionStore } from '../types.js';
+import type { RetentionStore } from '../interfaces.js';
+import { COLUMNS, type Row, toJob } from '../rows/job-rows.js';
 import { transaction } from './pool.js';
 
 const DAY = 86_400_000;

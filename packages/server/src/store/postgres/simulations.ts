@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Simulation } from '../types.js';
+import type { Simulation } from '../records.js';
 
 type SimulationRow = [string, string, number, number];
 

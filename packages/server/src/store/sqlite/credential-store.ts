@@ -1,23 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { Credential, CredentialStore } from '../types.js';
-
-interface CredentialRow {
-  access_key: string;
-  user_id: string;
-  sealed_secret: Buffer;
-  enabled: number;
-  created_at: number;
-  locked_until: number | null;
-}
-
-const toCredential = (r: CredentialRow): Credential => ({
-  accessKey: r.access_key,
-  userId: r.user_id,
-  sealedSecret: r.sealed_secret,
-  enabled: r.enabled === 1,
-  createdAt: r.created_at,
-  lockedUntil: r.locked_until,
-});
+import type { CredentialStore } from '../interfaces.js';
+import { CREDENTIAL_COLUMNS, type CredentialRow, toCredential } from '../rows/identity-rows.js';
 
 /** The access keys of the SQLite store, with the failed-signature counts that lock them. */
 export function createSqliteCredentialStore(db: Database): CredentialStore {
@@ -25,9 +8,11 @@ export function createSqliteCredentialStore(db: Database): CredentialStore {
     insert: db.prepare(
       'INSERT INTO credentials (access_key, user_id, sealed_secret, enabled, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
-    all: db.prepare('SELECT * FROM credentials ORDER BY user_id, created_at, access_key'),
-    ofUser: db.prepare('SELECT * FROM credentials WHERE user_id = ? ORDER BY created_at, access_key'),
-    find: db.prepare('SELECT * FROM credentials WHERE access_key = ?'),
+    all: db.prepare(`SELECT ${CREDENTIAL_COLUMNS} FROM credentials ORDER BY user_id, created_at, access_key`),
+    ofUser: db.prepare(
+      `SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE user_id = ? ORDER BY created_at, access_key`,
+    ),
+    find: db.prepare(`SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE access_key = ?`),
     setEnabled: db.prepare('UPDATE credentials SET enabled = ? WHERE access_key = ?'),
     delete: db.prepare('DELETE FROM credentials WHERE access_key = ?'),
     reseal: db.prepare('UPDATE credentials SET sealed_secret = ? WHERE access_key = ?'),

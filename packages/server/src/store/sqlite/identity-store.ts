@@ -1,32 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { Domain, IdentityStore, NameOrId, Project, RoleAssignment, User } from '../types.js';
+import type { IdentityStore } from '../interfaces.js';
+import type { Domain, NameOrId, RoleAssignment } from '../records.js';
+import * as rows from '../rows/identity-rows.js';
 import { createSubjectCache } from './subject-cache.js';
-
-interface UserRow {
-  id: string;
-  name: string;
-  domain_id: string;
-  password_hash: string;
-  token_epoch: number;
-  enabled: number;
-}
-
-const toUser = (r: UserRow): User => ({
-  id: r.id,
-  name: r.name,
-  domainId: r.domain_id,
-  passwordHash: r.password_hash,
-  tokenEpoch: r.token_epoch,
-  enabled: r.enabled === 1,
-});
-
-interface ProjectRow {
-  id: string;
-  name: string;
-  domain_id: string;
-}
-const toProject = (r: ProjectRow): Project => ({ id: r.id, name: r.name, domainId: r.domain_id });
 
 /** The identity half of the SQLite store. */
 export function createSqliteIdentityStore(db: Database): IdentityStore {
@@ -35,16 +12,18 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     domainByName: db.prepare('SELECT id, name FROM domains WHERE name = ?'),
     insertDomain: db.prepare('INSERT INTO domains (id, name, created_at) VALUES (?, ?, ?)'),
     domains: db.prepare('SELECT id, name FROM domains ORDER BY name'),
-    projectById: db.prepare('SELECT id, name, domain_id FROM projects WHERE id = ?'),
-    projectByName: db.prepare('SELECT id, name, domain_id FROM projects WHERE domain_id = ? AND name = ?'),
+    projectById: db.prepare(`SELECT ${rows.PROJECT_COLUMNS} FROM projects WHERE id = ?`),
+    projectByName: db.prepare(
+      `SELECT ${rows.PROJECT_COLUMNS} FROM projects WHERE domain_id = ? AND name = ?`,
+    ),
     insertProject: db.prepare('INSERT INTO projects (id, name, domain_id, created_at) VALUES (?, ?, ?, ?)'),
-    projects: db.prepare('SELECT id, name, domain_id FROM projects ORDER BY domain_id, name'),
-    userById: db.prepare('SELECT * FROM users WHERE id = ?'),
-    userByName: db.prepare('SELECT * FROM users WHERE domain_id = ? AND name = ?'),
+    projects: db.prepare(`SELECT ${rows.PROJECT_COLUMNS} FROM projects ORDER BY domain_id, name`),
+    userById: db.prepare(`SELECT ${rows.USER_COLUMNS} FROM users WHERE id = ?`),
+    userByName: db.prepare(`SELECT ${rows.USER_COLUMNS} FROM users WHERE domain_id = ? AND name = ?`),
     insertUser: db.prepare(
       'INSERT INTO users (id, name, domain_id, password_hash, token_epoch, enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    users: db.prepare('SELECT * FROM users ORDER BY domain_id, name'),
+    users: db.prepare(`SELECT ${rows.USER_COLUMNS} FROM users ORDER BY domain_id, name`),
     // Disabling raises the token epoch: tokens issued before stay dead when the user is enabled again.
     setEnabled: db.prepare(
       'UPDATE users SET enabled = @enabled, token_epoch = token_epoch + (1 - @enabled) WHERE id = @id AND enabled <> @enabled',
@@ -82,10 +61,12 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
 
   const findProject = (ref: NameOrId) =>
     ('id' in ref ? s.projectById.get(ref.id) : s.projectByName.get(ref.domainId, ref.name)) as
-      | ProjectRow
+      | rows.ProjectRow
       | undefined;
   const findUser = (ref: NameOrId) =>
-    ('id' in ref ? s.userById.get(ref.id) : s.userByName.get(ref.domainId, ref.name)) as UserRow | undefined;
+    ('id' in ref ? s.userById.get(ref.id) : s.userByName.get(ref.domainId, ref.name)) as
+      | rows.UserRow
+      | undefined;
   const deleteUser = db.transaction((id: string) => {
     db.prepare('DELETE FROM role_assignments WHERE user_id = ?').run(id);
     s.deleteUser.run(id);
@@ -107,17 +88,17 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     },
     async findProject(ref) {
       const row = findProject(ref);
-      return row && toProject(row);
+      return row && rows.toProject(row);
     },
     async createProject(project, now) {
       s.insertProject.run(project.id, project.name, project.domainId, now);
     },
     async listProjects() {
-      return (s.projects.all() as ProjectRow[]).map(toProject);
+      return (s.projects.all() as rows.ProjectRow[]).map(rows.toProject);
     },
     async findUser(ref) {
       const row = findUser(ref);
-      return row && toUser(row);
+      return row && rows.toUser(row);
     },
     async createUser(user, now) {
       s.insertUser.run(
@@ -131,7 +112,7 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
       );
     },
     async listUsers() {
-      return (s.users.all() as UserRow[]).map(toUser);
+      return (s.users.all() as rows.UserRow[]).map(rows.toUser);
     },
     async setUserEnabled(id, enabled) {
       s.setEnabled.run({ enabled: enabled ? 1 : 0, id });

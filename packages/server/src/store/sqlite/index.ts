@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import type { Store } from '../types.js';
+import type { Store } from '../interfaces.js';
 import { createSqliteCredentialStore } from './credential-store.js';
 import { createSqliteIdentityStore } from './identity-store.js';
 import { createSqliteJobStore } from './job-store.js';

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { JobStatusChange } from '../types.js';
+import type { JobStatusChange } from '../records.js';
 
 /**
  * A task's status history from the change feed, on SQLite: its entries since its last creation
@@ -24,6 +24,9 @@ export function createSqliteJobHistory(db: Database) {
      WHERE previous IS NULL OR previous <> status
      ORDER BY seq`,
   );
-  return (projectId: string, jobId: string): JobStatusChange[] =>
-    history.all({ projectId, jobId }) as JobStatusChange[];
+  return {
+    async jobHistory(projectId: string, jobId: string): Promise<JobStatusChange[]> {
+      return history.all({ projectId, jobId }) as JobStatusChange[];
+    },
+  };
 }

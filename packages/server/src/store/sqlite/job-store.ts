@@ -1,15 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import { listedJsonOf } from '../../jobs/render.js';
-import { COLUMNS, type Row, toJob } from '../job-rows.js';
-import type {
-  JobChange,
-  JobEventType,
-  JobRow,
-  JobStore,
-  NewJob,
-  RecordOutcome,
-  RetentionStore,
-} from '../types.js';
+import type { JobStore, RetentionStore } from '../interfaces.js';
+import type { JobChange, JobRow, NewJob, RecordOutcome } from '../records.js';
+import * as rows from '../rows/job-rows.js';
 import { createSqliteJobEvents } from './job-events.js';
 import { createSqliteJobHistory } from './job-history.js';
 import { createSqliteJobListing } from './job-listing.js';
@@ -22,12 +14,12 @@ import { createSqliteSimulations } from './simulations.js';
  */
 export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
   const insert = db.prepare(
-    `INSERT INTO jobs (${COLUMNS}, listed_json) VALUES (@projectId, @createdAt, @id, @name, @status, @progress,
+    `INSERT INTO jobs (${rows.COLUMNS}, listed_json) VALUES (@projectId, @createdAt, @id, @name, @status, @progress,
       @failReason, @instanceId, @instanceName, @databaseName, @endedAt, @switchBegin, @switchEnd, NULL, 1, @now,
       @createDigest, @listedJson)
      ON CONFLICT (id) DO NOTHING`,
   );
-  const byId = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
+  const byId = db.prepare(`SELECT ${rows.COLUMNS} FROM jobs WHERE id = ?`);
   const update = db.prepare(
     `UPDATE jobs SET status = @status, progress = @progress, fail_reason = @failReason, ended_at = @endedAt,
        switch_begin = @switchBegin, switch_end = @switchEnd, retried_by = @retriedBy, version = @version,
@@ -41,30 +33,29 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
   const removedById = db.prepare('SELECT removed_at, removed_by, job FROM removed_jobs WHERE id = ?');
   const list = createSqliteJobListing(db);
   const events = createSqliteJobEvents(db);
-  const history = createSqliteJobHistory(db);
-  const simulations = createSqliteSimulations(db);
   const statusCounts = db.prepare('SELECT status, n FROM job_status_counts WHERE n > 0');
 
   const get = (id: string) => {
-    const row = byId.get(id) as Row | undefined;
-    return row && toJob(row);
+    const row = byId.get(id) as rows.Row | undefined;
+    return row && rows.toJob(row);
   };
 
-  /** Inserts a new task and tells the feed; false when the id is taken. */
-  const insertJob = (job: NewJob, now: number): boolean => {
-    const stored: JobRow = { ...job, retriedBy: null, version: 1, updatedAt: now };
-    const { changes } = insert.run({ ...job, now, listedJson: listedJsonOf(stored) });
-    if (changes === 1) events.append('created', stored, now);
-    return changes === 1;
+  /** Inserts a new task and tells the feed; undefined when the id is taken (the row is untouched). */
+  const insertJob = (job: NewJob, now: number): JobRow | undefined => {
+    const stored = rows.createdJob(job, now);
+    const { changes } = insert.run({ ...job, now, listedJson: rows.listedJsonOf(stored) });
+    if (changes === 0) return undefined;
+    events.append('created', stored, now);
+    return stored;
   };
 
   const record = db.transaction((job: NewJob, now: number): RecordOutcome => {
     const created = insertJob(job, now);
-    const stored = byId.get(job.id) as Row;
-    if (created) return { outcome: 'created', job: toJob(stored) };
+    if (created) return { outcome: 'created', job: created };
+    const stored = byId.get(job.id) as rows.Row;
     return {
       outcome: stored.create_digest === job.createDigest ? 'replayed' : 'conflict',
-      job: toJob(stored),
+      job: rows.toJob(stored),
     };
   });
 
@@ -74,13 +65,12 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
     expectedVersion: number,
     next: JobChange & { retriedBy?: string },
     now: number,
-    type: JobEventType = 'changed',
   ) => {
     const current = get(id);
     if (current?.version !== expectedVersion) return undefined;
-    const job: JobRow = { ...current, ...next, version: expectedVersion + 1, updatedAt: now };
-    update.run({ ...job, expectedVersion, listedJson: listedJsonOf(job) });
-    events.append(type, job, now);
+    const job = rows.changedJob(current, next, now);
+    update.run({ ...job, expectedVersion, listedJson: rows.listedJsonOf(job) });
+    events.append('changed', job, now);
     return job;
   };
   const change = db.transaction(applyChange);
@@ -88,8 +78,9 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
   const retry = db.transaction((id: string, expectedVersion: number, retryJob: NewJob, now: number) => {
     const retried = applyChange(id, expectedVersion, { retriedBy: retryJob.id }, now);
     if (!retried) return undefined;
-    if (!insertJob(retryJob, now)) throw new Error(`retry task id ${retryJob.id} is taken`);
-    return { retried, retry: get(retryJob.id) as JobRow };
+    const created = insertJob(retryJob, now);
+    if (!created) throw new Error(`retry task id ${retryJob.id} is taken`);
+    return { retried, retry: created };
   });
 
   const removeTx = db.transaction((id: string, expectedVersion: number, now: number, removedBy: string) => {
@@ -119,10 +110,10 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
       return change.immediate(id, expectedVersion, next, now);
     },
     async listJobs(projectId, startTime, endTime, offset, limit) {
-      return list.rows(projectId, startTime, endTime, offset, limit);
+      return list.rows({ projectId, startTime, endTime, offset, limit });
     },
     async listJobsJson(projectId, startTime, endTime, offset, limit) {
-      return list.json(projectId, startTime, endTime, offset, limit);
+      return list.json({ projectId, startTime, endTime, offset, limit });
     },
     async countJobsByStatus() {
       const counts: Record<string, number> = {};
@@ -136,24 +127,15 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
       return removeTx.immediate(id, expectedVersion, now, removedBy);
     },
     async findRemovedJob(id) {
-      const row = removedById.get(id) as { removed_at: number; removed_by: string; job: string } | undefined;
-      return (
-        row && { job: JSON.parse(row.job) as JobRow, removedAt: row.removed_at, removedBy: row.removed_by }
-      );
-    },
-    async eventsAfter(after, limit, projectId) {
-      return events.after(after, limit, projectId);
-    },
-    async lastEventCursor() {
-      return events.last();
-    },
-    async jobHistory(projectId, jobId) {
-      return history(projectId, jobId);
+      const row = removedById.get(id) as rows.RemovedRow | undefined;
+      return row && rows.toRemovedJob(row);
     },
     async resetJobs(now) {
       reset.immediate(now);
     },
-    ...simulations,
+    ...events.reads,
+    ...createSqliteJobHistory(db),
+    ...createSqliteSimulations(db),
     ...createSqliteRetention(db, {
       getJob: get,
       appendRemoved: (job, at) => events.append('removed', job, at),

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { JobRow, RetentionStore } from '../types.js';
+import type { RetentionStore } from '../interfaces.js';
+import type { JobRow } from '../records.js';
 
 const DAY = 86_400_000;
 

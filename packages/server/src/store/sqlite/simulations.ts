@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Simulation } from '../types.js';
+import type { Simulation } from '../records.js';
 
 interface SimulationRow {
   job_id: string;

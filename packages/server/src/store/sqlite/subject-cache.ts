@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { TokenSubject } from '../types.js';
+import type { TokenSubject } from '../records.js';
 
 /** Entries kept at most; past it the cache starts afresh. */
 const LIMIT = 10_000;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isSigned } from './aksk/signature.js';
-import type { Authenticator, Principal } from './authenticate.js';
+import { isSigned } from '../identity/aksk/signature.js';
+import type { Authenticator, Principal } from '../identity/authenticate.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

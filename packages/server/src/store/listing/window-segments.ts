@@ -43,3 +43,12 @@ export function windowSegments(startTime: number, endTime: number): Segment[] {
 export function bucketSize(level: Level): number {
   return BUCKET_SIZES[level];
 }
+
+/**
+ * A segment's bounds `[from, to)` in its own unit, as the count queries take them: bucket numbers
+ * of its level, or epoch ms for a segment counted row by row.
+ */
+export function segmentBounds(segment: Segment): [number, number] {
+  const size = segment.level === undefined ? 1 : bucketSize(segment.level);
+  return [segment.from / size, segment.to / size];
+}

@@ -1,4 +1,4 @@
-import { ThrottledError } from '../throttling/throttling.js';
+import { ThrottledError } from '../errors/throttled-error.js';
 
 /** Event streams one user may hold open at once on one node, by default. */
 export const DEFAULT_MAX_STREAMS_PER_USER = 10;

@@ -1,9 +1,10 @@
-import type { JobStatus } from '@ddm-jobs/contract';
-import type { JobRow } from './types.js';
+import { createTimeFormatter, type JobStatus, jobItemOf } from '@ddm-jobs/contract/wire';
+import type { JobChange, JobRow, NewJob, RemovedJob } from '../records.js';
 
 /**
- * The jobs table's rows as both databases return them (the same columns, the same names), and
- * their mapping to the store's `JobRow`: a whole row by name, a listing's page row by position.
+ * The jobs table's rows as both databases return them (the same columns, the same names), their
+ * mapping to the store's `JobRow` (a whole row by name, a listing's page row by position), and
+ * the rows a write stores.
  */
 
 /** A task's row as read from the jobs table, and its columns. */
@@ -94,8 +95,38 @@ export const pageRowToJob = (projectId: string, r: PageRow): JobRow => ({
   updatedAt: r[14],
 });
 
-/** Ranks below this are reached by stepping over rows rather than through the bucket counts. */
-export const DIRECT_SKIP_LIMIT = 256;
+/** The column holding the task as the list shows it, read alone by the list route. */
+export const LISTED_JSON_COLUMN = 'listed_json';
 
-/** A position in the listing order: created_at, then id. */
-export type Position = [number, string];
+const utc = createTimeFormatter('UTC');
+
+/**
+ * The task as the list shows it with UTC times, as JSON text: what the store keeps beside the row,
+ * rendered by the writer, so that a page is read as strings and sent without re-serialising.
+ */
+export const listedJsonOf = (job: JobRow): string => JSON.stringify(jobItemOf(job, utc));
+
+/** The task as stored by its creation, without the digest that only the store keeps. */
+export function createdJob(job: NewJob, now: number): JobRow {
+  const { createDigest: _digest, ...fields } = job;
+  return { ...fields, retriedBy: null, version: 1, updatedAt: now };
+}
+
+/** The task after a change: the next version, written now. */
+export function changedJob(current: JobRow, change: JobChange & { retriedBy?: string }, now: number): JobRow {
+  return { ...current, ...change, version: current.version + 1, updatedAt: now };
+}
+
+/** A row of the removed_jobs table, as both databases return it. */
+export interface RemovedRow {
+  removed_at: number;
+  removed_by: string;
+  job: string;
+}
+
+/** A removed_jobs row as the audit record. */
+export const toRemovedJob = (row: RemovedRow): RemovedJob => ({
+  job: JSON.parse(row.job) as JobRow,
+  removedAt: row.removed_at,
+  removedBy: row.removed_by,
+});

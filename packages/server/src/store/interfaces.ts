@@ -1,91 +1,35 @@
-import type { JobStatus } from '@ddm-jobs/contract';
+import type {
+  Credential,
+  Domain,
+  JobChange,
+  JobEvent,
+  JobRow,
+  JobStatusChange,
+  LockoutPolicy,
+  NameOrId,
+  NewCredential,
+  NewJob,
+  NewUser,
+  Project,
+  PurgeResult,
+  RecordOutcome,
+  RemovedJob,
+  RoleAssignment,
+  Simulation,
+  TokenSubject,
+  User,
+} from './records.js';
 
 /**
- * The store interface: everything the server keeps. SQLite fills it now; PostgreSQL fills the
- * same interface later, so nothing outside `store/` knows which database it talks to.
- * Methods are async even where SQLite answers synchronously, because a network database cannot.
+ * The store interface: everything the server keeps, the seam between the domain and the
+ * databases. SQLite (`sqlite/`) and PostgreSQL (`postgres/`) fill it, so nothing outside `store/`
+ * knows which database it talks to. Methods are async even where SQLite answers synchronously,
+ * because a network database cannot.
  */
 export interface Store extends JobStore, IdentityStore, CredentialStore, RetentionStore {
   /** A trivial query, for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A task as stored. Times are epoch milliseconds. */
-export interface JobRow {
-  id: string;
-  projectId: string;
-  name: string;
-  status: JobStatus;
-  progress: number;
-  failReason: string;
-  instanceId: string;
-  instanceName: string;
-  databaseName: string;
-  createdAt: number;
-  endedAt: number | null;
-  switchBegin: number | null;
-  switchEnd: number | null;
-  /** Set on a failed migration task once a tenant retried it: the id of the retry task. */
-  retriedBy: string | null;
-  version: number;
-  updatedAt: number;
-}
-
-export interface NewJob extends Omit<JobRow, 'version' | 'updatedAt' | 'retriedBy'> {
-  /** A digest of the producer's create request, so that a replay can be told from a clash. */
-  createDigest: string;
-}
-
-export type RecordOutcome =
-  | { outcome: 'created'; job: JobRow }
-  | { outcome: 'replayed'; job: JobRow }
-  | { outcome: 'conflict'; job: JobRow };
-
-/** The fields a producer's report or a tenant's action may change; those left out keep their value. */
-export type JobChange = Partial<
-  Pick<JobRow, 'status' | 'progress' | 'failReason' | 'endedAt' | 'switchBegin' | 'switchEnd'>
->;
-
-/** What the change feed tells: a task created, changed or removed, or every task removed by a reset. */
-export type JobEventType = 'created' | 'changed' | 'removed' | 'reset';
-
-/**
- * One entry of the change feed, written in the same transaction as the change it tells, so the
- * feed never misses nor invents one. Cursors increase in commit order and are never reused.
- */
-export interface JobEvent {
-  cursor: number;
-  type: JobEventType;
-  at: number;
-  /** The task after the change (as it was when removed); null for a reset. */
-  job: JobRow | null;
-}
-
-/** A status a task entered: since when (its end time if finished, its creation time if first), at what progress. */
-export interface JobStatusChange {
-  status: JobStatus;
-  at: number;
-  progress: number;
-}
-
-/** A cleaned task: gone from every listing, kept for audit. */
-export interface RemovedJob {
-  job: JobRow;
-  removedAt: number;
-  /** Who cleaned it (a user id). */
-  removedBy: string;
-}
-
-/** The simulator's record of a task it produces: its plan and how far along it is. */
-export interface Simulation {
-  jobId: string;
-  /** The plan as JSON text; only the simulator reads it. */
-  plan: string;
-  /** Index of the plan's step the task is in. */
-  step: number;
-  /** When that step began (clock milliseconds). */
-  stepStartedAt: number;
 }
 
 export interface JobPage {
@@ -168,14 +112,6 @@ export interface JobStore {
   deleteSimulation(jobId: string): Promise<void>;
 }
 
-/** What one retention pass removed. */
-export interface PurgeResult {
-  /** Tasks created before the cutoff, removed (each told by the feed as `removed`). */
-  jobs: number;
-  /** Feed entries and cleaned-task audit records from before the cutoff. */
-  records: number;
-}
-
 export interface RetentionStore {
   /**
    * Removes at most `batch` tasks created before `cutoff` (oldest first), each with its feed
@@ -183,50 +119,6 @@ export interface RetentionStore {
    * transactions so that readers and writers barely wait. Call again while it removes anything.
    */
   purgeBefore(cutoff: number, batch: number, now: number): Promise<PurgeResult>;
-}
-
-export interface Domain {
-  id: string;
-  name: string;
-}
-
-export interface Project {
-  id: string;
-  name: string;
-  domainId: string;
-}
-
-export interface User {
-  id: string;
-  name: string;
-  domainId: string;
-  passwordHash: string;
-  /**
-   * Tokens carry the epoch they were issued at. It starts at a random value (a user deleted and
-   * declared again with the same id does not revive old tokens) and increases when the password
-   * changes or the user is disabled, which kills every token issued before.
-   */
-  tokenEpoch: number;
-  enabled: boolean;
-}
-
-/** A user to create: the store chooses the token epoch. */
-export type NewUser = Omit<User, 'tokenEpoch'>;
-
-/** What a token check needs to know of its user, in one read. */
-export interface TokenSubject {
-  enabled: boolean;
-  tokenEpoch: number;
-  roles: string[];
-}
-
-export type NameOrId = { id: string } | { name: string; domainId: string };
-
-/** One role of one user on one project. */
-export interface RoleAssignment {
-  userId: string;
-  projectId: string;
-  role: string;
 }
 
 export interface IdentityStore {
@@ -253,29 +145,6 @@ export interface IdentityStore {
   countUsers(): Promise<number>;
   /** A secret shared by every node (e.g. the token key): read it, or store `fresh` if none yet. */
   sharedSecret(name: string, fresh: Buffer): Promise<Buffer>;
-}
-
-/** An access-key pair of a user; the secret key only as sealed by the credential vault. */
-export interface Credential {
-  accessKey: string;
-  userId: string;
-  sealedSecret: Buffer;
-  enabled: boolean;
-  createdAt: number;
-  /** Set while too many failed signatures lock the key: refused until then. */
-  lockedUntil: number | null;
-}
-
-export type NewCredential = Omit<Credential, 'lockedUntil'>;
-
-/** When failed signatures lock an access key. */
-export interface LockoutPolicy {
-  /** Failures counted within this span... */
-  windowMs: number;
-  /** ...beyond this many lock the key... */
-  maxFailures: number;
-  /** ...for this long. */
-  lockMs: number;
 }
 
 export interface CredentialStore {
