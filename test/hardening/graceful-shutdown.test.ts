@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -304,18 +304,30 @@ describe('SIGTERM under load', () => {
     90_000,
   );
 
+  it('ends at once on a second signal (SIGINT after SIGTERM) while a request holds the stop', async () => {
+    const server = await startServer(dirs.make(), {
+      adminPassword: PASSWORD,
+      spawned: (c) => children.push(c),
+    });
+    const socket = await halfSentRequest(server.url);
+    server.child.kill('SIGTERM');
+    await waitForOutput(server, 'SIGTERM: finishing requests in flight');
+    const signalledAt = Date.now();
+    server.child.kill('SIGINT');
+    const exit = await exited(server.child);
+    socket.destroy();
+    // Ended by the signal itself, long before the 10 s grace the held request would have taken.
+    expect(exit).toEqual({ code: null, signal: 'SIGINT' });
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    expect(server.output()).toContain('SIGINT again: stopping at once');
+  }, 60_000);
+
   it('cuts a request stuck past the grace (10 s) and exits with 1 rather than hang', async () => {
-    const dataDir = dirs.make();
-    const server = await startServer(dataDir, { adminPassword: PASSWORD, spawned: (c) => children.push(c) });
-    const { hostname, port } = new URL(server.url);
-    // A client that sends half a body and then nothing: the request stays in flight.
-    const socket = connect(Number(port), hostname);
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.write(
-      `POST /internal/v1/jobs HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"id":`,
-    );
-    socket.on('error', () => {});
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const server = await startServer(dirs.make(), {
+      adminPassword: PASSWORD,
+      spawned: (c) => children.push(c),
+    });
+    const socket = await halfSentRequest(server.url);
     const signalledAt = Date.now();
     server.child.kill('SIGTERM');
     const exit = await exited(server.child);
@@ -326,3 +338,24 @@ describe('SIGTERM under load', () => {
     expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(9_500);
   }, 60_000);
 });
+
+/** A client that sends half a body and then nothing: its request stays in flight. */
+async function halfSentRequest(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(
+    `POST /internal/v1/jobs HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"id":`,
+  );
+  socket.on('error', () => {});
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return socket;
+}
+
+/** Resolves once the server has printed `text`. */
+async function waitForOutput(server: Server, text: string): Promise<void> {
+  for (let waited = 0; !server.output().includes(text); waited += 50) {
+    if (waited > 10_000) throw new Error(`the server never printed ${text}: ${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

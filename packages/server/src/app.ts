@@ -18,7 +18,7 @@ import { createTokenCodec, newTokenKey, TOKEN_KEY_NAME } from './identity/tokens
 import { createTenantActions } from './jobs/actions.js';
 import { createFeedWatcher, DEFAULT_KEEP_ALIVE_MS, type FeedOptions } from './jobs/feed-watcher.js';
 import { createProducer } from './jobs/producer.js';
-import { createRetention, DEFAULT_RETENTION_GRACE_DAYS, type Retention } from './jobs/retention.js';
+import { createRetention, DEFAULT_RETENTION_GRACE_DAYS } from './jobs/retention.js';
 import { consoleRoutes, DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { emulatorRoutes } from './routes/emulator.js';
 import { internalEventsRoutes } from './routes/internal-events.js';
@@ -30,7 +30,7 @@ import { scenarioRoutes } from './routes/scenarios.js';
 import { serviceInfoRoutes } from './routes/service-info.js';
 import { tenantJobsRoutes } from './routes/tenant-jobs.js';
 import { tenantStreamRoutes } from './routes/tenant-stream.js';
-import { createSimulator } from './simulator/index.js';
+import { createSimulator, type Simulator } from './simulator/index.js';
 import type { Store } from './store/interfaces.js';
 import { createStreamSlots, DEFAULT_MAX_STREAMS_PER_USER } from './throttling/stream-slots.js';
 import { createThrottling, DEFAULT_RATE_LIMITS, type RateLimits } from './throttling/throttling.js';
@@ -162,7 +162,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     graceDays: options.retentionGraceDays ?? DEFAULT_RETENTION_GRACE_DAYS,
     logger: options.logger,
   });
-  app.decorate('retention', retention);
   app.addHook('onClose', async () => retention.stop());
   // After a move of the virtual clock, the simulated tasks catch up and what aged out goes.
   const afterClockMove = async () => {
@@ -197,7 +196,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Purges tasks past the window and the grace: the clock route runs it after moving the clock. */
-    retention: Retention;
+    /** The producer of simulated tasks, decorated for tests that tick it after moving the clock. */
+    simulator: Simulator;
   }
 }

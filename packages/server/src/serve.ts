@@ -191,19 +191,26 @@ export const SHUTDOWN_GRACE_MS = 10_000;
  * Ends the server on SIGTERM or SIGINT: the listener closes (new connections are refused), a
  * request arriving on an open connection is answered 503 APIGW.0202, requests in flight finish,
  * event streams and long-polls end, the store closes, and the process exits with 0. Past
- * SHUTDOWN_GRACE_MS the remaining connections are cut and it exits with 1. A second signal
- * ends the process at once (the handlers are one-shot), as a second Ctrl-C should.
+ * SHUTDOWN_GRACE_MS the remaining connections are cut and it exits with 1. A second signal, of
+ * either kind, ends the process at once by that signal, as a second Ctrl-C should.
  */
 export function closeOnSignals(
   server: RunningServer,
   print: (line: string) => void,
   graceMs = SHUTDOWN_GRACE_MS,
 ): void {
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
   let closing = false;
-  const stop = (signal: string) => {
-    if (closing) return;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      print(`${signal} again: stopping at once`);
+      // Without a handler the signal does what it does by default: it ends the process.
+      for (const name of signals) process.removeListener(name, onSignal);
+      process.kill(process.pid, signal);
+      return;
+    }
     closing = true;
-    print(`${signal}: finishing requests in flight, then stopping`);
+    print(`${signal}: finishing requests in flight, then stopping (send it again to stop at once)`);
     let forced = false;
     const force = setTimeout(() => {
       forced = true;
@@ -217,6 +224,5 @@ export function closeOnSignals(
       () => process.exit(1),
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  for (const name of signals) process.on(name, onSignal);
 }

@@ -1,5 +1,3 @@
-import type { Simulator } from './simulator.js';
-
 export { type ApplyDeps, applyScenario, copyId } from './apply.js';
 export {
   DEFAULT_INSTANCE,
@@ -10,10 +8,3 @@ export {
   type ScenarioTaskPlan,
 } from './scenario.js';
 export { createSimulator, type Simulator, type SimulatorDeps } from './simulator.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The producer of simulated tasks: the clock routes tick it after moving the clock. */
-    simulator: Simulator;
-  }
-}

@@ -1,9 +1,3 @@
-/**
- * Whether a failure means the database cannot be reached now (down, restarting, the pool out of
- * connections), rather than a fault in the request or the code: those are answered 503 and the
- * request may be sent again; the store reconnects by itself once the database is back.
- */
-
 /** Socket errors of Node's net module while connecting or talking to the database. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -27,6 +21,11 @@ const POOL_MESSAGES = [
   'Client has encountered a connection error',
 ];
 
+/**
+ * Whether a failure means the database cannot be reached now (down, restarting, the pool out of
+ * connections), rather than a fault in the request or the code: those are answered 503 and the
+ * request may be sent again; the store reconnects by itself once the database is back.
+ */
 export function isStoreUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;

@@ -85,7 +85,7 @@ ${appendEntry('one', {
     return row && rows.toJob(row);
   };
 
-  /** Inserts a new task and tells the feed; false when the id is taken. */
+  /** Inserts a new task and tells the feed; undefined when the id is taken (the row is untouched). */
   const insertJob = async (db: Queryable, job: NewJob, now: number): Promise<JobRow | undefined> => {
     const stored = rows.createdJob(job, now);
     const result = await db.query({

@@ -1,1 +1,0 @@
-export { parsePort } from './commands/serve.js';
