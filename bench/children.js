@@ -4,8 +4,9 @@
  * interrupted.
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cpuSecondsOf, machineBusySeconds } from '../scripts/process-stats.js';
+import { startServe } from '../scripts/serve-process.js';
 
 const running = new Set();
 
@@ -34,6 +35,35 @@ export function startChild(script, args = [], { execArgv = [], timeoutMs = 60_00
       reject(new Error(`${script} exited (${signal ?? code}) before it started`));
     });
   });
+}
+
+/**
+ * The real server, `ddm-jobs serve` as operators run it, on a seeded location (bench/database.js),
+ * on a free port of 127.0.0.1, logging at level warn; stopped with the other children. The load
+ * comes from one token and one address, far past the default rate limits: limits this high keep
+ * the throttling code on the path without ever refusing.
+ *
+ * @param {{ dataDir: string; databaseUrl?: string; databaseSchema?: string }} location
+ * @param {string[]} [nodeArgs] options of node, e.g. --cpu-prof
+ */
+export async function startApiServer(location, nodeArgs = []) {
+  const unlimited = '999999999';
+  const args = ['--host', '127.0.0.1', '--port', '0', '--data-dir', location.dataDir, '--no-demo'];
+  args.push('--log-level', 'warn', '--rate-limit', unlimited, '--address-rate-limit', unlimited);
+  if (location.databaseUrl) args.push('--database-url', location.databaseUrl);
+  if (location.databaseSchema) args.push('--database-schema', location.databaseSchema);
+  const { child, url } = await startServe({
+    args,
+    nodeArgs,
+    spawned(started) {
+      running.add(started);
+      started.once('exit', () => running.delete(started));
+    },
+  });
+  // Its warnings, should there be any, show in the benchmark's output.
+  child.stdout.pipe(process.stdout);
+  child.stderr.pipe(process.stderr);
+  return { child, url };
 }
 
 /** Sends `message` to a child and resolves with its answer. */
@@ -88,27 +118,6 @@ export async function runLoadJob(job) {
   } finally {
     await stopChild(child);
   }
-}
-
-/** The resident set (VmRSS) and its peak (VmHWM) of a process, in MB, from /proc. */
-export function memoryOf(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
-export function cpuSecondsOf(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** CPU seconds the whole machine spent busy so far (every core), from /proc/stat. */
-export function machineBusySeconds() {
-  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).map(Number);
-  const [user, nice, system, , , irq, softirq, steal] = ticks;
-  return (user + nice + system + irq + softirq + steal) / 100;
 }
 
 /**

@@ -15,12 +15,6 @@ export async function locationFor(database, dataDir) {
   return { dataDir, databaseUrl: cluster.url, databaseSchema: basename(dataDir).replace(/\W/g, '_') };
 }
 
-/** Arguments of bench/api-server.js for a location. */
-export const serverArgs = (location) =>
-  location.databaseUrl
-    ? [location.dataDir, location.databaseUrl, location.databaseSchema]
-    : [location.dataDir];
-
 export function stopDatabases() {
   cluster?.stop();
   cluster = undefined;

@@ -5,8 +5,9 @@
  * pages are timed through store.listJobs alone, in this process, without HTTP.
  */
 import { newId } from '@ddm-jobs/server';
+import { memoryOf } from '../scripts/process-stats.js';
 import { insertManyTasks } from './bulk-insert.js';
-import { memoryOf, runLoadJob, startChild, stopChild } from './children.js';
+import { runLoadJob, startApiServer, stopChild } from './children.js';
 import { issueToken } from './http-client.js';
 import { THIRTY_DAYS_MS } from './list-request.js';
 import { int, ms, ratio, row } from './report.js';
@@ -30,11 +31,11 @@ export async function largeTenant({ serverExecArgv }) {
     insertManyTasks(dir, large.id, LARGE, THIRTY_DAYS_MS, seedNow);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
-    const api = await startChild('api-server.js', [dir], { execArgv: serverExecArgv });
+    const api = await startApiServer({ dataDir: dir }, serverExecArgv);
     let timed;
     let memory;
     try {
-      const { url } = api.message;
+      const { url } = api;
       const smallToken = await issueToken(url, small.id);
       const largeToken = await issueToken(url, large.id);
       const window = `start_time=${Date.now() - THIRTY_DAYS_MS + 60_000}&end_time=${Date.now()}&limit=10`;

@@ -6,8 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newId } from '@ddm-jobs/server';
-import { runLoadJobWatching, startChild, stopChild } from './children.js';
-import { locationFor, serverArgs } from './database.js';
+import { runLoadJobWatching, startApiServer, startChild, stopChild } from './children.js';
+import { locationFor } from './database.js';
 import { getText, issueToken } from './http-client.js';
 import { listPathMaker, THIRTY_DAYS_MS } from './list-request.js';
 import { int, ms, ratio, row } from './report.js';
@@ -28,10 +28,10 @@ export async function listThroughput({ serverExecArgv, database = 'sqlite', labe
     });
     const spec = { projectId: project.id, seedNow, spacing: SPAN_MS / TASKS, maxOffset: 990, limit: 10 };
 
-    const api = await startChild('api-server.js', serverArgs(location), { execArgv: serverExecArgv });
+    const api = await startApiServer(location, serverExecArgv);
     let bare;
     try {
-      const { url } = api.message;
+      const { url } = api;
       const token = await issueToken(url, project.id);
       // The generated requests answer full pages: checked on a few before loading.
       const nextPath = listPathMaker(spec);

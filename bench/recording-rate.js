@@ -4,8 +4,8 @@
  * with progress values cycling. Afterwards the store's versions are checked against the answers.
  */
 import { createProducer, newId, systemClock } from '@ddm-jobs/server';
-import { runLoadJobWatching, startChild, stopChild } from './children.js';
-import { locationFor, serverArgs } from './database.js';
+import { runLoadJobWatching, startApiServer, stopChild } from './children.js';
+import { locationFor } from './database.js';
 import { issueToken } from './http-client.js';
 import { int, ms, row } from './report.js';
 import { DAY_MS, recordTasks, seedIdentities, withDataDir, withStore } from './seed.js';
@@ -24,10 +24,10 @@ export async function recordingRate({ serverExecArgv, database = 'sqlite', label
       return recordTasks(store, project.id, TASKS, DAY_MS, Date.now(), 'Running');
     });
 
-    const api = await startChild('api-server.js', serverArgs(location), { execArgv: serverExecArgv });
+    const api = await startApiServer(location, serverExecArgv);
     let result;
     try {
-      const { url } = api.message;
+      const { url } = api;
       const token = await issueToken(url, project.id);
       result = await runLoadJobWatching({ kind: 'record', url, token, ids, ...LOAD }, api.child.pid);
     } finally {

@@ -3,15 +3,10 @@
  * the whole run (so the writer reconnects to the same address after each restart), on one data
  * folder or PostgreSQL schema; started, and ended with SIGKILL.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const START_TIMEOUT_MS = 60_000;
+import { killServe, startServe as startServeProcess } from '../serve-process.js';
 
 /** The service user the writer signs in as, and its project (fixed ids keep runs comparable). */
 export const PROJECT_ID = 'c0ffee00c0ffee00c0ffee00c0ffee00';
@@ -49,13 +44,15 @@ export function freePort() {
 }
 
 /**
- * Starts the server on `port` with `location` ({ dataDir, databaseUrl?, databaseSchema? }) and
- * resolves with its child process once it says it listens.
+ * Starts the server on `port` with `location` and resolves with its child process once it says
+ * it listens. Its later output (warnings) goes on to this process's stderr.
+ *
+ * @param {{ dataDir: string; databaseUrl?: string; databaseSchema?: string }} location
+ * @param {number} port
+ * @param {string} bootstrapFile
  */
-export function startServe(location, port, bootstrapFile) {
+export async function startServe(location, port, bootstrapFile) {
   const args = [
-    CLI,
-    'serve',
     '--host',
     '127.0.0.1',
     '--port',
@@ -72,47 +69,13 @@ export function startServe(location, port, bootstrapFile) {
     '0',
     '--address-rate-limit',
     '0',
-    ...(location.databaseUrl
-      ? ['--database-url', location.databaseUrl, '--database-schema', location.databaseSchema]
-      : []),
+    ...(location.databaseUrl ? ['--database-url', location.databaseUrl] : []),
+    ...(location.databaseSchema ? ['--database-schema', location.databaseSchema] : []),
   ];
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('DDM_JOBS_')),
-  );
-  const child = spawn(process.execPath, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`ddm-jobs serve did not listen within ${START_TIMEOUT_MS} ms: ${output}`));
-    }, START_TIMEOUT_MS);
-    const onData = (chunk) => {
-      output += chunk;
-      if (/ddm-jobs listening on http:\/\/\S+/.test(output)) {
-        clearTimeout(timer);
-        // Later output (warnings) goes on to the runner's stderr, not to memory.
-        child.stdout.off('data', onData);
-        child.stderr.off('data', onData);
-        child.stdout.resume();
-        child.stderr.on('data', (more) => process.stderr.write(more));
-        resolve(child);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`ddm-jobs serve exited (${signal ?? code}) before it listened: ${output}`));
-    });
-  });
+  const { child } = await startServeProcess({ args });
+  child.stdout.on('data', (more) => process.stderr.write(more));
+  child.stderr.on('data', (more) => process.stderr.write(more));
+  return child;
 }
 
-/** SIGKILL: no shutdown code runs, as in a power cut of the process. Resolves once it is gone. */
-export function killServe(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+export { killServe };

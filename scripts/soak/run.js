@@ -16,8 +16,9 @@
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { cpuSecondsOf, machineBusySeconds, memoryOf } from '../process-stats.js';
 import { seedTasks, tokens as signInBoth } from './seed.js';
-import { cpuSecondsOf, machineBusySeconds, PROJECT, rssMbOf, startSoakServer } from './server.js';
+import { PROJECT, startSoakServer } from './server.js';
 import { rssGrowth, rssOfWindow } from './stats.js';
 
 const { values } = parseArgs({
@@ -72,7 +73,7 @@ try {
           if (!server.alive()) return;
           rss.push({
             at: Date.now() - started,
-            mb: rssMbOf(server.pid),
+            mb: memoryOf(server.pid).rssMb,
             serverCpu: cpuSecondsOf(server.pid),
             machineBusy: machineBusySeconds(),
           });

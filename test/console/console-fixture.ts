@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { startServe } from '../../scripts/serve-process.js';
 import { passwordAuth } from '../support/keystone-body.js';
-import { CLI, envWithout, REPO, stopServer } from '../support/processes.js';
+import { CLI, REPO, stopServer } from '../support/processes.js';
 import { keepProcessLog, serveLogLevel } from '../support/run-logs.js';
 
 // The console end to end: a real `ddm-jobs serve` process (emulator, virtual clock, the demo
@@ -87,32 +88,22 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ddm-jobs-console-'));
   const scenario = join(dir, 'scenario.yaml');
   writeFileSync(scenario, SCENARIO);
-  const args = [
-    'serve',
-    '--port',
-    '0',
-    '--data-dir',
-    join(dir, 'data'),
-    '--log-level',
-    serveLogLevel(),
-    '--emulator',
-  ];
+  const args = ['--port', '0', '--data-dir', join(dir, 'data'), '--log-level', serveLogLevel(), '--emulator'];
   args.push('--clock', 'virtual', '--clock-start', new Date(START).toISOString(), '--scenario', scenario);
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: REPO,
-    env: envWithout('DDM_JOBS_', { DDM_JOBS_ADMIN_PASSWORD: ADMIN.password }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  keepProcessLog(child, 'console-serve');
-  let output = '';
-  const url = await listening(child, (chunk) => {
-    output += chunk;
-    return /ddm-jobs listening on (http:\/\/\S+)/.exec(output)?.[1];
+  let spawned: ChildProcess | undefined;
+  const server = await startServe({
+    args,
+    env: { DDM_JOBS_ADMIN_PASSWORD: ADMIN.password },
+    spawned(child) {
+      spawned = child;
+      keepProcessLog(child, 'console-serve');
+    },
   }).catch(async (error) => {
-    await stopServer(child);
+    if (spawned) await stopServer(spawned);
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });
+  const { url } = server;
 
   let token: string | undefined;
   const adminToken = async () => {
@@ -141,28 +132,15 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   };
   return {
     url,
-    output: () => output,
+    output: server.output,
     adminToken,
     advance: (ms) => post('/internal/v1/clock', 'application/json', JSON.stringify({ advance_ms: ms })),
     record: (yaml) => post('/internal/v1/scenarios', 'application/yaml', yaml),
     async stop() {
-      await stopServer(child);
+      await stopServer(server.child);
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function listening(child: ChildProcess, found: (chunk: string) => string | undefined): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      const url = found(chunk.toString());
-      if (url) resolve(url);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`ddm-jobs serve exited with ${code}`)));
-  });
 }
 
 /** Debian's Chromium, headless, with nothing of its own going to the network. */

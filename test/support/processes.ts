@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { CLI, REPO, startServe, stopServe } from '../../scripts/serve-process.js';
 import { keepProcessLog, serveLogLevel } from './run-logs.js';
 
 // Real processes for the tests that run the built program or other tools: one run to its end with
-// its output collected, and `ddm-jobs serve` started on a free port and stopped again.
+// its output collected, and `ddm-jobs serve` started on a free port and stopped again (through
+// scripts/serve-process.js, as the benchmark, the crash test and the soak start it).
 
-/** The built `ddm-jobs` command (`npx tsc -b` makes it). */
-export const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
-/** The repository's root folder. */
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export { CLI, REPO };
 
 export interface Finished {
   code: number | null;
@@ -62,55 +60,25 @@ export interface Server {
 /**
  * Starts `ddm-jobs serve --port 0 --data-dir DIR --no-demo --log-level LEVEL ARGS` (warn, or info
  * when the run keeps its logs: run-logs.ts, which copies the output there) with the admin
- * password set and no other DDM_JOBS_* setting of the caller's; resolves with its URL once it
- * prints `ddm-jobs listening on URL`, rejects if it exits first. `spawned` is given the process
- * at once, so that a caller can stop it even if it never says it listens.
+ * password set (scripts/serve-process.js); resolves with its URL once it listens, rejects if it
+ * exits first. `spawned` is given the process at once, so that a caller can stop it even if it
+ * never says it listens.
  */
-export function startServer(
+export async function startServer(
   dataDir: string,
   options: { adminPassword: string; args?: string[]; spawned?: (child: ChildProcess) => void },
 ): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--no-demo',
-      '--log-level',
-      serveLogLevel(),
-      ...(options.args ?? []),
-    ],
-    {
-      cwd: REPO,
-      env: envWithout('DDM_JOBS_', { DDM_JOBS_ADMIN_PASSWORD: options.adminPassword }),
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const args = ['--port', '0', '--data-dir', dataDir, '--no-demo', '--log-level', serveLogLevel()];
+  const { child, url, output } = await startServe({
+    args: [...args, ...(options.args ?? [])],
+    env: { DDM_JOBS_ADMIN_PASSWORD: options.adminPassword },
+    spawned(child) {
+      options.spawned?.(child);
+      keepProcessLog(child, 'serve');
     },
-  );
-  options.spawned?.(child);
-  keepProcessLog(child, 'serve');
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const url = /ddm-jobs listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) resolve({ child, url, output: () => output });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`ddm-jobs serve exited with ${code}: ${output}`)));
   });
+  return { child, url, output };
 }
 
 /** Ends a server (SIGTERM) and waits for it to exit; at once if it has exited already. */
-export function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
+export const stopServer = (child: ChildProcess): Promise<void> => stopServe(child);
