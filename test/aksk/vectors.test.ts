@@ -12,7 +12,7 @@ interface Case {
   string_to_sign: string;
   authorization: string;
 }
-/** A copy of ../shared/reference/aksk-sdk-hmac-sha256-vectors.json, requests signed by the official SDK. */
+/** Requests signed by the official SDK's signer, with its canonical requests and strings to sign. */
 const VECTORS = JSON.parse(
   readFileSync(new URL('../fixtures/aksk-sdk-hmac-sha256-vectors.json', import.meta.url), 'utf8'),
 ) as { access_key: string; secret_key: string; cases: Case[] };

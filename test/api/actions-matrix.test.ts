@@ -12,7 +12,7 @@ import {
 } from './actions-support.js';
 
 /**
- * Every action in every state of a migrateLogicDb task (reference section 4): the ones the task's
+ * Every action in every state of a migrateLogicDb task (docs/api.md, "Statuses, operations and the state machine"): the ones the task's
  * `operations` offer succeed with their documented answer and next status; every other is
  * DBS.300379. The expectations are written out here, not derived from the contract's tables.
  */

@@ -22,7 +22,7 @@ interface Case {
   authorization: string;
 }
 
-/** The repository's copy of ../shared/reference/aksk-sdk-hmac-sha256-vectors.json (the official SDK's signer). */
+/** Requests signed by the official SDK's signer, with its canonical requests (test/fixtures). */
 const VECTORS = JSON.parse(
   readFileSync(new URL('../fixtures/aksk-sdk-hmac-sha256-vectors.json', import.meta.url), 'utf8'),
 ) as { access_key: string; secret_key: string; cases: Case[] };

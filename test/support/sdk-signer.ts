@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 
-// Signs a request the way the official SDK's signer does (reference section 7), written here
+// Signs a request the way the official SDK's signer does (docs/api.md, "Authentication"), written here
 // apart from the server's verifier so that the tests check one against the other.
 
 const sdkEscape = (s: string) =>

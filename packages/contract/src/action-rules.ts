@@ -1,5 +1,5 @@
 /**
- * The tenant's actions on shard-migration tasks (reference sections 1 and 4), written once: the
+ * The tenant's actions on shard-migration tasks (docs/api.md, "Actions on shard-migration tasks"), written once: the
  * path segment, the operation value that offers it, the answer and where the task goes. The server
  * allows an action exactly when `deriveOperations` lists its operation, so `operations` and the
  * actions can never disagree. Free of imports with runtime code, so the SDK can bundle it.

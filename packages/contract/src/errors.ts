@@ -1,5 +1,5 @@
 /**
- * The one error table (reference section 6): each failure kind has one HTTP status, one code
+ * The one error table (docs/api.md, "Errors"): each failure kind has one HTTP status, one code
  * and one message. DDM's own errors answer `{"error_code","error_msg"}`; the API gateway's also
  * carry `request_id`. The internal producer API reuses DDM's shape with codes of its own.
  */

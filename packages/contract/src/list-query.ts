@@ -1,5 +1,5 @@
 /**
- * The rules of `GET /v3/{project_id}/jobs` query parameters (reference section 2). Written once
+ * The rules of `GET /v3/{project_id}/jobs` query parameters (docs/api.md, "Listing tasks"). Written once
  * here: the server validates with it, the OpenAPI document and the SDK describe it.
  */
 
@@ -37,7 +37,7 @@ function integer(value: QueryValue): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-/** The "integer" rule above (reference section 2), for the other query parsers: undefined when broken. */
+/** The "integer" rule above (docs/api.md, "Listing tasks"), for the other query parsers: undefined when broken. */
 export const queryInteger = integer;
 
 /**

@@ -1,6 +1,6 @@
 import { isMigrationTask, type JobStatus } from './statuses.js';
 
-/** Operation values in the fixed order in which `operations` lists them (reference section 4). */
+/** Operation values in the fixed order in which `operations` lists them (docs/api.md, "Statuses, operations and the state machine"). */
 export const OPERATIONS = [
   'modifySwitchingStrategy',
   'toBeSwitched',

@@ -3,7 +3,7 @@ import { canExpand, isMigrationTask, type JobStatus } from './statuses.js';
 type Moves = Partial<Record<JobStatus, readonly JobStatus[]>>;
 
 /**
- * The moves a producer may report for a shard-migration task (reference section 4). Moves into
+ * The moves a producer may report for a shard-migration task (docs/api.md, "Statuses, operations and the state machine"). Moves into
  * Canceling, Switching (by hand) and Rollbacking are the tenant's, through the actions; the
  * producer may still start Switching itself when the switch window opens.
  */

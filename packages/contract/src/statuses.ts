@@ -1,4 +1,4 @@
-/** Every task status the public DDM documentation names (reference section 4). */
+/** Every task status the public DDM documentation names (docs/api.md, "Statuses, operations and the state machine"). */
 export const JOB_STATUSES = [
   'Running',
   'Completed',
@@ -40,7 +40,7 @@ export const FINISHED_STATUSES: ReadonlySet<JobStatus> = new Set([
   'RollbackSuccess',
 ]);
 
-/** Task names seen in the DDM docs (reference section 5); the store accepts any name. */
+/** Task names seen in the DDM docs (docs/api.md, "Task names"); the store accepts any name. */
 export const KNOWN_TASK_NAMES = [
   'CreateInstance',
   'DeleteInstance',

@@ -1,5 +1,5 @@
 /**
- * The DDM time format, `yyyy-mm-ddThh:mm:ss+hhmm` (reference section 2), in UTC or in a
+ * The DDM time format, `yyyy-mm-ddThh:mm:ss+hhmm` (docs/api.md, "Listing tasks"), in UTC or in a
  * configured IANA time zone whose offset is taken at each instant (so `+0100` in winter and
  * `+0200` in summer for Europe/Berlin).
  */

@@ -1,5 +1,5 @@
 /**
- * The `SDK-HMAC-SHA256` signer of the official SDKs (reference section 7), over Web Crypto so
+ * The `SDK-HMAC-SHA256` signer of the official SDKs (docs/api.md, "Authentication"), over Web Crypto so
  * that it runs in browsers as in Node. Each stage is exported on its own so that tests can hold
  * it against the official signer's vectors: canonical request, string to sign, Authorization.
  */

@@ -20,7 +20,7 @@ export interface ActionText {
 
 const db = (job: JobItem) => (job.database_name ? `database ${job.database_name}` : 'the database');
 
-/** In the order in which `operations` lists them (reference section 4). */
+/** In the order in which `operations` lists them (docs/api.md, "Statuses, operations and the state machine"). */
 export const ACTIONS: Record<TaskAction, ActionText> = {
   window: {
     operation: 'modifySwitchingStrategy',

@@ -8,7 +8,7 @@ import { withRule } from '../validate.js';
 
 const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f]*$';
 
-/** A project or instance id: 1 to 64 of `[A-Za-z0-9_-]` (reference section 1). */
+/** A project or instance id: 1 to 64 of `[A-Za-z0-9_-]` (docs/api.md, "Endpoints"). */
 export const Identifier = () =>
   withRule(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), 'must be 1 to 64 letters, digits, "_" or "-"');
 

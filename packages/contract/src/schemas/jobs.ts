@@ -43,7 +43,7 @@ export const ListJobsResponseSchema = Type.Object(
 );
 export type ListJobsResponse = Static<typeof ListJobsResponseSchema>;
 
-/** One task as `GET /v3/{project_id}/jobs/{job_id}` shows it (reference section 3). */
+/** One task as `GET /v3/{project_id}/jobs/{job_id}` shows it (docs/api.md, "A task"). */
 export const JobDetailSchema = Type.Object(
   {
     id: Type.String(),

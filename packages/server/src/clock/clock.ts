@@ -1,7 +1,7 @@
 /**
- * The one source of "now" for domain code (design principle 2): the 30-day rule, token expiry,
- * timestamps, lockouts, throttling and the simulator. The emulator's virtual clock fills the
- * same interface.
+ * The one source of "now" for domain code, so that the emulator can stop and move it and tests
+ * never sleep: the 30-day rule, token expiry, timestamps, lockouts, throttling and the simulator.
+ * The emulator's virtual clock fills the same interface.
  */
 export interface Clock {
   now(): number;

@@ -71,7 +71,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
 }
 
 /**
- * One place turns every failure into its documented answer (design principle 6). Anything not
+ * One place turns every failure into its documented answer (docs/api.md, "Errors"). Anything not
  * in the table is 500 DBS.300002, logged with the request id, its detail never sent.
  */
 export function installErrorHandling(app: FastifyInstance): void {

@@ -93,7 +93,7 @@ function writeFor(
 }
 
 /**
- * The tenant's half of the task domain (design principle 3): an action moves the task at once and
+ * The tenant's half of the task domain (the state is the protocol): an action moves the task at once and
  * a producer finishes the work. Each action is allowed exactly when the task's `operations` offer
  * it. Writes are compare-and-set on the task's version: when another change lands first, the task
  * is read and checked again, so concurrent actions never both succeed and no update is lost.

@@ -3,7 +3,7 @@ import type { Clock } from '../clock/clock.js';
 import { repeatEvery } from '../clock/repeat-every.js';
 import type { RetentionStore } from '../store/interfaces.js';
 
-/** The list's window: tasks older than this cannot be asked for (reference section 2). */
+/** The list's window: tasks older than this cannot be asked for (docs/api.md, "Listing tasks"). */
 export const WINDOW_MS = 30 * 86_400_000;
 /** Kept past the window by default, for support and late feed consumers. */
 export const DEFAULT_RETENTION_GRACE_DAYS = 7;

@@ -19,7 +19,7 @@ const actionUrl = (segment: string) =>
   `/v3/:project_id/instances/:instance_id/databases/:db_name/migration/jobs/:job_id/${segment}`;
 
 /**
- * The six tenant actions on shard-migration tasks (reference section 1), token or AK/SK callers
+ * The six tenant actions on shard-migration tasks (docs/api.md, "Endpoints"), token or AK/SK callers
  * alike. Registered as its own plugin, so these hooks guard these routes only.
  */
 export function migrationActionsRoutes(

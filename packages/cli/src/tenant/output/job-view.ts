@@ -28,7 +28,7 @@ function when(ddmTime: string, now: number): string {
 
 /**
  * The end time means something only once the task finished: for an unfinished one the API
- * repeats its creation time (reference section 2), which would read as "ended 3 minutes ago".
+ * repeats its creation time (docs/api.md, "Listing tasks"), which would read as "ended 3 minutes ago".
  */
 const ended = (job: Pick<JobItem, 'status' | 'end_time'>, now: number) =>
   FINISHED_STATUSES.has(job.status as JobStatus) ? when(job.end_time, now) : '-';

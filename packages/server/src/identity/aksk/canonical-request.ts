@@ -57,7 +57,7 @@ function canonicalQuery(rawQuery: string): string | undefined {
 }
 
 /**
- * The canonical request of reference section 7: method, path, query, signed headers (each
+ * The canonical request of docs/api.md, "Authentication": method, path, query, signed headers (each
  * `name:trimmed value\n`), signed header names joined by `;`, and the hex SHA-256 of the body,
  * joined by newlines. Undefined when a signed header is missing or the target does not decode.
  */

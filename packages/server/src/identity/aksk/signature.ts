@@ -3,7 +3,7 @@ import { canonicalRequest, type SignedParts, stringToSign } from './canonical-re
 
 export const SIGNATURE_SCHEME = 'SDK-HMAC-SHA256';
 
-/** How far `X-Sdk-Date` may lie from the server's clock, either way (reference section 7). */
+/** How far `X-Sdk-Date` may lie from the server's clock, either way (docs/api.md, "Authentication"). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
 export interface AuthorizationHeader {
