@@ -17,7 +17,11 @@ const server = createServer((_request, response) => {
   response.end(body);
 });
 server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address();
+  const address = server.address();
+  // A TCP server's address: an object (a string only for a pipe or socket file).
+  if (typeof address !== 'object' || address === null) throw new Error(`listening on ${address}`);
+  if (!process.send) throw new Error('bare-server.js needs an IPC channel: bench/children.js starts it');
+  const { port } = address;
   process.send({ url: `http://127.0.0.1:${port}`, pid: process.pid });
 });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

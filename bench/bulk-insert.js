@@ -15,6 +15,12 @@ const COLUMNS =
 /**
  * Inserts `count` tasks spread evenly over `spanMs` before `now` (as recordTasks does), oldest
  * first so that rows land in primary-key order. The folder must hold a migrated store (closed).
+ *
+ * @param {string} dataDir
+ * @param {string} projectId
+ * @param {number} count
+ * @param {number} spanMs
+ * @param {number} now
  */
 export function insertManyTasks(dataDir, projectId, count, spanMs, now) {
   const db = new BetterSqlite3(join(dataDir, SQLITE_FILE));
@@ -30,7 +36,9 @@ export function insertManyTasks(dataDir, projectId, count, spanMs, now) {
     const fill = db.transaction(() => {
       for (let k = count - 1; k >= 0; k--) {
         const job = taskFields(k, projectId, Math.floor(now - (k + 0.5) * spacing));
-        insert.run({ ...job, now, listedJson: listedJsonOf({ ...job, version: 1, updatedAt: now }) });
+        // A new task, not retried: rendered as the store renders it (createdJob).
+        const listedJson = listedJsonOf({ ...job, retriedBy: null, version: 1, updatedAt: now });
+        insert.run({ ...job, now, listedJson });
       }
     });
     fill();

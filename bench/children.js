@@ -6,13 +6,32 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpuSecondsOf, machineBusySeconds } from '../scripts/process-stats.js';
-import { startServe } from '../scripts/serve-process.js';
+import { startServe, stopProcess } from '../scripts/serve-process.js';
 
+/** @import { ChildProcess, Serializable } from 'node:child_process' */
+/** @import { StoreLocation } from '@ddm-jobs/server' */
+/** @import { CannonResult, ListJob, LoadAnswer, LoadJob, RecordJob, ResultByKind } from './load.js' */
+
+/** @typedef {{ child: ChildProcess; message: Serializable }} StartedChild */
+
+/**
+ * A load run's figures and what the CPUs did meanwhile: the server's CPU seconds, and the cores
+ * the server and all other processes (but the load generator) kept busy.
+ *
+ * @typedef {CannonResult & { wallSeconds: number; serverCpu: number; serverBusy: number; othersBusy: number }} WatchedResult
+ */
+
+/** @type {Set<ChildProcess>} */
 const running = new Set();
 
 /**
  * Starts `bench/<script>` and resolves with the child and its first message (e.g. its URL).
  * Rejects if the child exits or says nothing within `timeoutMs`.
+ *
+ * @param {string} script
+ * @param {string[]} [args]
+ * @param {{ execArgv?: string[]; timeoutMs?: number }} [options]
+ * @returns {Promise<StartedChild>}
  */
 export function startChild(script, args = [], { execArgv = [], timeoutMs = 60_000 } = {}) {
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
@@ -43,7 +62,7 @@ export function startChild(script, args = [], { execArgv = [], timeoutMs = 60_00
  * comes from one token and one address, far past the default rate limits: limits this high keep
  * the throttling code on the path without ever refusing.
  *
- * @param {{ dataDir: string; databaseUrl?: string; databaseSchema?: string }} location
+ * @param {StoreLocation} location
  * @param {string[]} [nodeArgs] options of node, e.g. --cpu-prof
  */
 export async function startApiServer(location, nodeArgs = []) {
@@ -66,9 +85,19 @@ export async function startApiServer(location, nodeArgs = []) {
   return { child, url };
 }
 
-/** Sends `message` to a child and resolves with its answer. */
+/**
+ * Sends `message` to a child and resolves with its answer.
+ *
+ * @param {ChildProcess} child
+ * @param {Serializable} message
+ * @returns {Promise<Serializable>}
+ */
 export function ask(child, message) {
   return new Promise((resolve, reject) => {
+    /**
+     * @param {number | null} code
+     * @param {NodeJS.Signals | null} signal
+     */
     const onExit = (code, signal) => reject(new Error(`child exited (${signal ?? code}) before answering`));
     child.once('exit', onExit);
     child.once('message', (answer) => {
@@ -79,19 +108,11 @@ export function ask(child, message) {
   });
 }
 
-/** SIGTERM (so a --cpu-prof child writes its profile), then SIGKILL after `graceMs`. */
-export function stopChild(child, graceMs = 5_000) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
+/** A child of the benchmark ends as a server does (scripts/serve-process.js), with 5 s of grace. */
+export const stopChild = (/** @type {import('node:child_process').ChildProcess} */ child) =>
+  stopProcess(child, 5_000);
 
+/** @returns {Promise<void[]>} */
 export function stopAllChildren() {
   return Promise.all([...running].map((child) => stopChild(child)));
 }
@@ -108,11 +129,30 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-/** Runs one job in a fresh load-generator process (bench/load.js) and returns its figures. */
+/**
+ * The pid of a started child: undefined only for one that could not be spawned, which startChild
+ * and startApiServer report by rejecting.
+ *
+ * @param {ChildProcess} child
+ * @returns {number}
+ */
+export function pidOf(child) {
+  if (child.pid === undefined) throw new Error('the child process has no pid: it was not spawned');
+  return child.pid;
+}
+
+/**
+ * Runs one job in a fresh load-generator process (bench/load.js) and returns its figures.
+ *
+ * @template {LoadJob} J
+ * @param {J} job
+ * @returns {Promise<ResultByKind[J['kind']]>}
+ */
 export async function runLoadJob(job) {
   const { child } = await startChild('load.js');
   try {
-    const answer = await ask(child, job);
+    // load.js answers each job with the figures of its kind (typed there).
+    const answer = /** @type {LoadAnswer<ResultByKind[J['kind']]>} */ (await ask(child, job));
     if (!answer.ok) throw new Error(`load generator failed: ${answer.error}`);
     return answer.result;
   } finally {
@@ -123,6 +163,10 @@ export async function runLoadJob(job) {
 /**
  * Runs a load job and tells what the CPUs did meanwhile: the server `pid`'s CPU seconds, and the
  * CPU seconds of every other process but the load generator (noise from whatever else runs here).
+ *
+ * @param {ListJob | RecordJob} job
+ * @param {number} pid
+ * @returns {Promise<WatchedResult>}
  */
 export async function runLoadJobWatching(job, pid) {
   const serverBefore = cpuSecondsOf(pid);

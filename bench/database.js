@@ -6,9 +6,20 @@
 import { basename } from 'node:path';
 import { startCluster } from '../scripts/postgres-cluster.js';
 
+/** @import { StoreLocation } from '@ddm-jobs/server' */
+
+/** @typedef {'sqlite' | 'postgres'} Database */
+
+/** @type {import('../scripts/postgres-cluster.js').Cluster | undefined} */
 let cluster;
 
-/** `{ dataDir }` for SQLite, or with `databaseUrl` and `databaseSchema` for PostgreSQL. */
+/**
+ * `{ dataDir }` for SQLite, or with `databaseUrl` and `databaseSchema` for PostgreSQL.
+ *
+ * @param {Database} database
+ * @param {string} dataDir
+ * @returns {Promise<StoreLocation>}
+ */
 export async function locationFor(database, dataDir) {
   if (database === 'sqlite') return { dataDir };
   cluster ??= await startCluster({ durable: true });

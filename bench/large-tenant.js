@@ -7,17 +7,25 @@
 import { newId } from '@ddm-jobs/server';
 import { memoryOf } from '../scripts/process-stats.js';
 import { insertManyTasks } from './bulk-insert.js';
-import { runLoadJob, startApiServer, stopChild } from './children.js';
+import { pidOf, runLoadJob, startApiServer, stopChild } from './children.js';
 import { issueToken } from './http-client.js';
 import { THIRTY_DAYS_MS } from './list-request.js';
 import { int, ms, ratio, row } from './report.js';
 import { recordTasks, seedIdentities, withDataDir, withStore } from './seed.js';
+
+/** @import { Store } from '@ddm-jobs/server' */
+/** @import { SequentialResult } from './load.js' */
+/** @import { Outcome } from './report.js' */
 
 const SMALL = 1_000;
 const LARGE = 1_000_000;
 const DEEP_OFFSET = 500_000;
 const ROUNDS = { warmup: 30, requests: 300 };
 
+/**
+ * @param {{ serverExecArgv: string[] }} options node options of the server child
+ * @returns {Promise<Outcome>}
+ */
 export async function largeTenant({ serverExecArgv }) {
   return withDataDir('large', async (dir) => {
     const small = { id: newId(), name: 'bench-small' };
@@ -53,7 +61,7 @@ export async function largeTenant({ serverExecArgv }) {
           },
         ],
       });
-      memory = memoryOf(api.child.pid);
+      memory = memoryOf(pidOf(api.child));
     } finally {
       await stopChild(api.child);
     }
@@ -62,29 +70,48 @@ export async function largeTenant({ serverExecArgv }) {
   });
 }
 
-/** Median µs of store.listJobs itself for the same three pages (no HTTP, no auth, no rendering). */
+/**
+ * Median µs of store.listJobs itself for the same three pages (no HTTP, no auth, no rendering).
+ *
+ * @param {Store} store
+ * @param {string} smallId
+ * @param {string} largeId
+ * @returns {Promise<number[]>}
+ */
 async function timeStoreAlone(store, smallId, largeId) {
   const end = Date.now();
   const start = end - THIRTY_DAYS_MS + 60_000;
+  /** @type {[projectId: string, offset: number][]} */
   const cases = [
     [smallId, 0],
     [largeId, 0],
     [largeId, DEEP_OFFSET],
   ];
+  /** @type {number[][]} */
   const samples = cases.map(() => []);
   for (let round = 0; round < ROUNDS.warmup + ROUNDS.requests; round++) {
     for (const [i, [projectId, offset]] of cases.entries()) {
       const t = process.hrtime.bigint();
       await store.listJobs(projectId, start, end, offset, 10);
-      if (round >= ROUNDS.warmup) samples[i].push(Number(process.hrtime.bigint() - t) / 1000);
+      if (round >= ROUNDS.warmup) samples[i]?.push(Number(process.hrtime.bigint() - t) / 1000);
     }
   }
-  return samples.map((s) => Float64Array.from(s).sort()[Math.floor(s.length / 2)]);
+  return samples.map((s) => Float64Array.from(s).sort()[Math.floor(s.length / 2)] ?? Number.NaN);
 }
 
+/**
+ * @param {SequentialResult} timed
+ * @param {{ rssMb: number; peakMb: number }} memory
+ * @param {number} seedSeconds
+ * @param {number[]} direct
+ * @returns {Outcome}
+ */
 function summarize(timed, memory, seedSeconds, direct) {
   const s = 'large';
   const [smallAt0, largeAt0, largeDeep] = timed.paths;
+  if (!smallAt0 || !largeAt0 || !largeDeep)
+    throw new Error(`large: ${timed.paths.length} pages timed, not 3`);
+  const [directSmall = Number.NaN, directLarge = Number.NaN, directDeep = Number.NaN] = direct;
   const failures = [];
   if (timed.failures > 0) failures.push(`large: ${timed.failures} answers were not 200`);
   for (const p of timed.paths) {
@@ -93,11 +120,20 @@ function summarize(timed, memory, seedSeconds, direct) {
   const r0 = largeAt0.median / smallAt0.median;
   const rDeep = largeDeep.median / smallAt0.median;
   const rOffset = largeDeep.median / largeAt0.median;
+  /** @param {number} n */
   const us = (n) => `${int(n)} µs`;
   return {
     rows: [
-      row(s, `median, 1,000 tasks, offset 0 (total ${int(smallAt0.total)})`, ms(smallAt0.median)),
-      row(s, `median, 1,000,000 tasks, offset 0 (total ${int(largeAt0.total)})`, ms(largeAt0.median)),
+      row(
+        s,
+        `median, 1,000 tasks, offset 0 (total ${int(smallAt0.total ?? Number.NaN)})`,
+        ms(smallAt0.median),
+      ),
+      row(
+        s,
+        `median, 1,000,000 tasks, offset 0 (total ${int(largeAt0.total ?? Number.NaN)})`,
+        ms(largeAt0.median),
+      ),
       row(s, `median, 1,000,000 tasks, offset ${int(DEEP_OFFSET)}`, ms(largeDeep.median)),
       row(s, 'ratio 1,000,000 / 1,000 tasks, offset 0', ratio(r0), 'at most 2', r0 <= 2),
       row(
@@ -125,7 +161,7 @@ function summarize(timed, memory, seedSeconds, direct) {
       row(
         s,
         'store.listJobs alone, medians (3 cases above)',
-        `${direct.map(us).join(' / ')} (ratios ${ratio(direct[1] / direct[0])}, ${ratio(direct[2] / direct[0])})`,
+        `${direct.map(us).join(' / ')} (ratios ${ratio(directLarge / directSmall)}, ${ratio(directDeep / directSmall)})`,
       ),
       row(s, 'seeding 1,000,000 tasks (one transaction)', `${seedSeconds.toFixed(1)} s`),
     ],

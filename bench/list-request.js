@@ -8,6 +8,21 @@
  */
 export const THIRTY_DAYS_MS = 30 * 86_400_000;
 
+/**
+ * Where the seeded tasks are and which pages to ask for.
+ *
+ * @typedef {object} ListSpec
+ * @property {string} projectId
+ * @property {number} seedNow when the tasks were seeded (epoch ms)
+ * @property {number} spacing ms between two consecutive tasks
+ * @property {number} maxOffset
+ * @property {number} limit
+ */
+
+/**
+ * @param {ListSpec} spec
+ * @returns {() => string} a new path at each call
+ */
 export function listPathMaker({ projectId, seedNow, spacing, maxOffset, limit }) {
   return () => {
     const now = Date.now();

@@ -6,17 +6,27 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newId } from '@ddm-jobs/server';
-import { runLoadJobWatching, startApiServer, startChild, stopChild } from './children.js';
+import { pidOf, runLoadJobWatching, startApiServer, startChild, stopChild } from './children.js';
 import { locationFor } from './database.js';
 import { getText, issueToken } from './http-client.js';
 import { listPathMaker, THIRTY_DAYS_MS } from './list-request.js';
 import { int, ms, ratio, row } from './report.js';
 import { DAY_MS, recordTasks, seedIdentities, withDataDir, withStore } from './seed.js';
 
+/** @import { StartedChild, WatchedResult } from './children.js' */
+/** @import { Database } from './database.js' */
+/** @import { ListJob } from './load.js' */
+/** @import { Outcome } from './report.js' */
+
 const TASKS = 1_000;
 const SPAN_MS = 29 * DAY_MS;
 const LOAD = { connections: 50, seconds: 10, warmupSeconds: 2 };
 
+/**
+ * @param {{ serverExecArgv: string[]; database?: Database; label?: string }} options
+ *   node options of the server child; the database; the scenario's name in the report
+ * @returns {Promise<Outcome>}
+ */
 export async function listThroughput({ serverExecArgv, database = 'sqlite', label = 'list' }) {
   return withDataDir(label, async (dir) => {
     const location = await locationFor(database, dir);
@@ -29,6 +39,7 @@ export async function listThroughput({ serverExecArgv, database = 'sqlite', labe
     const spec = { projectId: project.id, seedNow, spacing: SPAN_MS / TASKS, maxOffset: 990, limit: 10 };
 
     const api = await startApiServer(location, serverExecArgv);
+    /** @type {StartedChild | undefined} */
     let bare;
     try {
       const { url } = api;
@@ -36,6 +47,7 @@ export async function listThroughput({ serverExecArgv, database = 'sqlite', labe
       // The generated requests answer full pages: checked on a few before loading.
       const nextPath = listPathMaker(spec);
       for (let i = 0; i < 20; i++) {
+        /** @type {{ jobs: unknown[] }} */
         const page = JSON.parse(await getText(url, nextPath(), token));
         if (page.jobs.length !== 10)
           throw new Error(`a generated request answered ${page.jobs.length} tasks`);
@@ -50,10 +62,17 @@ export async function listThroughput({ serverExecArgv, database = 'sqlite', labe
       await writeFile(bodyFile, sample);
 
       bare = await startChild('bare-server.js', [bodyFile]);
+      // bare-server.js announces { url, pid }.
+      const announced = bare.message;
+      const bareUrl =
+        typeof announced === 'object' && announced !== null && 'url' in announced ? announced.url : undefined;
+      if (typeof bareUrl !== 'string')
+        throw new Error(`bare-server.js announced no URL: ${JSON.stringify(announced)}`);
+      /** @type {Omit<ListJob, 'url'>} */
       const job = { kind: 'list', token, ...spec, ...LOAD };
-      const baseline = await runLoadJobWatching({ ...job, url: bare.message.url }, bare.child.pid);
+      const baseline = await runLoadJobWatching({ ...job, url: bareUrl }, pidOf(bare.child));
       await stopChild(bare.child);
-      const measured = await runLoadJobWatching({ ...job, url }, api.child.pid);
+      const measured = await runLoadJobWatching({ ...job, url }, pidOf(api.child));
       return summarize(label, measured, baseline, Buffer.byteLength(sample));
     } finally {
       if (bare) await stopChild(bare.child);
@@ -62,12 +81,23 @@ export async function listThroughput({ serverExecArgv, database = 'sqlite', labe
   });
 }
 
-/** Server CPU µs per answered request, warm-up included (the CPU was measured over both). */
+/**
+ * Server CPU µs per answered request, warm-up included (the CPU was measured over both).
+ *
+ * @param {WatchedResult} run
+ */
 const cpuPerRequest = (run) => (run.serverCpu * 1e6) / (run.requests + run.warmup.requests);
+/** @param {WatchedResult} run */
 const busy = (run) =>
   `server ${run.serverBusy.toFixed(2)}, load generator ${run.loadBusy.toFixed(2)}, others ${run.othersBusy.toFixed(2)}`;
 
-/** What makes this run's requests/s less telling, said in the report. */
+/**
+ * What makes this run's requests/s less telling, said in the report.
+ *
+ * @param {WatchedResult} api
+ * @param {WatchedResult} bare
+ * @returns {string[]}
+ */
 function caveats(api, bare) {
   const notes = [];
   if (bare.loadBusy >= 0.9) {
@@ -85,15 +115,22 @@ function caveats(api, bare) {
   return notes;
 }
 
+/**
+ * @param {string} s the scenario's name
+ * @param {WatchedResult} api
+ * @param {WatchedResult} bare
+ * @param {number} bodyBytes
+ * @returns {Outcome}
+ */
 function summarize(s, api, bare, bodyBytes) {
   const r = api.rps / bare.rps;
   const apiCpu = cpuPerRequest(api);
   const bareCpu = cpuPerRequest(bare);
   const failures = [];
-  for (const [name, run] of [
+  for (const [name, run] of /** @satisfies {[string, WatchedResult][]} */ ([
     ['ddm-jobs', api],
     ['bare', bare],
-  ]) {
+  ])) {
     const bad = run.non2xx + run.errors + run.timeouts + run.warmup.non2xx + run.warmup.errors;
     if (bad > 0) {
       failures.push(

@@ -8,15 +8,135 @@
  *   with its own token).
  */
 import { Agent, request } from 'node:http';
-import autocannon from 'autocannon';
+import { createRequire } from 'node:module';
 import { listPathMaker } from './list-request.js';
 
+/**
+ * How hard and how long autocannon loads a server.
+ *
+ * @typedef {object} CannonLoad
+ * @property {string} url the server's base URL
+ * @property {number} connections
+ * @property {number} seconds measured, after the warm-up
+ * @property {number} warmupSeconds
+ */
+
+/** @typedef {CannonLoad & import('./list-request.js').ListSpec & { kind: 'list'; token: string }} ListJob */
+
+/** @typedef {CannonLoad & { kind: 'record'; token: string; ids: string[] }} RecordJob */
+
+/**
+ * @typedef {object} SequentialJob
+ * @property {'sequential'} kind
+ * @property {string} url the server's base URL
+ * @property {number} warmup rounds not measured
+ * @property {number} requests rounds measured
+ * @property {{ label: string; path: string; token: string }[]} paths
+ */
+
+/** @typedef {ListJob | RecordJob | SequentialJob} LoadJob */
+
+/**
+ * The figures of an autocannon run (latencies in ms), warm-up apart.
+ *
+ * @typedef {object} CannonResult
+ * @property {number} requests
+ * @property {number} seconds
+ * @property {number} rps
+ * @property {number} p50
+ * @property {number} p99
+ * @property {number} non2xx
+ * @property {number} errors
+ * @property {number} timeouts
+ * @property {Record<string, number>} statusCodes answers by status code
+ * @property {number} loadBusy cores this process kept busy during the run
+ * @property {number} loadCpuSeconds CPU seconds this process used since it started
+ * @property {number} bytesPerResponse headers included
+ * @property {{ requests: number; non2xx: number; errors: number }} warmup
+ */
+
+/**
+ * One path of a sequential job: latencies in ms; `total` and `returned` from its last answer,
+ * undefined if that was no page.
+ *
+ * @typedef {object} PathResult
+ * @property {string} label
+ * @property {number} median
+ * @property {number} p90
+ * @property {number | undefined} total
+ * @property {number | undefined} returned
+ */
+
+/** @typedef {{ failures: number; paths: PathResult[] }} SequentialResult */
+
+/** @typedef {{ list: CannonResult; record: CannonResult; sequential: SequentialResult }} ResultByKind */
+
+/**
+ * What this process answers to a job.
+ *
+ * @template R
+ * @typedef {{ ok: true; result: R } | { ok: false; error: string }} LoadAnswer
+ */
+
+/**
+ * The parts of autocannon used here (it ships no types). A request as `setupRequest` changes it:
+ *
+ * @typedef {object} AutocannonRequest
+ * @property {string} [path]
+ * @property {string} [body]
+ */
+
+/**
+ * @typedef {object} AutocannonOptions
+ * @property {string} url
+ * @property {number} connections
+ * @property {number} duration seconds
+ * @property {string} [method]
+ * @property {Record<string, string>} [headers]
+ * @property {{ setupRequest: (req: AutocannonRequest) => AutocannonRequest }[]} [requests]
+ */
+
+/**
+ * @typedef {object} AutocannonResult
+ * @property {{ total: number }} requests
+ * @property {{ total: number }} throughput bytes
+ * @property {number} duration seconds
+ * @property {number} non2xx
+ * @property {number} errors
+ * @property {number} timeouts
+ * @property {Record<string, { count: number }>} statusCodeStats
+ */
+
+/**
+ * A run: awaited for its result; tells of each response (latency in ms) meanwhile.
+ *
+ * @typedef {PromiseLike<AutocannonResult> & {
+ *   on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): unknown
+ * }} AutocannonRun
+ */
+
+/** @typedef {(options: AutocannonOptions) => AutocannonRun} Autocannon */
+
+// Loaded through require, typed as described above: TypeScript refuses an `import` of an untyped package.
+const autocannon = /** @type {Autocannon} */ (createRequire(import.meta.url)('autocannon'));
+
+/**
+ * @param {Float64Array} sorted
+ * @param {number} q
+ */
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
-/** A short warm-up run, then the measured one; latencies kept at full precision (ms). */
+/**
+ * A short warm-up run, then the measured one; latencies kept at full precision (ms).
+ *
+ * @param {CannonLoad} job
+ * @param {Omit<AutocannonOptions, 'url' | 'connections' | 'duration'>} options
+ * @returns {Promise<CannonResult>}
+ */
 async function cannon(job, options) {
   const base = { url: job.url, connections: job.connections, ...options };
   const warmup = await autocannon({ ...base, duration: job.warmupSeconds });
+  /** @type {number[]} */
   const latencies = [];
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -44,6 +164,7 @@ async function cannon(job, options) {
   };
 }
 
+/** @param {ListJob} job */
 function listLoad(job) {
   const nextPath = listPathMaker(job);
   return cannon(job, {
@@ -59,6 +180,7 @@ function listLoad(job) {
   });
 }
 
+/** @param {RecordJob} job */
 function recordLoad(job) {
   let n = 0;
   return cannon(job, {
@@ -79,10 +201,17 @@ function recordLoad(job) {
   });
 }
 
+/**
+ * @param {Agent} agent
+ * @param {string} url
+ * @param {string} token
+ * @returns {Promise<{ status: number | undefined; body: string; ms: number }>}
+ */
 function timedGet(agent, url, token) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = request(url, { agent, headers: { 'x-auth-token': token } }, (res) => {
+      /** @type {Buffer[]} */
       const chunks = [];
       res.on('data', (chunk) => chunks.push(chunk));
       res.on('end', () => {
@@ -95,17 +224,24 @@ function timedGet(agent, url, token) {
   });
 }
 
-/** Round-robin over the paths (so drift hits all alike): `warmup` rounds, then `requests` rounds. */
+/**
+ * Round-robin over the paths (so drift hits all alike): `warmup` rounds, then `requests` rounds.
+ *
+ * @param {SequentialJob} job
+ * @returns {Promise<SequentialResult>}
+ */
 async function sequential(job) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  /** @type {number[][]} */
   const samples = job.paths.map(() => []);
+  /** @type {({ body: string } | undefined)[]} */
   const last = job.paths.map(() => undefined);
   let failures = 0;
   for (let round = 0; round < job.warmup + job.requests; round++) {
     for (const [i, { path, token }] of job.paths.entries()) {
       const r = await timedGet(agent, `${job.url}${path}`, token);
       if (r.status !== 200) failures++;
-      if (round >= job.warmup) samples[i].push(r.ms);
+      if (round >= job.warmup) samples[i]?.push(r.ms);
       last[i] = r;
     }
   }
@@ -113,8 +249,11 @@ async function sequential(job) {
   return {
     failures,
     paths: job.paths.map(({ label }, i) => {
-      const sorted = Float64Array.from(samples[i]).sort();
-      const body = JSON.parse(last[i].body);
+      const sorted = Float64Array.from(samples[i] ?? []).sort();
+      const answer = last[i];
+      if (!answer) throw new Error(`${label}: no answer (no rounds?)`);
+      /** @type {{ total?: number; jobs?: unknown[] }} */
+      const body = JSON.parse(answer.body);
       return {
         label,
         median: quantile(sorted, 0.5),
@@ -126,14 +265,40 @@ async function sequential(job) {
   };
 }
 
-const JOBS = { list: listLoad, record: recordLoad, sequential };
+/**
+ * @param {LoadJob} job
+ * @returns {Promise<CannonResult | SequentialResult>}
+ */
+function run(job) {
+  switch (job.kind) {
+    case 'list':
+      return listLoad(job);
+    case 'record':
+      return recordLoad(job);
+    case 'sequential':
+      return sequential(job);
+    default:
+      throw new Error(`unknown job kind: ${/** @type {{ kind: unknown }} */ (job).kind}`);
+  }
+}
+
+/**
+ * Tells the parent (bench/children.js), over the IPC channel it started this process with.
+ *
+ * @param {LoadAnswer<CannonResult | SequentialResult> | { ready: true }} message
+ */
+function send(message) {
+  if (!process.send) throw new Error('load.js needs an IPC channel: bench/children.js starts it');
+  process.send(message);
+}
 
 process.on('message', async (job) => {
   try {
-    process.send({ ok: true, result: await JOBS[job.kind](job) });
+    // The parent sends LoadJobs only (runLoadJob in children.js).
+    send({ ok: true, result: await run(/** @type {LoadJob} */ (job)) });
   } catch (error) {
-    process.send({ ok: false, error: error.stack ?? String(error) });
+    send({ ok: false, error: (error instanceof Error ? error.stack : undefined) ?? String(error) });
   }
 });
 process.once('disconnect', () => process.exit(0));
-process.send({ ready: true });
+send({ ready: true });

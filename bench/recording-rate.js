@@ -4,17 +4,27 @@
  * with progress values cycling. Afterwards the store's versions are checked against the answers.
  */
 import { createProducer, newId, systemClock } from '@ddm-jobs/server';
-import { runLoadJobWatching, startApiServer, stopChild } from './children.js';
+import { pidOf, runLoadJobWatching, startApiServer, stopChild } from './children.js';
 import { locationFor } from './database.js';
 import { issueToken } from './http-client.js';
 import { int, ms, row } from './report.js';
 import { DAY_MS, recordTasks, seedIdentities, withDataDir, withStore } from './seed.js';
+
+/** @import { Store } from '@ddm-jobs/server' */
+/** @import { WatchedResult } from './children.js' */
+/** @import { Database } from './database.js' */
+/** @import { Outcome } from './report.js' */
 
 const TASKS = 1_000;
 const LOAD = { connections: 20, seconds: 5, warmupSeconds: 1 };
 /** Updates a second (design.md): 20,000 on SQLite, 5,000 on PostgreSQL. */
 const TARGETS = { sqlite: 20_000, postgres: 5_000 };
 
+/**
+ * @param {{ serverExecArgv: string[]; database?: Database; label?: string }} options
+ *   node options of the server child; the database; the scenario's name in the report
+ * @returns {Promise<Outcome>}
+ */
 export async function recordingRate({ serverExecArgv, database = 'sqlite', label = 'record' }) {
   return withDataDir(label, async (dir) => {
     const location = await locationFor(database, dir);
@@ -29,7 +39,7 @@ export async function recordingRate({ serverExecArgv, database = 'sqlite', label
     try {
       const { url } = api;
       const token = await issueToken(url, project.id);
-      result = await runLoadJobWatching({ kind: 'record', url, token, ids, ...LOAD }, api.child.pid);
+      result = await runLoadJobWatching({ kind: 'record', url, token, ids, ...LOAD }, pidOf(api.child));
     } finally {
       await stopChild(api.child);
     }
@@ -41,25 +51,49 @@ export async function recordingRate({ serverExecArgv, database = 'sqlite', label
   });
 }
 
-/** Every applied update raised a task's version by one. */
+/**
+ * Every applied update raised a task's version by one.
+ *
+ * @param {Store} store
+ * @param {string[]} ids
+ */
 async function updatesApplied(store, ids) {
   let applied = 0;
-  for (const id of ids) applied += (await store.getJob(id)).version - 1;
+  for (const id of ids) {
+    const job = await store.getJob(id);
+    if (!job) throw new Error(`task ${id} is gone from the store`);
+    applied += job.version - 1;
+  }
   return applied;
 }
 
-/** Reports a second through the producer alone (validation, read, compare-and-set), no HTTP. */
+/**
+ * Reports a second through the producer alone (validation, read, compare-and-set), no HTTP.
+ *
+ * @param {Store} store
+ * @param {string[]} ids
+ */
 async function reportRateAlone(store, ids) {
   const producer = createProducer(store, systemClock);
   const started = performance.now();
   let n = 0;
   while (performance.now() - started < 1_000) {
-    await producer.report(ids[n % ids.length], { progress: Math.floor(n / ids.length) % 101 });
+    const id = ids[n % ids.length];
+    if (id === undefined) throw new Error('no task to report on');
+    await producer.report(id, { progress: Math.floor(n / ids.length) % 101 });
     n++;
   }
   return (n * 1000) / (performance.now() - started);
 }
 
+/**
+ * @param {string} s the scenario's name
+ * @param {number} target updates a second
+ * @param {WatchedResult} r
+ * @param {number} applied
+ * @param {number} direct
+ * @returns {Outcome}
+ */
 function summarize(s, target, r, applied, direct) {
   const answered = r.statusCodes['200'] ?? 0;
   const warmupAnswered = r.warmup.requests - r.warmup.non2xx;

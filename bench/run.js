@@ -18,6 +18,9 @@ import { listThroughput } from './list-throughput.js';
 import { recordingRate } from './recording-rate.js';
 import { machine, printTable, writeMarkdown } from './report.js';
 
+/** @import { Outcome } from './report.js' */
+
+/** @type {Record<string, (options: { serverExecArgv: string[] }) => Promise<Outcome>>} */
 const SCENARIOS = {
   list: listThroughput,
   large: largeTenant,
@@ -39,7 +42,9 @@ if (unknown.length > 0) {
 }
 const chosen = names.length > 0 ? names : Object.keys(SCENARIOS);
 
+/** @type {string | undefined} */
 let profileDir;
+/** @type {string[]} */
 let serverExecArgv = [];
 if (flags.includes('--profile')) {
   profileDir = mkdtempSync(join(tmpdir(), 'ddm-jobs-bench-profiles-'));
@@ -57,14 +62,16 @@ for (const name of chosen) {
   const started = performance.now();
   console.log(`\n== ${name} ...`);
   try {
-    const outcome = await SCENARIOS[name]({ serverExecArgv });
+    const scenario = SCENARIOS[name];
+    if (!scenario) throw new Error('no such scenario'); // names were checked above
+    const outcome = await scenario({ serverExecArgv });
     rows.push(...outcome.rows);
     failures.push(...outcome.failures);
     notes.push(...outcome.notes);
     printTable(outcome.rows);
   } catch (error) {
-    failures.push(`${name}: ${error.message}`);
-    console.error(error.stack ?? error);
+    failures.push(`${name}: ${error instanceof Error ? error.message : error}`);
+    console.error(error instanceof Error ? (error.stack ?? error) : error);
   } finally {
     await stopAllChildren();
   }

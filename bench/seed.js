@@ -9,19 +9,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyBootstrap, openStore, systemClock } from '@ddm-jobs/server';
 
+/** @import { NewJob, Store, StoreLocation } from '@ddm-jobs/server' */
+
 export const DAY_MS = 86_400_000;
 export const USER = { name: 'bench', password: 'bench-password-1' };
 
 const NAMES = ['CreateInstance', 'EnlargeNode', 'ReduceNode', 'RestartInstance', 'BindEIP', 'migrateLogicDb'];
 
-/** A plausible task: mostly finished, some running, a few failed. */
+/**
+ * A plausible task: mostly finished, some running, a few failed.
+ *
+ * @param {number} i
+ * @param {string} projectId
+ * @param {number} createdAt
+ * @param {NewJob['status']} [status] the default depends on `i`
+ * @returns {NewJob}
+ */
 export function taskFields(i, projectId, createdAt, status) {
   const chosen = status ?? (i % 10 === 0 ? 'Failed' : i % 5 === 1 ? 'Running' : 'Completed');
   const finished = chosen === 'Completed' || chosen === 'Failed';
   return {
     id: randomUUID(),
     projectId,
-    name: NAMES[i % NAMES.length],
+    name: NAMES[i % NAMES.length] ?? 'CreateInstance',
     status: chosen,
     progress: finished ? 100 : (i * 7) % 100,
     failReason: chosen === 'Failed' ? 'DBS.280305: the node did not answer in time.' : '',
@@ -38,7 +48,10 @@ export function taskFields(i, projectId, createdAt, status) {
 
 /**
  * Creates the projects (with fixed ids) and the user `bench` holding `roles` on each.
- * @param projects [{ id, name }]
+ *
+ * @param {Store} store
+ * @param {{ id: string; name: string }[]} projects
+ * @param {string[]} roles
  */
 export async function seedIdentities(store, projects, roles) {
   await applyBootstrap(
@@ -60,9 +73,18 @@ export async function seedIdentities(store, projects, roles) {
 /**
  * Records `count` tasks evenly spread over `spanMs` before `now`: task k (0 the newest) is created
  * at now - (k + 0.5) * spanMs / count. Returns the ids, newest first.
+ *
+ * @param {Store} store
+ * @param {string} projectId
+ * @param {number} count
+ * @param {number} spanMs
+ * @param {number} now
+ * @param {NewJob['status']} [status] as taskFields by default
+ * @returns {Promise<string[]>}
  */
 export async function recordTasks(store, projectId, count, spanMs, now, status) {
   const spacing = spanMs / count;
+  /** @type {string[]} */
   const ids = [];
   for (let k = 0; k < count; k++) {
     const job = taskFields(k, projectId, Math.floor(now - (k + 0.5) * spacing), status);
@@ -73,7 +95,14 @@ export async function recordTasks(store, projectId, count, spanMs, now, status) 
   return ids;
 }
 
-/** Opens the store at `location` (see database.js), runs `fill(store)`, closes it. */
+/**
+ * Opens the store at `location` (see database.js), runs `fill(store)`, closes it.
+ *
+ * @template T
+ * @param {StoreLocation} location
+ * @param {(store: Store) => Promise<T>} fill
+ * @returns {Promise<T>}
+ */
 export async function withStore(location, fill) {
   const store = await openStore(location);
   try {
@@ -83,13 +112,21 @@ export async function withStore(location, fill) {
   }
 }
 
+/** @type {Set<string>} */
 const dataDirs = new Set();
 // Interrupted (process.exit skips the finally below): the folders go anyway.
 process.once('exit', () => {
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `use(dir)` with a fresh temporary data folder, removed afterwards. */
+/**
+ * Runs `use(dir)` with a fresh temporary data folder, removed afterwards.
+ *
+ * @template T
+ * @param {string} label part of the folder's name
+ * @param {(dir: string) => Promise<T>} use
+ * @returns {Promise<T>}
+ */
 export async function withDataDir(label, use) {
   const dir = await mkdtemp(join(tmpdir(), `ddm-jobs-bench-${label}-`));
   dataDirs.add(dir);

@@ -3,6 +3,11 @@
  * the one sign-in of the bench, the crash test and the soak. Throws unless 201 with a token.
  *
  * @example const token = await passwordToken('http://127.0.0.1:8080', { name: 'admin', password }, projectId);
+ * @param {string} baseUrl
+ * @param {{ name: string; password: string; domain?: string }} user The domain is 'default' unless named.
+ * @param {string} projectId
+ * @param {{ signal?: AbortSignal }} [options]
+ * @returns {Promise<string>}
  */
 export async function passwordToken(baseUrl, user, projectId, options = {}) {
   const response = await fetch(`${baseUrl}/v3/auth/tokens?nocatalog`, {

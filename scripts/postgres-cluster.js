@@ -11,7 +11,13 @@ import { join } from 'node:path';
 
 const URL_VARIABLE = 'DDM_JOBS_TEST_DATABASE_URL';
 
-/** @typedef {import('./postgres-cluster.d.ts').Cluster} Cluster */
+/**
+ * @typedef {object} Cluster
+ * @property {string} url
+ * @property {() => void} stop Stops the server (immediate shutdown: connections are cut) and removes its folder.
+ * @property {() => void} pause Stops the server and keeps its data, as an outage would.
+ * @property {() => void} resume Starts it again on the same port and data.
+ */
 
 /**
  * A cluster of one's own: `url` to connect, `pause`/`resume` to take it down and up again (an
@@ -131,8 +137,10 @@ function postgresUserId(flag) {
   return Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8', stdio: 'pipe' }).trim());
 }
 
-/** A loopback port nobody listens on now. */
-/** @returns {Promise<number>} */
+/**
+ * A loopback port nobody listens on now.
+ * @returns {Promise<number>}
+ */
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -84,14 +84,15 @@ export function startServe(options) {
 const hasExited = (child) => child.exitCode !== null || child.signalCode !== null;
 
 /**
- * Ends a server as an operator does (SIGTERM: it finishes what is in flight) and resolves once it
- * has exited; SIGKILL after `graceMs` should it still run. At once if it has exited already.
+ * Ends a child process as an operator ends a server (SIGTERM: it finishes what is in flight; a
+ * `--cpu-prof` child writes its profile) and resolves once it has exited; SIGKILL after `graceMs`
+ * should it still run. At once if it has exited already.
  *
  * @param {import('node:child_process').ChildProcess} child
  * @param {number} [graceMs]
  * @returns {Promise<void>}
  */
-export function stopServe(child, graceMs = 15_000) {
+export function stopProcess(child, graceMs = 15_000) {
   if (hasExited(child)) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

@@ -20,28 +20,84 @@ const WRITER_SCRIPT = fileURLToPath(new URL('./writer.js', import.meta.url));
 /** How long the writer goes on against the last server before it stops: the final writes are checked too. */
 const FINAL_RUN_MS = 1_000;
 
+/** @typedef {import('./integrity.js').IntegrityCheck} IntegrityCheck */
+/** @typedef {import('./integrity.js').Integrity} Integrity */
+
+/**
+ * What the writer answers each message with (writer.js).
+ * @typedef {{ count: import('./writer.js').CountAnswer; stop: import('./writer.js').StopAnswer }} WriterAnswers
+ */
+
+/**
+ * @typedef {object} CrashTestOptions
+ * @property {'sqlite' | 'postgres'} database
+ * @property {string | undefined} [databaseUrl] A durable server's URL; required on postgres.
+ * @property {number} kills
+ * @property {number} minSeconds
+ * @property {number} maxSeconds
+ * @property {number} [connections] The writer's lanes (8).
+ * @property {(line: string) => void} [log]
+ */
+
+/**
+ * @typedef {object} CrashTestResult
+ * @property {'sqlite' | 'postgres'} database
+ * @property {number} cycles
+ * @property {{ cycle: number; afterMs: number; acknowledged: number }[]} perCycle Writes acknowledged between kills.
+ * @property {number} seconds
+ * @property {number} acknowledged
+ * @property {number} tasksCreated
+ * @property {number} tasksCompleted
+ * @property {number} failedRequests Refused or cut while the server was down.
+ * @property {number} checked Acknowledged writes looked for through the API.
+ * @property {number} tasksChecked
+ * @property {number} lost
+ * @property {number} unanswered Found stored past the journal (committed, the answer cut).
+ * @property {number} committedUnanswered The writer's own count of those.
+ * @property {string[]} problems
+ * @property {Integrity} integrity
+ * @property {boolean} ok
+ */
+
+/**
+ * @param {number} ms
+ * @returns {Promise<void>}
+ */
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Sends the writer a message and waits for its answer. */
+/**
+ * Sends the writer a message and waits for its answer.
+ * @template {keyof WriterAnswers} M
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {M} message
+ * @returns {Promise<WriterAnswers[M]>}
+ */
 function ask(child, message) {
   return new Promise((resolve, reject) => {
+    /** @param {number | null} code */
     const onExit = (code) => reject(new Error(`the writer exited (${code}) before answering ${message}`));
     child.once('exit', onExit);
     child.once('message', (answer) => {
       child.off('exit', onExit);
-      resolve(answer);
+      // The writer's answers are typed where it sends them.
+      resolve(/** @type {WriterAnswers[M]} */ (answer));
     });
     child.send(message);
   });
 }
 
-/** The writer's service token, for the checks through the API. */
+/**
+ * The writer's service token, for the checks through the API.
+ * @param {string} url
+ */
 const signIn = (url) => passwordToken(url, WRITER, PROJECT_ID);
 
 /**
  * Runs the test. `database` 'sqlite' or 'postgres' (then `databaseUrl`, a durable server's
  * URL, is required); `kills` the number of SIGKILLs; each comes a random time between
  * `minSeconds` and `maxSeconds` after the server last said it listens. `log` gets progress lines.
+ * @param {CrashTestOptions} options
+ * @returns {Promise<CrashTestResult>}
  */
 export async function runCrashTest({
   database,
@@ -53,20 +109,21 @@ export async function runCrashTest({
   log = () => {},
 }) {
   const dataDir = mkdtempSync(join(tmpdir(), `ddm-jobs-crash-${database}-`));
-  const location =
-    database === 'postgres'
-      ? { dataDir, databaseUrl, databaseSchema: `crash_${randomBytes(6).toString('hex')}` }
-      : { dataDir };
+  // PostgreSQL's schema of this run (unused on SQLite).
+  const databaseSchema = `crash_${randomBytes(6).toString('hex')}`;
+  const location = database === 'postgres' ? { dataDir, databaseUrl, databaseSchema } : { dataDir };
   if (database === 'postgres' && !databaseUrl) throw new Error('crash test on postgres: no databaseUrl');
   const bootstrap = writeBootstrap(dataDir);
   const journal = join(dataDir, 'journal.txt');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let server;
+  /** @type {import('node:child_process').ChildProcess | undefined} */
   let writer;
   const started = performance.now();
   try {
     server = await startServe(location, port, bootstrap);
+    /** @type {import('./writer.js').WriterOptions} */
     const writerOptions = {
       url,
       journal,
@@ -75,13 +132,14 @@ export async function runCrashTest({
       password: WRITER.password,
       connections,
     };
-    writer = fork(WRITER_SCRIPT, [], {
+    const child = fork(WRITER_SCRIPT, [], {
       env: { ...process.env, CRASH_WRITER: JSON.stringify(writerOptions) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    writer = child;
     await new Promise((resolve, reject) => {
-      writer.once('message', resolve);
-      writer.once('exit', (code) => reject(new Error(`the writer exited (${code}) before it started`)));
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`the writer exited (${code}) before it started`)));
     });
 
     const cycles = [];
@@ -108,8 +166,8 @@ export async function runCrashTest({
     await killServe(server);
     log(`${database}: integrity check`);
     const integrity =
-      database === 'postgres'
-        ? await checkPostgres(databaseUrl, location.databaseSchema)
+      database === 'postgres' && databaseUrl
+        ? await checkPostgres(databaseUrl, databaseSchema)
         : checkSqlite(dataDir);
     return {
       database,
@@ -136,11 +194,15 @@ export async function runCrashTest({
   } finally {
     if (writer && writer.exitCode === null && writer.signalCode === null) writer.kill('SIGKILL');
     if (server) await killServe(server);
-    if (database === 'postgres' && databaseUrl) await dropSchema(databaseUrl, location.databaseSchema);
+    if (database === 'postgres' && databaseUrl) await dropSchema(databaseUrl, databaseSchema);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
+/**
+ * @param {string} databaseUrl
+ * @param {string} schema
+ */
 async function dropSchema(databaseUrl, schema) {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: databaseUrl });

@@ -27,7 +27,7 @@ const minSeconds = Number(values['min-seconds']);
 const maxSeconds = Number(values['max-seconds']);
 const connections = Number(values.connections);
 if (
-  databases.some((d) => d !== 'sqlite' && d !== 'postgres') ||
+  !databases.every((d) => d === 'sqlite' || d === 'postgres') ||
   !Number.isInteger(kills) ||
   kills < 1 ||
   !(minSeconds > 0 && maxSeconds >= minSeconds) ||
@@ -40,6 +40,7 @@ if (
   process.exit(2);
 }
 
+/** @param {string} line */
 const log = (line) => process.stdout.write(`${line}\n`);
 const results = [];
 let cluster;

@@ -12,7 +12,11 @@ import { killServe, startServe as startServeProcess } from '../serve-process.js'
 export const PROJECT_ID = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 export const WRITER = { name: 'crash-writer', password: 'crash-writer-password-1' };
 
-/** Writes the bootstrap file declaring the project and the service user into `dataDir`. */
+/**
+ * Writes the bootstrap file declaring the project and the service user into `dataDir`.
+ * @param {string} dataDir
+ * @returns {string} The file's path.
+ */
 export function writeBootstrap(dataDir) {
   const file = join(dataDir, 'bootstrap.json');
   writeFileSync(
@@ -31,7 +35,10 @@ export function writeBootstrap(dataDir) {
   return file;
 }
 
-/** A loopback port nobody listens on now. */
+/**
+ * A loopback port nobody listens on now.
+ * @returns {Promise<number>}
+ */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -47,9 +54,10 @@ export function freePort() {
  * Starts the server on `port` with `location` and resolves with its child process once it says
  * it listens. Its later output (warnings) goes on to this process's stderr.
  *
- * @param {{ dataDir: string; databaseUrl?: string; databaseSchema?: string }} location
+ * @param {{ dataDir: string; databaseUrl?: string | undefined; databaseSchema?: string | undefined }} location
  * @param {number} port
  * @param {string} bootstrapFile
+ * @returns {Promise<import('../serve-process.js').ServeProcess['child']>}
  */
 export async function startServe(location, port, bootstrapFile) {
   const args = [

@@ -11,14 +11,31 @@
 export const PROGRESS_STEPS = 8;
 export const FINAL_VERSION = PROGRESS_STEPS + 2;
 
-/** The state a task at `version` is in, or undefined for a version the life never reaches. */
+/**
+ * A task as the internal API answers it: the fields the crash test reads.
+ * @typedef {object} Job
+ * @property {string} id
+ * @property {number} version
+ * @property {string} status
+ * @property {number} progress
+ */
+
+/**
+ * The state a task at `version` is in, or undefined for a version the life never reaches.
+ * @param {number} version
+ * @returns {{ status: 'Running' | 'Completed'; progress: number } | undefined}
+ */
 export function stateAt(version) {
   if (!Number.isInteger(version) || version < 1 || version > FINAL_VERSION) return undefined;
   if (version === FINAL_VERSION) return { status: 'Completed', progress: 100 };
   return { status: 'Running', progress: version - 1 };
 }
 
-/** The request that takes a task from `version` to the next one (after the creation). */
+/**
+ * The request that takes a task from `version` to the next one (after the creation).
+ * @param {number} version
+ * @returns {{ status?: 'Completed'; progress: number }}
+ */
 export function reportAfter(version) {
   return version === FINAL_VERSION - 1 ? { status: 'Completed', progress: 100 } : { progress: version };
 }

@@ -11,13 +11,19 @@ import { stateAt } from './task-steps.js';
 
 const CONCURRENCY = 16;
 
-/** The journal as { id -> { version, count } }: the highest acknowledged version, and how many writes. */
+/**
+ * The journal as { id -> { version, count } }: the highest acknowledged version, and how many writes.
+ * @param {string} file
+ * @returns {{ tasks: Map<string, { version: number; count: number }>; writes: number }}
+ */
 export function readJournal(file) {
+  /** @type {Map<string, { version: number; count: number }>} */
   const tasks = new Map();
   let writes = 0;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
-    const [id, version, status, progress] = line.split(' ');
+    // split gives at least one part: the id is always there.
+    const [id, version, status, progress] = /** @type {[string, ...string[]]} */ (line.split(' '));
     const v = Number(version);
     const expected = stateAt(v);
     // The answer itself must agree with the task's life, or the check below proves nothing.
@@ -36,6 +42,10 @@ export function readJournal(file) {
 /**
  * Checks every journaled task through the API with `token`. Returns the writes checked, the lost
  * ones (acknowledged, not stored), the unanswered ones found stored, and the first few problems, described.
+ * @param {string} url
+ * @param {string} token
+ * @param {string} journalFile
+ * @returns {Promise<{ writes: number; checked: number; lost: number; unanswered: number; tasks: number; tasksChecked: number; problems: string[] }>}
  */
 export async function verifyJournal(url, token, journalFile) {
   const { tasks, writes } = readJournal(journalFile);
@@ -44,14 +54,17 @@ export async function verifyJournal(url, token, journalFile) {
   let lost = 0;
   let tasksChecked = 0;
   let unanswered = 0;
+  /** @type {string[]} */
   const problems = [];
+  /** @param {string} text */
   const report = (text) => {
     if (problems.length < 20) problems.push(text);
   };
   let next = 0;
   const worker = async () => {
     while (next < entries.length) {
-      const [id, acknowledged] = entries[next++];
+      // Taken in the same tick as the length check: it exists.
+      const [id, acknowledged] = /** @type {(typeof entries)[number]} */ (entries[next++]);
       const response = await fetch(`${url}/internal/v1/jobs/${id}`, { headers: { 'x-auth-token': token } });
       const text = await response.text();
       tasksChecked++;
@@ -63,6 +76,7 @@ export async function verifyJournal(url, token, journalFile) {
       }
       if (response.status !== 200)
         throw new Error(`GET /internal/v1/jobs/${id} answered ${response.status}: ${text}`);
+      /** @type {import('./task-steps.js').Job} */
       const job = JSON.parse(text).job;
       const expected = stateAt(job.version);
       if (job.version < acknowledged.version) {

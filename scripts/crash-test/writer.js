@@ -18,10 +18,26 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { passwordToken } from '../password-token.js';
 import { FINAL_VERSION, reportAfter } from './task-steps.js';
 
+/**
+ * What the runner passes in CRASH_WRITER.
+ * @typedef {object} WriterOptions
+ * @property {string} url The server's URL (the same port across restarts).
+ * @property {string} journal The file acknowledged writes are appended to.
+ * @property {string} projectId
+ * @property {string} user The service user's name.
+ * @property {string} password
+ * @property {number} connections Lanes writing at once.
+ */
+
+/** @type {WriterOptions} */
 const options = JSON.parse(process.env.CRASH_WRITER ?? '{}');
 const { url, journal, projectId, user, password, connections } = options;
 const REQUEST_TIMEOUT_MS = 30_000;
 const RETRY_PAUSE_MS = 25;
+
+// The runner's channel: without it there is nobody to answer (start this with fork()).
+const send = process.send?.bind(process);
+if (!send) throw new Error('crash-test writer: no IPC channel; the runner starts it with fork()');
 
 const fd = openSync(journal, 'a');
 let stopping = false;
@@ -36,17 +52,35 @@ const totals = {
   committedUnanswered: 0,
 };
 
-/** A journal line: id, version, status, progress of an acknowledged write. */
+/**
+ * The answer to 'count'.
+ * @typedef {{ acknowledged: number }} CountAnswer
+ */
+/**
+ * The answer to 'stop': the totals, and why a lane failed if one did.
+ * @typedef {typeof totals & { failure?: string | undefined }} StopAnswer
+ */
+
+/**
+ * A journal line: id, version, status, progress of an acknowledged write.
+ * @param {import('./task-steps.js').Job} job
+ */
 function acknowledge(job) {
   writeSync(fd, `${job.id} ${job.version} ${job.status} ${job.progress}\n`);
   totals.acknowledged++;
 }
 
+/** @param {number} ms */
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** @type {string | undefined} */
 let token;
+/** @type {Promise<string> | undefined} */
 let signingIn;
-/** The service user's token; one sign-in shared by every lane, again after a 401. */
+/**
+ * The service user's token; one sign-in shared by every lane, again after a 401.
+ * @returns {Promise<string>}
+ */
 function currentToken() {
   if (token) return Promise.resolve(token);
   signingIn ??= signIn().finally(() => {
@@ -55,6 +89,7 @@ function currentToken() {
   return signingIn;
 }
 
+/** @returns {Promise<string>} */
 async function signIn() {
   for (;;) {
     try {
@@ -75,6 +110,10 @@ async function signIn() {
  * One request to the internal API until it is answered: the job of a 2xx, `null` for a 404, or
  * undefined when the request failed (refused, cut, or an unexpected answer) and may or may not
  * have been applied.
+ * @param {string} method
+ * @param {string} path
+ * @param {object} [body]
+ * @returns {Promise<import('./task-steps.js').Job | null | undefined>}
  */
 async function call(method, path, body) {
   const used = await currentToken();
@@ -82,7 +121,7 @@ async function call(method, path, body) {
     const response = await fetch(`${url}${path}`, {
       method,
       headers: { 'x-auth-token': used, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
+      body: body ? JSON.stringify(body) : null,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const text = await response.text();
@@ -101,7 +140,11 @@ async function call(method, path, body) {
   return undefined;
 }
 
-/** Reads a task back after a cut report, until the server answers. */
+/**
+ * Reads a task back after a cut report, until the server answers.
+ * @param {string} id
+ * @returns {Promise<import('./task-steps.js').Job>}
+ */
 async function readBack(id) {
   for (;;) {
     const job = await call('GET', `/internal/v1/jobs/${id}`);
@@ -111,7 +154,11 @@ async function readBack(id) {
   }
 }
 
-/** One task from its creation to Completed, or until the runner says stop. */
+/**
+ * One task from its creation to Completed, or until the runner says stop.
+ * @param {number} lane
+ * @param {number} n The lane's task number.
+ */
 async function oneTask(lane, n) {
   const body = {
     id: randomUUID(),
@@ -120,6 +167,7 @@ async function oneTask(lane, n) {
     instance_id: `crash${lane}x${n}`,
     instance_name: `crash-test-${lane}-${n}`,
   };
+  /** @type {import('./task-steps.js').Job | null | undefined} */
   let job;
   // The same creation until it is acknowledged: a replay of an applied one answers 200.
   while (!job) {
@@ -147,11 +195,13 @@ async function oneTask(lane, n) {
   totals.completed++;
 }
 
+/** @param {number} index */
 async function lane(index) {
   for (let n = 0; !stopping; n++) await oneTask(index, n);
 }
 
 const lanes = Array.from({ length: connections }, (_, i) => lane(i));
+/** @type {string | undefined} */
 let failure;
 Promise.all(lanes).catch((error) => {
   failure = error instanceof Error ? error.message : String(error);
@@ -160,14 +210,14 @@ Promise.all(lanes).catch((error) => {
 
 process.on('message', async (message) => {
   if (message === 'count') {
-    process.send({ acknowledged: totals.acknowledged });
+    send(/** @satisfies {CountAnswer} */ ({ acknowledged: totals.acknowledged }));
   } else if (message === 'stop') {
     stopping = true;
     await Promise.allSettled(lanes);
     closeSync(fd);
-    process.send({ ...totals, failure }, () => process.exit(0));
+    send(/** @satisfies {StopAnswer} */ ({ ...totals, failure }), () => process.exit(0));
   }
 });
 // The runner died: stop rather than write on.
 process.once('disconnect', () => process.exit(0));
-process.send({ started: true });
+send({ started: true });

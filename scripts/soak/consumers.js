@@ -7,8 +7,24 @@
  */
 
 /**
+ * Records a failure: its kind, the request, the status (0: no answer) and what went wrong.
+ *
+ * @typedef {(kind: string, method: string, path: string, status: number, detail: string) => void} Fail
+ */
+
+/**
+ * @typedef {object} ConsumerOptions
+ * @property {string} url the server's base URL
+ * @property {string} token
+ * @property {AbortSignal} stop ends the consumer
+ * @property {Fail} fail
+ */
+
+/**
  * A long-poll loop on GET /internal/v1/events: each answer's `next_cursor` is the next `after`.
  * Its requests are counted as kind `feed`; they wait for news, so their time is no latency.
+ *
+ * @param {ConsumerOptions & { count: (kind: string, ok: boolean) => void }} options
  */
 export function feedConsumer({ url, token, stop, count, fail }) {
   const state = { events: 0, polls: 0 };
@@ -26,6 +42,7 @@ export function feedConsumer({ url, token, stop, count, fail }) {
           await new Promise((resolve) => setTimeout(resolve, 1000));
           continue;
         }
+        /** @type {import('@ddm-jobs/contract').EventsResponse} */
         const body = JSON.parse(text);
         for (const event of body.events) {
           if (Number(event.cursor) <= after)
@@ -48,10 +65,13 @@ export function feedConsumer({ url, token, stop, count, fail }) {
 /**
  * An SSE consumer of `path`: reads events, checks their ids increase, hangs up after a random
  * 30 to 90 s and reconnects with Last-Event-ID.
+ *
+ * @param {ConsumerOptions & { path: string }} options
  */
 export function streamConsumer({ url, token, path, stop, fail }) {
   const state = { path, events: 0, connections: 0, reconnects: 0 };
   const run = async () => {
+    /** @type {number | undefined} */
     let lastId;
     while (!stop.aborted) {
       const hangUp = new AbortController();
@@ -76,7 +96,10 @@ export function streamConsumer({ url, token, path, stop, fail }) {
         if (state.connections > 1) state.reconnects++;
         const decoder = new TextDecoder();
         let buffer = '';
+        /** @type {number | undefined} */
         let id;
+        // A 200 always has a body; should one lack it, that is this connection's failure.
+        if (response.body === null) throw new Error('a 200 without a body');
         for await (const chunk of response.body) {
           buffer += decoder.decode(chunk, { stream: true });
           let end = buffer.indexOf('\n');

@@ -7,11 +7,31 @@
  */
 import { Agent, request } from 'node:http';
 
+/**
+ * @typedef {object} HttpRequest
+ * @property {string} [method] GET unless named
+ * @property {string} path
+ * @property {Record<string, string>} [headers]
+ * @property {unknown} [body] sent as JSON; none when undefined
+ */
+
+/** @typedef {{ status: number; text: string }} HttpAnswer */
+
+/**
+ * @param {string} baseUrl
+ * @param {{ sockets?: number; timeoutMs?: number }} [options] `timeoutMs`: how long a request may
+ *   wait for an answer before it fails
+ */
 export function httpClient(baseUrl, { sockets = 64, timeoutMs = 30_000 } = {}) {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   const { hostname, port } = new URL(baseUrl);
   return {
-    /** Resolves with `{ status, text }`; status 0 and the error's text when no answer came. */
+    /**
+     * Resolves with `{ status, text }`; status 0 and the error's text when no answer came.
+     *
+     * @param {HttpRequest} req
+     * @returns {Promise<HttpAnswer>}
+     */
     send({ method = 'GET', path, headers = {}, body }) {
       return new Promise((resolve) => {
         const payload = body === undefined ? undefined : JSON.stringify(body);

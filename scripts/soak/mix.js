@@ -16,15 +16,72 @@ import { randomUUID } from 'node:crypto';
 
 export const WEIGHTS = { list: 35, read: 25, record: 10, progress: 20, action: 10 };
 
+/** @typedef {keyof typeof WEIGHTS} Kind */
+
+/**
+ * One request of the mix.
+ *
+ * @typedef {object} MixRequest
+ * @property {'GET' | 'POST' | 'PUT' | 'PATCH'} [method] GET unless named
+ * @property {string} path
+ * @property {keyof import('./seed.js').Tokens} user whose token it carries
+ * @property {object} [body] sent as JSON
+ * @property {number} expect the status of the expected answer
+ */
+
+/**
+ * @typedef {object} MixAnswer
+ * @property {boolean} ok the answer was the expected one
+ * @property {number} status
+ * @property {unknown} json the parsed body of an expected, non-empty answer
+ */
+
+/** @typedef {(kind: Kind, request: MixRequest) => Promise<MixAnswer>} Send */
+
+// An expected answer's body is the one the contract gives its status: a record's 201 names the
+// task in `job`, a retry's 202 the new task in `job_id`.
+/** @typedef {import('@ddm-jobs/contract').InternalJobResponse} InternalJobResponse */
+/** @typedef {import('@ddm-jobs/contract').ActionJobResponse} ActionJobResponse */
+
 const NAMES = ['CreateInstance', 'EnlargeNode', 'ReduceNode', 'RestartInstance', 'BindEIP'];
 const INSTANCE = 'soakinst0001';
 const DATABASE = 'orders_soak';
 const THIRTY_DAYS_MS = 30 * 86_400_000;
-const pick = (items) => items[Math.floor(Math.random() * items.length)];
+
+/**
+ * `items[i]`, which the caller knows is there.
+ *
+ * @template T
+ * @param {readonly T[]} items
+ * @param {number} i
+ * @returns {T}
+ */
+function itemAt(items, i) {
+  const item = items[i];
+  if (item === undefined) throw new RangeError(`no item ${i} among ${items.length}`);
+  return item;
+}
+
+/**
+ * @template T
+ * @param {readonly T[]} items not empty
+ */
+const pick = (items) => itemAt(items, Math.floor(Math.random() * items.length));
+
+/**
+ * One step of a flow: the producer records the task in a status, the tenant acts on it (with the
+ * status expected, and the switch strategy to send), or the producer reports on it.
+ *
+ * @typedef {[who: 'record', status: string]
+ *   | [who: 'tenant', action: string, expected: number, strategy?: 'window' | 'manual']
+ *   | [who: 'worker', report: Record<string, unknown>]} Step
+ */
 
 /**
  * The flows: each step is [who, method, path segment or producer report, expected status].
  * `task` is the flow's task; `retry` moves the flow onto the task the retry started.
+ *
+ * @type {Step[][]}
  */
 const FLOWS = [
   // Running -> cancel -> CancelSuccess -> clean
@@ -64,6 +121,7 @@ const MANUAL = { switch_route_begin_time: '', switch_route_end_time: '' };
 /** A switch window opening tomorrow, in the DDM format. */
 function windowTomorrow() {
   const begin = Math.floor((Date.now() + 86_400_000) / 1000) * 1000;
+  /** @param {number} ms */
   const format = (ms) => `${new Date(ms).toISOString().slice(0, 19)}+0000`;
   return { switch_route_begin_time: format(begin), switch_route_end_time: format(begin + 7_200_000) };
 }
@@ -71,9 +129,13 @@ function windowTomorrow() {
 /**
  * The traffic of one run. `send(kind, request)` makes a request and resolves with
  * `{ ok, status, json }` (ok: the answer was the expected one).
+ *
+ * @param {{ projectId: string; seededIds: readonly string[]; send: Send }} options
  */
 export function createMix({ projectId, seededIds, send }) {
+  /** @type {{ id: string; progress: number }[]} */
   const running = []; // producer tasks free for a report: { id, progress }
+  /** @type {{ steps: Step[]; at: number; id: string | undefined }[]} */
   const ready = []; // flows whose next step may go: { steps, at, id }
   let flowCount = 0;
 
@@ -110,12 +172,12 @@ export function createMix({ projectId, seededIds, send }) {
         progress: 0,
       },
     });
-    if (answer.ok) running.push({ id: answer.json.job.id, progress: 0 });
+    if (answer.ok) running.push({ id: /** @type {InternalJobResponse} */ (answer.json).job.id, progress: 0 });
   };
 
   const progress = async () => {
     if (running.length === 0) return record();
-    const task = running.splice(Math.floor(Math.random() * running.length), 1)[0];
+    const task = itemAt(running.splice(Math.floor(Math.random() * running.length), 1), 0);
     const next = Math.min(100, task.progress + 20);
     const answer = await send('progress', {
       method: 'PATCH',
@@ -128,8 +190,8 @@ export function createMix({ projectId, seededIds, send }) {
   };
 
   const actionStep = async () => {
-    const flow = ready.shift() ?? { steps: FLOWS[flowCount++ % FLOWS.length], at: 0, id: undefined };
-    const [who, what, expected, strategy] = flow.steps[flow.at];
+    const flow = ready.shift() ?? { steps: itemAt(FLOWS, flowCount++ % FLOWS.length), at: 0, id: undefined };
+    const [who, what, expected, strategy] = itemAt(flow.steps, flow.at);
     let answer;
     if (who === 'record') {
       answer = await send('action', {
@@ -148,7 +210,7 @@ export function createMix({ projectId, seededIds, send }) {
           ...(what === 'Failed' ? { fail_reason: 'DBS.280305: the shard did not answer in time.' } : {}),
         },
       });
-      if (answer.ok) flow.id = answer.json.job.id;
+      if (answer.ok) flow.id = /** @type {InternalJobResponse} */ (answer.json).job.id;
     } else if (who === 'tenant') {
       answer = await send('action', {
         method: 'PUT',
@@ -157,7 +219,7 @@ export function createMix({ projectId, seededIds, send }) {
         expect: expected,
         body: strategy === 'window' ? windowTomorrow() : strategy === 'manual' ? MANUAL : {},
       });
-      if (answer.ok && what === 'retry') flow.id = answer.json.job_id;
+      if (answer.ok && what === 'retry') flow.id = /** @type {ActionJobResponse} */ (answer.json).job_id;
     } else {
       answer = await send('action', {
         method: 'PATCH',
@@ -171,8 +233,13 @@ export function createMix({ projectId, seededIds, send }) {
     if (answer.ok && flow.at + 1 < flow.steps.length) ready.push({ ...flow, at: flow.at + 1 });
   };
 
+  /** @type {Record<Kind, () => Promise<unknown>>} */
   const kinds = { list, read, record, progress, action: actionStep };
-  const table = Object.entries(WEIGHTS).flatMap(([kind, weight]) => Array(weight).fill(kind));
+  // Each kind as many times as its weight.
+  /** @type {Kind[]} */
+  const table = /** @type {[Kind, number][]} */ (Object.entries(WEIGHTS)).flatMap(([kind, weight]) =>
+    Array(weight).fill(kind),
+  );
   return {
     /** Makes the next arrival's request. */
     next: () => kinds[pick(table)](),

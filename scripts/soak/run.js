@@ -21,6 +21,33 @@ import { seedTasks, tokens as signInBoth } from './seed.js';
 import { PROJECT, startSoakServer } from './server.js';
 import { rssGrowth, rssOfWindow } from './stats.js';
 
+/** @typedef {import('./load.js').LoadResult} LoadResult */
+/** @typedef {import('./load.js').LoadMessage} LoadMessage */
+/** @typedef {import('./stats.js').RssSample} RssSample */
+
+/**
+ * The run's report, as --json writes it and print shows it.
+ *
+ * @typedef {object} Summary
+ * @property {string} database
+ * @property {number} rate
+ * @property {number} warmupSeconds
+ * @property {number} minutes
+ * @property {number} arrivals
+ * @property {number} failed
+ * @property {LoadResult['failures']} failures
+ * @property {(LoadResult['windows'][number] & { rss: ReturnType<typeof rssOfWindow> })[]} windows
+ * @property {LoadResult['kinds']} kinds
+ * @property {LoadResult['feed']} feed
+ * @property {LoadResult['streams']} streams
+ * @property {LoadResult['mix']} mix
+ * @property {LoadResult['scheduleLagMs']} scheduleLagMs
+ * @property {number} loadCores
+ * @property {{ samples: RssSample[]; growth: ReturnType<typeof rssGrowth>; peakMb: number }} rss
+ * @property {boolean} serverDied
+ * @property {string} serverLog its last output
+ */
+
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
@@ -32,6 +59,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
   },
 });
+/** @param {'minutes' | 'rate' | 'streams' | 'seed'} name */
 const positive = (name) => {
   const n = Number(values[name]);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
@@ -42,12 +70,17 @@ const rate = positive('rate');
 const warmupSeconds = Number(values['warmup-seconds']);
 const streams = Math.floor(positive('streams'));
 const seedCount = Math.floor(positive('seed'));
-if (!['sqlite', 'postgres'].includes(values.database))
+if (values.database !== 'sqlite' && values.database !== 'postgres')
   throw new Error('--database must be sqlite or postgres');
 const GROWTH_GOAL_PERCENT = 10;
 const RSS_EVERY_MS = 5_000;
 
+/** @param {string} line */
 const log = (line) => process.stderr.write(`${line}\n`);
+/**
+ * @param {number} n
+ * @param {number} [digits]
+ */
 const fixed = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 // Interrupted: exit through the 'exit' listeners, which kill the server and remove its data.
@@ -55,19 +88,29 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.e
 
 log(`soak: ${values.database}, ${rate} requests/s, ${warmupSeconds} s warm-up + ${minutes} min`);
 const server = await startSoakServer({ database: values.database });
-let load;
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let loadProcess;
 try {
   const tokens = await signInBoth(server.url);
   const seededIds = await seedTasks(server.url, tokens.worker, seedCount);
   log(`soak: server ${server.url} (pid ${server.pid}), ${seededIds.length} tasks seeded`);
 
-  load = fork(new URL('./load.js', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // A constant, which the callbacks below know is set; `loadProcess` is for `finally`.
+  const load = fork(new URL('./load.js', import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  loadProcess = load;
+  /** @type {RssSample[]} */
   const rss = [];
+  /** @type {number} */
   let started;
+  /** @type {NodeJS.Timeout | undefined} */
   let sampler;
+  /** @type {LoadResult} */
   const result = await new Promise((resolve, reject) => {
-    load.on('message', (message) => {
-      if (message.started) {
+    // load.js tells the instant the load started, then its figures or its error.
+    load.on('message', (/** @type {LoadMessage} */ message) => {
+      if ('started' in message) {
         started = message.started;
         const sample = () => {
           if (!server.alive()) return;
@@ -86,16 +129,18 @@ try {
       else reject(new Error(`the load process failed: ${message.error}`));
     });
     load.once('exit', (code) => reject(new Error(`the load process exited (${code}) before answering`)));
-    load.send({
-      url: server.url,
-      projectId: PROJECT.id,
-      tokens,
-      seededIds,
-      rate,
-      warmupSeconds,
-      seconds: minutes * 60,
-      streams,
-    });
+    load.send(
+      /** @satisfies {import('./load.js').LoadJob} */ ({
+        url: server.url,
+        projectId: PROJECT.id,
+        tokens,
+        seededIds,
+        rate,
+        warmupSeconds,
+        seconds: minutes * 60,
+        streams,
+      }),
+    );
   });
   clearInterval(sampler);
   const serverDied = !server.alive();
@@ -103,6 +148,7 @@ try {
   const endMs = (warmupSeconds + minutes * 60) * 1000;
   const windows = result.windows.map((w) => ({ ...w, rss: rssOfWindow(rss, w.fromMs, w.toMs) }));
   const growth = rssGrowth(rss, warmupSeconds * 1000, endMs);
+  /** @type {Summary} */
   const summary = {
     database: values.database,
     rate,
@@ -128,11 +174,13 @@ try {
   const growthFails = minutes >= 10 && growth !== undefined && growth.percent >= GROWTH_GOAL_PERCENT;
   process.exitCode = result.failed > 0 || serverDied || growthFails ? 1 : 0;
 } finally {
-  load?.kill();
+  loadProcess?.kill();
   await server.stop();
 }
 
+/** @param {Summary} s */
 function print(s) {
+  /** @param {string} line */
   const out = (line) => process.stdout.write(`${line}\n`);
   out('');
   out(

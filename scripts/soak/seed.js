@@ -9,9 +9,25 @@ import { PROJECT, TENANT, WORKER } from './server.js';
 const NAMES = ['CreateInstance', 'EnlargeNode', 'ReduceNode', 'RestartInstance', 'BindEIP'];
 export const SEEDED_SPAN_MS = 7 * 86_400_000;
 
-/** A token of a declared user, scoped to the soak project. */
+/**
+ * The two users' tokens: the tenant administrator's and the producer's.
+ *
+ * @typedef {{ tenant: string; worker: string }} Tokens
+ */
+
+/**
+ * A token of a declared user, scoped to the soak project.
+ *
+ * @param {string} url
+ * @param {{ name: string; password: string }} user
+ * @returns {Promise<string>}
+ */
 export const signIn = (url, user) => passwordToken(url, user, PROJECT.id);
 
+/**
+ * @param {string} url
+ * @returns {Promise<Tokens>}
+ */
 export const tokens = async (url) => ({
   tenant: await signIn(url, TENANT),
   worker: await signIn(url, WORKER),
@@ -20,11 +36,18 @@ export const tokens = async (url) => ({
 /**
  * Records `count` finished and running tasks spread evenly over the last week, 16 at a time.
  * Returns their ids.
+ *
+ * @param {string} url
+ * @param {string} workerToken
+ * @param {number} count
+ * @returns {Promise<string[]>}
  */
 export async function seedTasks(url, workerToken, count) {
   const now = Date.now();
+  /** @type {string[]} */
   const ids = [];
   let next = 0;
+  /** @param {number} i */
   const one = async (i) => {
     const id = randomUUID();
     const status = i % 10 === 0 ? 'Failed' : i % 5 === 1 ? 'Running' : 'Completed';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster } from '../postgres-cluster.js';
-import { killServe, startServe, stopServe } from '../serve-process.js';
+import { killServe, startServe, stopProcess } from '../serve-process.js';
 
 /** The identities the load uses: a tenant administrator and a producer (role `service`). */
 export const PROJECT = { name: 'soak-tenant', id: '5043a7e1d2c94b8e9f60a1b2c3d4e5f6' };
@@ -58,15 +58,18 @@ export async function startSoakServer({ database }) {
   };
   process.once('exit', cleanUp);
   const { child, url, output } = await startServe({ args, spawned: (started) => (spawned = started) });
+  // Spawned and listening, so it has one: the report reads the server's figures from /proc by it.
+  const { pid } = child;
+  if (pid === undefined) throw new Error('the server process has no pid');
   return {
     url,
-    pid: child.pid,
+    pid,
     child,
     // Warnings and errors the server logs are kept for the report.
     output,
     alive: () => child.exitCode === null && child.signalCode === null,
     async stop() {
-      await stopServe(child, 10_000);
+      await stopProcess(child, 10_000);
       process.off('exit', cleanUp);
       cleanUp();
     },

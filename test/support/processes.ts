@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { CLI, REPO, startServe, stopServe } from '../../scripts/serve-process.js';
+import { CLI, REPO, startServe, stopProcess } from '../../scripts/serve-process.js';
 import { keepProcessLog, serveLogLevel } from './run-logs.js';
 
 // Real processes for the tests that run the built program or other tools: one run to its end with
@@ -81,4 +81,4 @@ export async function startServer(
 }
 
 /** Ends a server (SIGTERM) and waits for it to exit; at once if it has exited already. */
-export const stopServer = (child: ChildProcess): Promise<void> => stopServe(child);
+export const stopServer = (child: ChildProcess): Promise<void> => stopProcess(child);
