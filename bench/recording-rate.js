@@ -17,7 +17,7 @@ import { DAY_MS, recordTasks, seedIdentities, withDataDir, withStore } from './s
 
 const TASKS = 1_000;
 const LOAD = { connections: 20, seconds: 5, warmupSeconds: 1 };
-/** Updates a second (design.md): 20,000 on SQLite, 5,000 on PostgreSQL. */
+/** Updates a second (bench/README.md, "Targets"): 20,000 on SQLite, 5,000 on PostgreSQL. */
 const TARGETS = { sqlite: 20_000, postgres: 5_000 };
 
 /**

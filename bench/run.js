@@ -1,5 +1,5 @@
 /**
- * The benchmark (design.md, "Performance: what we measure and aim at"). Runs the scenarios, prints
+ * The benchmark (bench/README.md, "Targets"). Runs the scenarios, prints
  * the figures and writes them to bench/results.md. Exits 1 if a check failed (an answer that was
  * not 2xx, a lost update...); a target not met is reported, not failed.
  *
