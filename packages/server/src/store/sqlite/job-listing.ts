@@ -47,7 +47,12 @@ export function createSqliteJobListing(db: Database): {
       statement = db.prepare(`SELECT ${parts.join(', ')}`).raw();
       countsByShape.set(shape, statement);
     }
-    return statement.get(segments.flatMap((s) => [window.projectId, ...segmentBounds(s)])) as number[];
+    const args: (string | number)[] = [];
+    for (const segment of segments) {
+      const [from, to] = segmentBounds(segment);
+      args.push(window.projectId, from, to);
+    }
+    return statement.get(args) as number[];
   }
 
   /** The reads of a listing whose rows are `columns`, each turned into a `Row`. */
