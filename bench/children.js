@@ -68,7 +68,8 @@ export function startChild(script, args = [], { execArgv = [], timeoutMs = 60_00
 export async function startApiServer(location, nodeArgs = []) {
   const unlimited = '999999999';
   const args = ['--host', '127.0.0.1', '--port', '0', '--data-dir', location.dataDir, '--no-demo'];
-  args.push('--log-level', 'warn', '--rate-limit', unlimited, '--address-rate-limit', unlimited);
+  args.push('--log-level', 'warn', '--rate-limit', unlimited, '--service-rate-limit', unlimited);
+  args.push('--address-rate-limit', unlimited);
   if (location.databaseUrl) args.push('--database-url', location.databaseUrl);
   if (location.databaseSchema) args.push('--database-schema', location.databaseSchema);
   const { child, url } = await startServe({

@@ -75,6 +75,8 @@ export async function startServe(location, port, bootstrapFile) {
     // One writer from one address at full speed: no throttling.
     '--rate-limit',
     '0',
+    '--service-rate-limit',
+    '0',
     '--address-rate-limit',
     '0',
     ...(location.databaseUrl ? ['--database-url', location.databaseUrl] : []),

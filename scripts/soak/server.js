@@ -45,6 +45,8 @@ export async function startSoakServer({ database }) {
     bootstrapFile,
     '--rate-limit',
     '0',
+    '--service-rate-limit',
+    '0',
     '--address-rate-limit',
     '0',
     ...(cluster ? ['--database-url', cluster.url, '--database-schema', 'soak'] : []),

@@ -26,7 +26,9 @@ const expectThrottled = (response: Awaited<ReturnType<typeof list>>, retryAfter:
 
 describe('throttling', () => {
   it('answers 429 APIGW.0308 with Retry-After past the rate of one token user, until a second passes', async () => {
-    server = await startTestServer({ rateLimits: { perCredential: 3, perAddress: 0 } });
+    server = await startTestServer({
+      rateLimits: { perCredential: 3, perServiceCredential: 3, perAddress: 0 },
+    });
     const headers = { 'x-auth-token': await server.tokenFor('alice') };
     for (let i = 0; i < 3; i++) expect((await list(headers)).statusCode).toBe(200);
     expectThrottled(await list(headers), '1');
@@ -38,7 +40,9 @@ describe('throttling', () => {
   });
 
   it('counts an access key as one credential, whatever the address', async () => {
-    server = await startSignedServer({ rateLimits: { perCredential: 2, perAddress: 0 } });
+    server = await startSignedServer({
+      rateLimits: { perCredential: 2, perServiceCredential: 2, perAddress: 0 },
+    });
     const signed = () => {
       const { url, headers } = sdkSign(
         {
@@ -62,7 +66,9 @@ describe('throttling', () => {
   });
 
   it('counts every request of one address, also on the identity routes and when refused', async () => {
-    server = await startTestServer({ rateLimits: { perCredential: 0, perAddress: 2 } });
+    server = await startTestServer({
+      rateLimits: { perCredential: 0, perServiceCredential: 0, perAddress: 2 },
+    });
     const signIn = () =>
       server.app.inject({
         method: 'POST',
@@ -79,12 +85,50 @@ describe('throttling', () => {
   });
 
   it('answers Retry-After in whole seconds, at least 1, until the bucket holds a request again', async () => {
-    server = await startTestServer({ rateLimits: { perCredential: 0, perAddress: 1 } });
+    server = await startTestServer({
+      rateLimits: { perCredential: 0, perServiceCredential: 0, perAddress: 1 },
+    });
     expect((await list({})).statusCode).toBe(401);
     expectThrottled(await list({}), '1');
     server.clock.advance(999);
     expectThrottled(await list({}), '1');
     server.clock.advance(1);
     expect((await list({})).statusCode).toBe(401);
+  });
+
+  describe('control-plane workers (role service)', () => {
+    const internal = async (headers: Record<string, string>, remoteAddress = '10.0.0.1') =>
+      server.app.inject({ method: 'GET', url: '/internal/v1/clock', headers, remoteAddress });
+
+    it('count against a limit of their own on the internal API, tenants against theirs', async () => {
+      server = await startTestServer({
+        rateLimits: { perCredential: 1, perServiceCredential: 3, perAddress: 0 },
+      });
+      const worker = { 'x-auth-token': await server.tokenFor('worker') };
+      for (let i = 0; i < 3; i++) expect((await internal(worker)).statusCode).toBe(200);
+      expectThrottled(await internal(worker), '1');
+      // The same worker on a tenant route is a tenant there, with a tenant's allowance.
+      expect((await list(worker)).statusCode).toBe(200);
+      expectThrottled(await list(worker), '1');
+      const alice = { 'x-auth-token': await server.tokenFor('alice') };
+      expect((await list(alice)).statusCode).toBe(200);
+      expectThrottled(await list(alice), '1');
+      // A caller without the role, refused on the internal API, spends its tenant allowance.
+      server.clock.advance(1_000);
+      expect((await internal(alice)).statusCode).toBe(403);
+      expectThrottled(await list(alice), '1');
+    });
+
+    it('do not use up the allowance of their address, which still limits everyone else', async () => {
+      server = await startTestServer({
+        rateLimits: { perCredential: 0, perServiceCredential: 0, perAddress: 2 },
+      });
+      const worker = { 'x-auth-token': await server.tokenFor('worker') };
+      for (let i = 0; i < 10; i++) expect((await internal(worker)).statusCode).toBe(200);
+      // Unauthenticated requests from that address: the two of its second, then 429.
+      expect((await list({})).statusCode).toBe(401);
+      expect((await list({})).statusCode).toBe(401);
+      expectThrottled(await list({}), '1');
+    });
   });
 });

@@ -165,7 +165,10 @@ describe('the change feed as an event stream', () => {
   });
 
   it('counts a stream once against the credential rate, however much it sends', async () => {
-    await open({ feed: { pollMs: 20, keepAliveMs: 20 }, rateLimits: { perCredential: 2, perAddress: 0 } });
+    await open({
+      feed: { pollMs: 20, keepAliveMs: 20 },
+      rateLimits: { perCredential: 2, perServiceCredential: 2, perAddress: 0 },
+    });
     // Events written before the stream: the worker's records spend allowance too, so each is
     // followed by a clock second that refills it (the clock stands still otherwise).
     for (let i = 0; i < 3; i++) {

@@ -25,7 +25,10 @@ describe('the emulator reset', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ emulator: true, rateLimits: { perCredential: 3, perAddress: 0 } });
+    server = await startTestServer({
+      emulator: true,
+      rateLimits: { perCredential: 3, perServiceCredential: 3, perAddress: 0 },
+    });
   });
   afterAll(() => server.close());
 

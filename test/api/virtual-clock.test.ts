@@ -144,7 +144,7 @@ describe('the real clock', () => {
     // The fixture identities come from a test server; a second app on the same file runs on the real clock.
     server = await startTestServer();
     store = await openTestStore(server.dataDir);
-    app = await buildApp({ store, rateLimits: { perCredential: 0, perAddress: 0 } });
+    app = await buildApp({ store, rateLimits: { perCredential: 0, perServiceCredential: 0, perAddress: 0 } });
   });
   afterAll(async () => {
     await app.close();

@@ -59,7 +59,7 @@ describe('idempotent calls are sent again', () => {
     // the second the client waits would move it.
     const client = await behindRelay(
       () => 'forward',
-      { rateLimits: { perCredential: 1, perAddress: 0 } },
+      { rateLimits: { perCredential: 1, perServiceCredential: 1, perAddress: 0 } },
       (status) => {
         if (status === 429) server.clock.advance(1000);
       },

@@ -26,7 +26,7 @@ describe('a database outage under load', () => {
     app = await buildApp({
       store,
       clock,
-      rateLimits: { perCredential: 0, perAddress: 0 },
+      rateLimits: { perCredential: 0, perServiceCredential: 0, perAddress: 0 },
       simulatorIntervalMs: 0,
     });
     const signIn = await app.inject({

@@ -32,7 +32,7 @@ describe('two nodes on one database', () => {
     node2 = await buildApp({
       store: store2,
       clock: node1.clock,
-      rateLimits: { perCredential: 0, perAddress: 0 },
+      rateLimits: { perCredential: 0, perServiceCredential: 0, perAddress: 0 },
       simulatorIntervalMs: 0,
       retentionIntervalMs: 0,
       feed: { pollMs: 2_000 },

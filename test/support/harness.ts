@@ -91,7 +91,7 @@ export async function startTestServer(
   const bootstrap = options.bootstrap ?? FIXTURE_IDENTITIES;
   await applyBootstrap(store, bootstrap, clock, credentialVault);
   // No throttling unless asked for: the clock stands still, so no bucket would ever refill.
-  const rateLimits = options.rateLimits ?? { perCredential: 0, perAddress: 0 };
+  const rateLimits = options.rateLimits ?? { perCredential: 0, perServiceCredential: 0, perAddress: 0 };
   const reapply = async () => {
     await applyBootstrap(store, bootstrap, clock, credentialVault);
     return { jobs: [] };

@@ -106,10 +106,19 @@ export function serveCommand(program: Command): void {
     .addOption(
       new Option(
         '--rate-limit <n>',
-        'requests a second per credential (token user or access key), per node; 0: none',
+        'requests a second per tenant credential (token user or access key), per node; 0: none',
       )
         .env('DDM_JOBS_RATE_LIMIT')
         .default(100)
+        .argParser(parseRate),
+    )
+    .addOption(
+      new Option(
+        '--service-rate-limit <n>',
+        'requests a second per credential of a control-plane worker (role service) on the internal API, per node; 0: none',
+      )
+        .env('DDM_JOBS_SERVICE_RATE_LIMIT')
+        .default(10_000)
         .argParser(parseRate),
     )
     .addOption(
@@ -204,7 +213,11 @@ Examples:
         region: options.region,
         iamUrl: options.iamUrl,
         credentialKeyFile: options.credentialKeyFile,
-        rateLimits: { perCredential: options.rateLimit, perAddress: options.addressRateLimit },
+        rateLimits: {
+          perCredential: options.rateLimit,
+          perServiceCredential: options.serviceRateLimit,
+          perAddress: options.addressRateLimit,
+        },
         retentionGraceDays: options.retentionGraceDays,
         maxStreamsPerUser: options.maxStreamsPerUser,
         clock: options.clock,

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock/clock.js';
 import { ApiError } from '../errors/api-error.js';
 import type { IdentityStore } from '../store/interfaces.js';
+import type { CallerKind, CredentialThrottle } from '../throttling/throttling.js';
 import { isSigned } from './aksk/signature.js';
 import type { SignedRequestVerifier } from './aksk/signed-request-verifier.js';
 import { authToken, declaredProjectId } from './headers.js';
@@ -62,6 +63,8 @@ export interface CallerRequest {
   headers: IncomingHttpHeaders;
   /** The body's bytes as received; none for a request without a body. */
   rawBody?: Buffer | undefined;
+  /** The caller's address, for throttling. */
+  ip?: string | undefined;
 }
 
 export interface Authenticator {
@@ -84,7 +87,7 @@ export interface AuthenticatorOptions {
   /** The roles of a signature's user (tokens carry theirs); needed with `verifySigned`. */
   identity?: IdentityStore;
   /** Admits one request of an authenticated credential, or throws (throttling). */
-  admit?: (credential: string) => void;
+  admit?: CredentialThrottle;
 }
 
 export function createAuthenticator(
@@ -92,10 +95,14 @@ export function createAuthenticator(
   options: AuthenticatorOptions = {},
 ): Authenticator {
   const { verifySigned, identity, admit } = options;
+  /** The credential a principal's requests count against: its access key, or its token's user. */
+  const credentialOf = (principal: Principal) =>
+    principal.accessKey === undefined ? `user ${principal.userId}` : `ak ${principal.accessKey}`;
+  const count = (request: CallerRequest, principal: Principal, kind: CallerKind) =>
+    admit?.(credentialOf(principal), kind, request.ip);
   const authenticate = async (request: CallerRequest) => {
     const check = await checkTokenOf(authToken(request.headers));
     if (!check.ok) throw new ApiError(FAILURES[check.reason]);
-    admit?.(`user ${check.principal.userId}`);
     return check.principal;
   };
   const signer = async (request: CallerRequest) => {
@@ -103,7 +110,6 @@ export function createAuthenticator(
     // Named one by one: a Fastify request's fields are getters, which a spread would not copy.
     const { method, url, headers } = request;
     const signer = await verifySigned({ method, url, headers, body: request.rawBody ?? '' });
-    admit?.(`ak ${signer.accessKey}`);
     return { signer, identity };
   };
   return {
@@ -119,31 +125,36 @@ export function createAuthenticator(
           accessKey: by.accessKey,
         };
       } else principal = await authenticate(request);
+      count(request, principal, 'tenant');
       if (principal.projectId !== projectId || principal.roles.length === 0)
         throw new ApiError('notAuthorized');
       if (declared !== undefined && declared !== projectId) throw new ApiError('notAuthorized');
       return principal;
     },
     async forService(request) {
+      // A caller without the role counts as a tenant: only a worker's requests count as a worker's.
+      const refuse = (principal: Principal) => {
+        count(request, principal, 'tenant');
+        return new ApiError('notAuthorized');
+      };
       if (!isSigned(request.headers)) {
         const principal = await authenticate(request);
-        if (!principal.roles.includes(SERVICE_ROLE)) throw new ApiError('notAuthorized');
+        if (!principal.roles.includes(SERVICE_ROLE)) throw refuse(principal);
+        count(request, principal, 'service');
         return principal;
       }
       const { signer: by, identity: store } = await signer(request);
+      const signed: Principal = { userId: by.userId, projectId: null, roles: [], accessKey: by.accessKey };
       const declared = declaredProjectId(request.headers);
-      if (declared === null) throw new ApiError('notAuthorized');
+      if (declared === null) throw refuse(signed);
       const grants = await store.listRoleAssignments(
         declared === undefined ? { userId: by.userId } : { userId: by.userId, projectId: declared },
       );
       const service = grants.find((g) => g.role === SERVICE_ROLE);
-      if (!service) throw new ApiError('notAuthorized');
-      return {
-        userId: by.userId,
-        projectId: service.projectId,
-        roles: [SERVICE_ROLE],
-        accessKey: by.accessKey,
-      };
+      if (!service) throw refuse(signed);
+      const principal = { ...signed, projectId: service.projectId, roles: [SERVICE_ROLE] };
+      count(request, principal, 'service');
+      return principal;
     },
   };
 }

@@ -8,6 +8,8 @@ export type Admission = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 export interface TokenBuckets {
   take(key: string): Admission;
+  /** Puts back one request taken from the key's bucket (a request that turned out not to count). */
+  giveBack(key: string): void;
   /** Forgets every bucket: everyone starts full again (the emulator's reset). */
   clear(): void;
 }
@@ -46,6 +48,10 @@ export function createTokenBuckets(ratePerSecond: number, clock: Clock): TokenBu
       }
       const seconds = Math.ceil((1 - bucket.tokens) / ratePerSecond);
       return { ok: false, retryAfterSeconds: Math.max(1, seconds) };
+    },
+    giveBack(key) {
+      const bucket = buckets.get(key);
+      if (bucket) bucket.tokens = Math.min(ratePerSecond, bucket.tokens + 1);
     },
     clear() {
       buckets.clear();
