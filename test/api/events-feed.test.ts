@@ -123,11 +123,13 @@ describe('GET /internal/v1/events', () => {
     await server.store.resetJobs(server.clock.now());
     const { events } = body(await feed(`?after=${before}`));
     expect(events).toEqual([
-      { cursor: String(Number(before) + 1), type: 'reset', at: server.clock.now(), job: null },
+      { cursor: expect.any(String), type: 'reset', at: server.clock.now(), job: null },
     ]);
+    const reset = Number(events[0]?.cursor);
+    expect(reset).toBeGreaterThan(Number(before));
     const next = await server.record({ name: 'CreateInstance' });
-    const after = body(await feed(`?after=${events[0]?.cursor}`)).events;
-    expect(after.map((e) => [e.type, e.job?.id, Number(e.cursor) > Number(before) + 1])).toEqual([
+    const after = body(await feed(`?after=${reset}`)).events;
+    expect(after.map((e) => [e.type, e.job?.id, Number(e.cursor) > reset])).toEqual([
       ['created', next.id, true],
     ]);
   });

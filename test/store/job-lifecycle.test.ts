@@ -131,7 +131,8 @@ for (const kind of STORE_KINDS) {
       expect((await store.listJobs('p1', 0, NOW, 0, 10)).total).toBe(0);
       expect(await store.countJobsByStatus()).toEqual({});
       const events = await store.eventsAfter(0, 100);
-      expect(events).toEqual([{ cursor: before + 1, type: 'reset', at: NOW + 1, job: null }]);
+      expect(events).toEqual([{ cursor: expect.any(Number), type: 'reset', at: NOW + 1, job: null }]);
+      expect(events[0]?.cursor).toBeGreaterThan(before);
       // The same ids can be recorded again.
       expect((await store.recordJob(migration(1), NOW + 2)).outcome).toBe('created');
     });
@@ -151,8 +152,9 @@ for (const kind of STORE_KINDS) {
     it("sees another connection's entries at once", async () => {
       const peer = await opened.openPeer();
       await peer.recordJob(migration(1), NOW);
-      expect(await store.lastEventCursor()).toBe(1);
-      expect((await store.eventsAfter(0, 10)).map((e) => e.job?.id)).toEqual([migration(1).id]);
+      const events = await store.eventsAfter(0, 10);
+      expect(events.map((e) => e.job?.id)).toEqual([migration(1).id]);
+      expect(await store.lastEventCursor()).toBe(events[0]?.cursor);
     });
   });
 }

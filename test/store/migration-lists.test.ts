@@ -16,13 +16,20 @@ import { dropSchema, freshSchema, TEST_DATABASE_URL } from '../support/stores.js
 /** Versions one database has and the other has not. */
 const VERSION_GAPS: Record<number, { only: 'sqlite' | 'postgres'; why: string }> = {
   4: { only: 'postgres', why: "feed notifications (LISTEN/NOTIFY); SQLite's waiters poll the file" },
+  7: {
+    only: 'postgres',
+    why: 'writers side by side (cursors from transaction ids, counts spread, identity notifications); SQLite has one writer',
+  },
 };
 
 /** Tables one database has and the other has not. */
-const TABLE_GAPS: Record<string, { only: 'sqlite' | 'postgres'; why: string }> = {
-  job_event_cursor: {
+const TABLE_GAPS: Record<string, { only: 'sqlite' | 'postgres'; why: string }> = {};
+
+/** Columns one database has and the other has not, as `table.column`. */
+const COLUMN_GAPS: Record<string, { only: 'sqlite' | 'postgres'; why: string }> = {
+  'job_status_counts.shard': {
     only: 'postgres',
-    why: "the feed's commit-ordered cursor; SQLite's AUTOINCREMENT counter does it (sqlite_sequence)",
+    why: "each status's count spread over rows, so concurrent writers seldom wait on one; SQLite has one writer",
   },
 };
 
@@ -126,8 +133,13 @@ describe('the migrations of SQLite and PostgreSQL', () => {
       expect(without(Object.keys(postgres.tables), TABLE_GAPS, 'postgres').sort()).toEqual(
         without(Object.keys(sqlite.tables), TABLE_GAPS, 'sqlite').sort(),
       );
-      for (const [table, columns] of Object.entries(sqlite.tables))
-        expect([table, postgres.tables[table]]).toEqual([table, columns]);
+      const columnsOf = (schema: Schema, table: string, only: string) =>
+        (schema.tables[table] ?? []).filter((column) => COLUMN_GAPS[`${table}.${column}`]?.only !== only);
+      for (const table of Object.keys(sqlite.tables))
+        expect([table, columnsOf(postgres, table, 'postgres')]).toEqual([
+          table,
+          columnsOf(sqlite, table, 'sqlite'),
+        ]);
       expect(without(postgres.indexes, INDEX_GAPS, 'postgres')).toEqual(
         without(sqlite.indexes, INDEX_GAPS, 'sqlite'),
       );

@@ -59,9 +59,12 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL migrations and schemas', () => {
     ]);
     stores.push(a, b);
     await a.resetJobs(NOW);
-    expect(await a.lastEventCursor()).toBe(1);
-    expect(await b.lastEventCursor()).toBe(0);
+    const [reset] = await a.eventsAfter(0, 10);
+    expect(reset?.type).toBe('reset');
+    expect(await a.lastEventCursor()).toBe(reset?.cursor);
+    // The other schema's feed is empty: its newest cursor is no entry's.
     expect(await b.eventsAfter(0, 10)).toEqual([]);
+    expect(await b.eventsAfter(await b.lastEventCursor(), 10)).toEqual([]);
   });
 
   it("reads times as numbers without changing node-postgres' process-wide parsers", async () => {

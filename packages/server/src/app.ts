@@ -18,7 +18,11 @@ import { createTokenCodec, newTokenKey, TOKEN_KEY_NAME } from './identity/tokens
 import { createTenantActions } from './jobs/actions.js';
 import { createFeedWatcher, DEFAULT_KEEP_ALIVE_MS, type FeedOptions } from './jobs/feed-watcher.js';
 import { createProducer } from './jobs/producer.js';
-import { createRetention, DEFAULT_RETENTION_GRACE_DAYS } from './jobs/retention.js';
+import {
+  createRetention,
+  DEFAULT_FEED_RETENTION_DAYS,
+  DEFAULT_RETENTION_GRACE_DAYS,
+} from './jobs/retention.js';
 import { consoleRoutes, DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { emulatorRoutes } from './routes/emulator.js';
 import { internalEventsRoutes } from './routes/internal-events.js';
@@ -67,6 +71,8 @@ export interface AppOptions {
   simulatorIntervalMs?: number;
   /** Days tasks are kept past the 30-day window before they are purged (7). */
   retentionGraceDays?: number;
+  /** Days the change feed's entries are kept (2). */
+  feedRetentionDays?: number;
   /** How often retention runs, in ms (10 minutes); 0: only after clock moves and when asked. */
   retentionIntervalMs?: number;
   /** The built console served under /console/; packages/console/dist by default. */
@@ -160,6 +166,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     store,
     clock,
     graceDays: options.retentionGraceDays ?? DEFAULT_RETENTION_GRACE_DAYS,
+    feedDays: options.feedRetentionDays ?? DEFAULT_FEED_RETENTION_DAYS,
     logger: options.logger,
   });
   app.addHook('onClose', async () => retention.stop());

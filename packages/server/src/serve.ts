@@ -41,6 +41,8 @@ export interface ServeOptions {
   rateLimits?: RateLimits | undefined;
   /** Days tasks are kept past the 30-day window before they are purged; 7 by default. */
   retentionGraceDays?: number | undefined;
+  /** Days the change feed's entries are kept; 2 by default. */
+  feedRetentionDays?: number | undefined;
   /** Event streams open at once per user on this node (10 by default); 0: no limit. */
   maxStreamsPerUser?: number | undefined;
   /** `virtual`: the emulator's clock, standing still at `clockStart` until moved; `real` by default. */
@@ -118,6 +120,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ...(options.emulator ? { emulator } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.retentionGraceDays === undefined ? {} : { retentionGraceDays: options.retentionGraceDays }),
+      ...(options.feedRetentionDays === undefined ? {} : { feedRetentionDays: options.feedRetentionDays }),
       ...(options.maxStreamsPerUser === undefined ? {} : { maxStreamsPerUser: options.maxStreamsPerUser }),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),

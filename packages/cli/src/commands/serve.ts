@@ -35,11 +35,13 @@ export function parseInstant(value: string): number {
   return ms;
 }
 
-/** Days for `--retention-grace-days`: a whole number from 0 to 3650. */
-export function parseDays(value: string): number {
-  if (!/^\d{1,4}$/.test(value) || Number(value) > 3650)
-    throw new InvalidArgumentError('must be a whole number of days from 0 to 3650.');
-  return Number(value);
+/** A parser of days: a whole number from `min` to 3650 (ten years). */
+export function daysFrom(min: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d{1,4}$/.test(value) || Number(value) < min || Number(value) > 3650)
+      throw new InvalidArgumentError(`must be a whole number of days from ${min} to 3650.`);
+    return Number(value);
+  };
 }
 
 export function parsePort(value: string): number {
@@ -143,7 +145,16 @@ export function serveCommand(program: Command): void {
       )
         .env('DDM_JOBS_RETENTION_GRACE_DAYS')
         .default(7)
-        .argParser(parseDays),
+        .argParser(daysFrom(0)),
+    )
+    .addOption(
+      new Option(
+        '--feed-retention-days <days>',
+        'days the change feed keeps its entries (a consumer away longer misses what was purged)',
+      )
+        .env('DDM_JOBS_FEED_RETENTION_DAYS')
+        .default(2)
+        .argParser(daysFrom(1)),
     )
     .addOption(
       new Option('--clock <kind>', 'real, or virtual: frozen until moved through POST /internal/v1/clock')
@@ -219,6 +230,7 @@ Examples:
           perAddress: options.addressRateLimit,
         },
         retentionGraceDays: options.retentionGraceDays,
+        feedRetentionDays: options.feedRetentionDays,
         maxStreamsPerUser: options.maxStreamsPerUser,
         clock: options.clock,
         clockStart: options.clockStart,

@@ -24,8 +24,12 @@ interface Waiter {
 
 export const DEFAULT_POLL_MS = 100;
 
-/** With notifications, polling is only the safety net for one that was lost. */
-const NOTIFIED_POLL_MS = 2_000;
+/**
+ * With notifications, polling is the safety net for one that was lost, and for entries that a
+ * notification announced while an older transaction still held them back (PostgreSQL delivers an
+ * entry once every transaction older than it has ended: store/postgres/job-events.ts).
+ */
+const NOTIFIED_POLL_MS = 250;
 
 /**
  * One per app: reads `lastEventCursor()` while somebody waits, and wakes the waiters whose cursor

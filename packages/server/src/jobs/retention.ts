@@ -7,6 +7,12 @@ import type { RetentionStore } from '../store/interfaces.js';
 export const WINDOW_MS = 30 * 86_400_000;
 /** Kept past the window by default, for support and late feed consumers. */
 export const DEFAULT_RETENTION_GRACE_DAYS = 7;
+/**
+ * Days the change feed's entries are kept by default: consumers follow it as it is written, and
+ * a consumer down for longer than this misses what was purged (it can read the tasks again).
+ */
+export const DEFAULT_FEED_RETENTION_DAYS = 2;
+const DAY = 86_400_000;
 /** Tasks removed per transaction: small, so that a pass never holds the writer for long. */
 const BATCH = 500;
 
@@ -18,14 +24,16 @@ export interface Retention {
 }
 
 /**
- * Purges tasks created more than 30 days plus `graceDays` before the clock's now, with their feed
- * entries and audit records. Batches yield to the event loop between them, so requests keep
- * flowing while a large backlog goes.
+ * Purges tasks created more than 30 days plus `graceDays` before the clock's now, with their
+ * history and cleaned tasks' audit records, and feed entries written more than `feedDays` ago.
+ * Batches yield to the event loop between them, so requests keep flowing while a large backlog
+ * goes.
  */
 export function createRetention(deps: {
   store: RetentionStore;
   clock: Clock;
   graceDays: number;
+  feedDays: number;
   logger?: Logger | undefined;
 }): Retention {
   const { store, clock, logger } = deps;
@@ -34,17 +42,24 @@ export function createRetention(deps: {
 
   const pass = async () => {
     const now = clock.now();
-    const cutoff = now - WINDOW_MS - deps.graceDays * 86_400_000;
+    const cutoffs = { tasks: now - WINDOW_MS - deps.graceDays * DAY, feed: now - deps.feedDays * DAY };
     const total = { jobs: 0, records: 0 };
     for (;;) {
-      const removed = await store.purgeBefore(cutoff, BATCH, now);
+      const removed = await store.purgeBefore(cutoffs, BATCH, now);
       total.jobs += removed.jobs;
       total.records += removed.records;
       if (removed.jobs === 0 && removed.records === 0) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (total.jobs > 0 || total.records > 0)
-      logger?.info({ ...total, cutoff: new Date(cutoff).toISOString() }, 'retention: purged');
+      logger?.info(
+        {
+          ...total,
+          tasks_before: new Date(cutoffs.tasks).toISOString(),
+          feed_before: new Date(cutoffs.feed).toISOString(),
+        },
+        'retention: purged',
+      );
     return total;
   };
 

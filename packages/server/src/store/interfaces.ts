@@ -11,6 +11,7 @@ import type {
   NewJob,
   NewUser,
   Project,
+  PurgeCutoffs,
   PurgeResult,
   RecordOutcome,
   RemovedJob,
@@ -114,11 +115,12 @@ export interface JobStore {
 
 export interface RetentionStore {
   /**
-   * Removes at most `batch` tasks created before `cutoff` (oldest first), each with its feed
-   * entry, then at most `batch` feed entries and audit records from before it, in short
-   * transactions so that readers and writers barely wait. Call again while it removes anything.
+   * Removes at most `batch` tasks created before `cutoffs.tasks` (oldest first), each with its
+   * feed entry and its history, then at most `batch` audit records of cleaned tasks from before
+   * that cutoff and `batch` feed entries written before `cutoffs.feed`, in short transactions so
+   * that readers and writers barely wait. Call again while it removes anything.
    */
-  purgeBefore(cutoff: number, batch: number, now: number): Promise<PurgeResult>;
+  purgeBefore(cutoffs: PurgeCutoffs, batch: number, now: number): Promise<PurgeResult>;
 }
 
 export interface IdentityStore {

@@ -69,11 +69,17 @@ export interface Simulation {
   stepStartedAt: number;
 }
 
+/** What retention removes: tasks (and cleaned tasks' audit records) and feed entries, before these. */
+export interface PurgeCutoffs {
+  tasks: number;
+  feed: number;
+}
+
 /** What one retention pass removed. */
 export interface PurgeResult {
   /** Tasks created before the cutoff, removed (each told by the feed as `removed`). */
   jobs: number;
-  /** Feed entries and cleaned-task audit records from before the cutoff. */
+  /** Feed entries and cleaned-task audit records from before their cutoffs. */
   records: number;
 }
 

@@ -1,15 +1,17 @@
 import { randomInt } from 'node:crypto';
 import type pg from 'pg';
 import type { IdentityStore } from '../interfaces.js';
-import type { Domain, NameOrId, RoleAssignment } from '../records.js';
+import type { Domain, NameOrId, RoleAssignment, TokenSubject } from '../records.js';
 import * as rows from '../rows/identity-rows.js';
+import { createSubjectCache } from '../subject-cache.js';
+import type { IdentityNotifications } from './notifications.js';
 import { unstorable } from './pool.js';
 
 /**
  * The identity half of the PostgreSQL store. Token checks read their user on every request, with
  * no cache: one indexed read, and a disable or revoke made through any node holds at once.
  */
-export function createPostgresIdentityStore(pool: pg.Pool): IdentityStore {
+export function createPostgresIdentityStore(pool: pg.Pool, changes?: IdentityNotifications): IdentityStore {
   // Reads by keys PostgreSQL cannot hold find nothing (see unstorable).
   const one = async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R | undefined> =>
     values.some((v) => typeof v === 'string' && unstorable(v))
@@ -22,7 +24,29 @@ export function createPostgresIdentityStore(pool: pg.Pool): IdentityStore {
   /** A write keyed by such keys changes nothing. */
   const change = async (text: string, values: unknown[]): Promise<void> => {
     if (!values.some((v) => typeof v === 'string' && unstorable(v))) await pool.query(text, values);
+    // This node sees its own change at once; the others when the database tells them.
+    subjects.clear();
   };
+  /** The user's state and its roles on the token's project, in one read. */
+  const readSubject = async (userId: string, projectId: string | null): Promise<TokenSubject | undefined> => {
+    const result = await pool.query<{ enabled: boolean; token_epoch: number; roles: string[] }>({
+      name: 'token-subject',
+      text: `SELECT enabled, token_epoch,
+               ARRAY(SELECT role FROM role_assignments WHERE user_id = users.id AND project_id = $2 ORDER BY role) AS roles
+             FROM users WHERE id = $1`,
+      values: [userId, projectId],
+    });
+    const row = result.rows[0];
+    return row && { enabled: row.enabled, tokenEpoch: row.token_epoch, roles: row.roles };
+  };
+  // Kept per node until an identity changes anywhere (a notification of the database clears it):
+  // a token check then costs no round trip. A read that fails is not kept.
+  const subjects = createSubjectCache((userId: string, projectId: string | null) => {
+    const reading = readSubject(userId, projectId);
+    reading.catch(() => subjects.clear());
+    return reading;
+  });
+  let following = false;
 
   return {
     async findDomain(ref) {
@@ -79,6 +103,8 @@ export function createPostgresIdentityStore(pool: pg.Pool): IdentityStore {
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [user.id, user.name, user.domainId, user.passwordHash, randomInt(1, 2 ** 31), user.enabled, now],
       );
+      // A check of this id before it existed may have been kept.
+      subjects.clear();
     },
     async listUsers() {
       return (await all<rows.UserRow>(`SELECT ${rows.USER_COLUMNS} FROM users ORDER BY domain_id, name`)).map(
@@ -104,7 +130,7 @@ export function createPostgresIdentityStore(pool: pg.Pool): IdentityStore {
       await change('DELETE FROM users WHERE id = $1', [id]);
     },
     async grantRole(userId, projectId, role) {
-      await pool.query('INSERT INTO role_assignments VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+      await change('INSERT INTO role_assignments VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
         userId,
         projectId,
         role,
@@ -134,16 +160,13 @@ export function createPostgresIdentityStore(pool: pg.Pool): IdentityStore {
     },
     async tokenSubject(userId, projectId) {
       if (unstorable(userId, projectId)) return undefined;
-      // One read per request: the user's state and its roles on the token's project.
-      const result = await pool.query<{ enabled: boolean; token_epoch: number; roles: string[] }>({
-        name: 'token-subject',
-        text: `SELECT enabled, token_epoch,
-                 ARRAY(SELECT role FROM role_assignments WHERE user_id = users.id AND project_id = $2 ORDER BY role) AS roles
-               FROM users WHERE id = $1`,
-        values: [userId, projectId],
-      });
-      const row = result.rows[0];
-      return row && { enabled: row.enabled, tokenEpoch: row.token_epoch, roles: row.roles };
+      if (!changes) return readSubject(userId, projectId);
+      if (!following) {
+        following = true;
+        changes.subscribe(() => subjects.clear());
+      }
+      // Only while the node listens may it trust what it keeps.
+      return changes.listening() ? subjects.get(userId, projectId) : readSubject(userId, projectId);
     },
     async countUsers() {
       return (await one<{ n: number }>('SELECT count(*) AS n FROM users', []))?.n ?? 0;

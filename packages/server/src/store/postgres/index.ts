@@ -3,7 +3,7 @@ import { createPostgresCredentialStore } from './credential-store.js';
 import { createPostgresIdentityStore } from './identity-store.js';
 import { createPostgresJobStore } from './job-store.js';
 import { migrate } from './migrate.js';
-import { listenForFeed } from './notifications.js';
+import { createFeedAnnouncer, listenForChanges } from './notifications.js';
 import { createPool, type PoolOptions } from './pool.js';
 
 export interface PostgresOptions {
@@ -29,17 +29,19 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   const pool = createPool(poolOptions(options));
   try {
     await migrate(pool, options.schema);
-    // Keys the writer lock to the schema, so stores in different schemas do not wait on each other.
+    // Notifications name the schema they are about: nodes of other schemas on the database ignore
+    // them. The writers' lock is keyed to the schema too.
     const { rows } = await pool.query<{ name: string; hash: number }>(
       'SELECT current_schema() AS name, hashtext(current_schema()) AS hash',
     );
+    const schema = rows[0]?.name ?? 'public';
     const schemaHash = rows[0]?.hash ?? 0;
-    const feedNotifications = listenForFeed({ url: options.url, schema: rows[0]?.name ?? 'public' });
+    const changes = listenForChanges({ url: options.url, schema });
     let closed = false;
     return {
-      ...createPostgresJobStore(pool, schemaHash),
-      feedNotifications,
-      ...createPostgresIdentityStore(pool),
+      ...createPostgresJobStore(pool, schemaHash, createFeedAnnouncer(pool, schema)),
+      feedNotifications: changes.feed,
+      ...createPostgresIdentityStore(pool, changes.identity),
       ...createPostgresCredentialStore(pool),
       async ping() {
         await pool.query('SELECT 1');
@@ -47,7 +49,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
       async close() {
         if (closed) return;
         closed = true;
-        await feedNotifications.close();
+        await changes.close();
         await pool.end();
       },
     };

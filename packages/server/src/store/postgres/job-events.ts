@@ -2,28 +2,49 @@ import type pg from 'pg';
 import type { JobStore } from '../interfaces.js';
 import { EVENT_COLUMNS, EVERY_PROJECT, type EventRow, toEvent } from '../rows/event-rows.js';
 
-/** The writer lock's first key: ours among the database's users; the second is the schema's hash. */
-const WRITER_LOCK = 0x6464_6d02;
+/**
+ * The change feed's cursors on PostgreSQL, without a lock that writers take in turn.
+ *
+ * Readers must get cursors in an order where none is ever followed by a smaller one: a reader
+ * that has delivered N must never later find a committed entry below N. A sequence does not give
+ * that (values are taken before commit, and transactions commit in any order), so the cursor of
+ * an entry is the id of the transaction writing it (`pg_current_xact_id()`, an xid8) times
+ * ENTRIES_PER_TRANSACTION, plus the entry's rank among that transaction's entries; and readers
+ * deliver only entries below the horizon: the oldest transaction id still running in their
+ * snapshot (`pg_snapshot_xmin`) times ENTRIES_PER_TRANSACTION. Every transaction below the horizon
+ * has finished, so every entry below it is either visible or never will be; and every transaction
+ * that starts writing later gets an id at or above the horizon. A long transaction that writes
+ * tasks holds back what is delivered after it until it ends (tasks' writes are single statements).
+ */
 
 /**
- * The change feed's SQL. Readers must get cursors in commit order: one that has read up to N must
- * never later find a committed entry below N. A sequence does not give that in PostgreSQL (values
- * are taken before commit, and transactions commit in any order), so every transaction that
- * writes tasks first takes one transaction-level advisory lock per schema, the writer lock, held
- * to its commit, and takes its cursor from a one-row counter meanwhile. Task writes are thus
- * serialised as on SQLite (one writer, readers never blocked), and the counter, being
- * transactional, tells the newest committed cursor and survives a reset.
+ * The most feed entries one transaction may write: a batch of the producers' API (1,000 items),
+ * a retention batch (500) and a reset (one) stay below it. With cursors below 2^53, transaction
+ * ids may grow to 2^43 (8.8 × 10^12): centuries at thousands of writes a second.
  */
-export function feedSql(schemaHash: number) {
+export const ENTRIES_PER_TRANSACTION = 1024;
+
+/** Entries below this cursor are delivered: those of transactions older than every one still running. */
+const HORIZON = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${ENTRIES_PER_TRANSACTION})`;
+
+/** The lock of a schema's writers: its first key ours among the database's users, the second the schema's hash. */
+const WRITERS_LOCK = 0x6464_6d02;
+
+/**
+ * The writers' lock of one schema. Writers take it shared, so they never wait on each other; the
+ * emulator's reset takes it alone, so that it waits for the writes in flight and no write begins
+ * until it has committed: no task then outlives a reset whose entry follows its own in the feed.
+ */
+export function writersLock(schemaHash: number) {
   return {
-    /** A CTE taking the writer lock; the statement's writes must read from it so that they follow it. */
-    writerLock: `writer AS (SELECT pg_advisory_xact_lock(${WRITER_LOCK}, ${schemaHash}))`,
-    /** The same, as a statement, for a transaction of several statements. */
-    takeWriterLock: `SELECT pg_advisory_xact_lock(${WRITER_LOCK}, ${schemaHash})`,
+    /** A CTE taking the lock shared; the statement's writes must read from it so that they follow it. */
+    shared: `writer AS (SELECT pg_advisory_xact_lock_shared(${WRITERS_LOCK}, ${schemaHash}))`,
+    /** The lock alone, as a statement, for the reset's transaction. */
+    exclusive: `SELECT pg_advisory_xact_lock(${WRITERS_LOCK}, ${schemaHash})`,
   };
 }
 
-/** What a feed entry holds, as SQL expressions over the writer's CTE. */
+/** What a feed entry holds, as SQL expressions over the rows of a writer's CTE. */
 export interface EntrySql {
   project: string;
   /** The task's id; NULL for a reset. */
@@ -33,15 +54,28 @@ export interface EntrySql {
   job: string;
 }
 
-/** The end of a writer's statement: one feed entry per row of the CTE `source` (at most one). */
+/**
+ * The end of a writer's statement: one feed entry per row of the CTE (or table) `source`, in its
+ * order. The cursors begin at the writing transaction's range, past the entries it wrote in
+ * earlier statements (a statement does not see its own rows). The transaction's id is read only
+ * once `source` has given a row, so after every lock the statement takes first (an uncorrelated
+ * subquery would be evaluated at the statement's start, giving the transaction its id before it
+ * waits for the writers' lock).
+ */
 export function appendEntry(source: string, entry: EntrySql): string {
-  return `next_cursor AS (UPDATE job_event_cursor SET last = last + 1 FROM ${source}
-  RETURNING last, ${entry.project} AS project_id, ${entry.jobId} AS job_id)
+  const per = ENTRIES_PER_TRANSACTION;
+  return `entries AS (SELECT *, row_number() OVER () AS rank FROM ${source}),
+first_cursor AS (
+  SELECT xact.id * ${per} + (SELECT count(*) FROM job_events
+    WHERE seq >= xact.id * ${per} AND seq < (xact.id + 1) * ${per}) AS cursor
+  FROM (SELECT pg_current_xact_id()::text::bigint AS id FROM entries LIMIT 1) AS xact
+)
 INSERT INTO job_events (seq, project_id, job_id, type, at, job)
-SELECT last, project_id, job_id, ${entry.type}, ${entry.at}, ${entry.job} FROM next_cursor RETURNING seq`;
+SELECT first_cursor.cursor + entries.rank - 1, ${entry.project}, ${entry.jobId}, ${entry.type}, ${entry.at},
+  ${entry.job} FROM entries, first_cursor RETURNING seq`;
 }
 
-/** The feed's reads: by cursor, and the newest committed cursor. */
+/** The feed's reads: by cursor, and the newest cursor delivered, both up to the horizon. */
 export function createPostgresJobEvents(pool: pg.Pool): Pick<JobStore, 'eventsAfter' | 'lastEventCursor'> {
   return {
     async eventsAfter(after, limit, projectId) {
@@ -49,17 +83,19 @@ export function createPostgresJobEvents(pool: pg.Pool): Pick<JobStore, 'eventsAf
         projectId === undefined
           ? await pool.query<EventRow>({
               name: 'events-after',
-              text: `SELECT ${EVENT_COLUMNS} FROM job_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
+              text: `SELECT ${EVENT_COLUMNS} FROM job_events WHERE seq > $1 AND seq < ${HORIZON} ORDER BY seq LIMIT $2`,
               values: [after, limit],
               rowMode: 'array',
             })
           : await pool.query<EventRow>({
               name: 'project-events-after',
               // Two ordered index ranges merged, rather than one range sorted.
-              text: `(SELECT ${EVENT_COLUMNS} FROM job_events WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT $3)
+              text: `WITH horizon AS (SELECT ${HORIZON} AS h)
+                     (SELECT ${EVENT_COLUMNS} FROM job_events WHERE project_id = $1 AND seq > $2
+                        AND seq < (SELECT h FROM horizon) ORDER BY seq LIMIT $3)
                      UNION ALL
                      (SELECT ${EVENT_COLUMNS} FROM job_events WHERE project_id = '${EVERY_PROJECT}' AND seq > $2
-                      ORDER BY seq LIMIT $3)
+                        AND seq < (SELECT h FROM horizon) ORDER BY seq LIMIT $3)
                      ORDER BY seq LIMIT $3`,
               values: [projectId, after, limit],
               rowMode: 'array',
@@ -67,9 +103,12 @@ export function createPostgresJobEvents(pool: pg.Pool): Pick<JobStore, 'eventsAf
       return result.rows.map(toEvent);
     },
     async lastEventCursor() {
+      // With no entry below the horizon (an empty feed), the horizon itself: every later entry lies above.
       const result = await pool.query<[number]>({
         name: 'events-last',
-        text: 'SELECT last FROM job_event_cursor',
+        text: `WITH horizon AS (SELECT ${HORIZON} AS h)
+               SELECT coalesce((SELECT max(seq) FROM job_events WHERE seq < (SELECT h FROM horizon)),
+                               (SELECT h FROM horizon) - 1)`,
         rowMode: 'array',
       });
       return result.rows[0]?.[0] ?? 0;

@@ -217,4 +217,104 @@ UPDATE job_events SET job_id = job::json ->> 'id' WHERE job IS NOT NULL;
 CREATE INDEX job_events_by_job ON job_events (job_id, seq);
 `,
   },
+  {
+    version: 6,
+    name: 'status history in a table of its own',
+    sql: `
+-- The statuses each task went through, one row per run of one status, written in the same
+-- statement as the change (the history route reads them): the feed's entries can then be kept
+-- for days only, while a task's history lasts as long as the task. at: when the status began.
+CREATE TABLE job_statuses (
+  job_id TEXT COLLATE "C" NOT NULL,
+  n INTEGER NOT NULL,
+  project_id TEXT COLLATE "C" NOT NULL,
+  status TEXT COLLATE "C" NOT NULL,
+  at BIGINT NOT NULL,
+  progress INTEGER NOT NULL,
+  PRIMARY KEY (job_id, n)
+);
+-- From the feed, as the history was read before: each task's entries since its last creation
+-- (unless it was removed since), the first of each run of one status.
+INSERT INTO job_statuses (job_id, n, project_id, status, at, progress)
+SELECT job_id, row_number() OVER (PARTITION BY job_id ORDER BY seq), project_id, status,
+  CASE WHEN ended_at IS NOT NULL THEN ended_at WHEN type = 'created' THEN created_at ELSE at END, progress
+FROM (
+  SELECT e.seq, e.job_id, e.project_id, e.type, e.at, j ->> 'status' AS status,
+    (j ->> 'progress')::integer AS progress, (j ->> 'createdAt')::bigint AS created_at,
+    (j ->> 'endedAt')::bigint AS ended_at,
+    lag(j ->> 'status') OVER (PARTITION BY e.job_id ORDER BY e.seq) AS previous
+  FROM job_events e CROSS JOIN LATERAL (SELECT e.job::json AS j) AS parsed
+  JOIN (SELECT job_id, max(seq) AS since FROM job_events WHERE type = 'created' GROUP BY job_id) c
+    ON c.job_id = e.job_id AND e.seq >= c.since
+  WHERE e.type IN ('created', 'changed')
+    AND NOT EXISTS (SELECT 1 FROM job_events r WHERE r.job_id = e.job_id AND r.type = 'removed' AND r.seq > c.since)
+) AS entries
+WHERE previous IS NULL OR previous <> status;
+-- The history no longer reads the feed by task: one index fewer for every entry written.
+DROP INDEX job_events_by_job;
+`,
+  },
+  {
+    version: 7,
+    name: 'writers without one lock: feed cursors from transaction ids, counts spread, identity notifications',
+    sql: `
+-- Writers no longer take one lock per schema, nor update one cursor row. A feed entry's cursor is
+-- the id of the transaction writing it (xid8) times 1024, plus the entry's rank in that
+-- transaction; readers deliver only entries of transactions older than every transaction still
+-- running (the horizon: pg_snapshot_xmin of their snapshot), all of which have finished. A cursor
+-- once delivered is thus never followed by a smaller one (postgres/job-events.ts). Cursors so far
+-- (a counter) are all below the first new one: a transaction's id exceeds the entries before it.
+DROP TRIGGER job_event_cursor_notifies ON job_event_cursor;
+DROP FUNCTION notify_feed();
+DROP TABLE job_event_cursor;
+
+-- Counts by status spread over 8 rows per status (by the writing backend), so that concurrent
+-- writers seldom wait on one row; a status's count is the sum of its rows.
+ALTER TABLE job_status_counts ADD COLUMN shard SMALLINT NOT NULL DEFAULT 0;
+ALTER TABLE job_status_counts DROP CONSTRAINT job_status_counts_pkey;
+ALTER TABLE job_status_counts ADD PRIMARY KEY (status, shard);
+CREATE OR REPLACE FUNCTION jobs_counted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  INSERT INTO job_counts AS c VALUES (NEW.project_id, 0, NEW.created_at / 60000, 1),
+                                     (NEW.project_id, 1, NEW.created_at / 3600000, 1),
+                                     (NEW.project_id, 2, NEW.created_at / 86400000, 1)
+    ON CONFLICT (project_id, level, bucket) DO UPDATE SET n = c.n + 1;
+  INSERT INTO job_status_counts AS c VALUES (NEW.status, 1, pg_backend_pid() % 8)
+    ON CONFLICT (status, shard) DO UPDATE SET n = c.n + 1;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION jobs_status_recounted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  -- Rows locked in status order, as every writer does: concurrent moves never wait on each other in a cycle.
+  INSERT INTO job_status_counts AS c
+    SELECT s, d, pg_backend_pid() % 8 FROM (VALUES (OLD.status, -1), (NEW.status, 1)) AS v (s, d) ORDER BY s
+    ON CONFLICT (status, shard) DO UPDATE SET n = c.n + excluded.n;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION jobs_uncounted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  UPDATE job_counts c SET n = c.n - d.n
+    FROM (SELECT project_id, l.level, created_at / l.size AS bucket, count(*)::integer AS n
+            FROM gone CROSS JOIN (VALUES (0, 60000), (1, 3600000), (2, 86400000)) AS l (level, size)
+           GROUP BY 1, 2, 3) d
+   WHERE c.project_id = d.project_id AND c.level = d.level AND c.bucket = d.bucket;
+  INSERT INTO job_status_counts AS c
+    SELECT status, -count(*)::integer, pg_backend_pid() % 8 FROM gone GROUP BY status ORDER BY status
+    ON CONFLICT (status, shard) DO UPDATE SET n = c.n + excluded.n;
+  RETURN NULL;
+END $$;
+
+-- Every change of users and role assignments tells the listening nodes (LISTEN
+-- ddm_jobs_identity, the schema as payload), whose token checks cache what they read of users.
+CREATE FUNCTION notify_identity() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('ddm_jobs_identity', current_schema());
+  RETURN NULL;
+END $$;
+CREATE TRIGGER users_notify AFTER INSERT OR UPDATE OR DELETE ON users
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_identity();
+CREATE TRIGGER role_assignments_notify AFTER INSERT OR UPDATE OR DELETE ON role_assignments
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_identity();
+`,
+  },
 ];

@@ -38,6 +38,27 @@ export function createPool(options: PoolOptions): pg.Pool {
   return pool;
 }
 
+/** SQLSTATEs of a transaction PostgreSQL aborted so that another could go on: sent again, it passes. */
+const TRANSIENT = new Set(['40P01', '40001']);
+const ATTEMPTS = 5;
+
+/**
+ * Runs a write, and again when PostgreSQL aborted it for a deadlock or a serialization failure.
+ * Writers take row locks in one order (task rows, then count rows by status), so a deadlock
+ * needs two batches touching the same tasks at once; the one aborted had changed nothing.
+ */
+export async function retryingAborted<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= ATTEMPTS || typeof code !== 'string' || !TRANSIENT.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}
+
 /** Runs `work` in one transaction on one connection; rolls back when it throws. */
 export async function transaction<T>(
   pool: pg.Pool,

@@ -18,3 +18,17 @@ export const toEvent = ([cursor, type, at, job]: EventRow): JobEvent => ({
   at,
   job: job === null ? null : (JSON.parse(job) as JobRow),
 });
+
+/**
+ * Of the oldest feed entries ([cursor, at], oldest first), the cursor of the last one written
+ * before `cutoff`: the feed is in time order but for moves of the virtual clock backwards, so the
+ * count stops at the first newer entry. Undefined when the first is newer.
+ */
+export function lastEntryBefore(oldest: [cursor: number, at: number][], cutoff: number): number | undefined {
+  let last: number | undefined;
+  for (const [cursor, at] of oldest) {
+    if (at >= cutoff) break;
+    last = cursor;
+  }
+  return last;
+}

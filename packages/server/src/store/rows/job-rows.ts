@@ -117,6 +117,13 @@ export function changedJob(current: JobRow, change: JobChange & { retriedBy?: st
   return { ...current, ...change, version: current.version + 1, updatedAt: now };
 }
 
+/**
+ * When a task's status began, as its history tells it: the task's end time for a finished status,
+ * its creation time for the status it was recorded in, else when the change was written.
+ */
+export const statusBeganAt = (job: JobRow, now: number, created: boolean): number =>
+  job.endedAt ?? (created ? job.createdAt : now);
+
 /** A row of the removed_jobs table, as both databases return it. */
 export interface RemovedRow {
   removed_at: number;

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { IdentityStore } from '../interfaces.js';
-import type { Domain, NameOrId, RoleAssignment } from '../records.js';
+import type { Domain, NameOrId, RoleAssignment, TokenSubject } from '../records.js';
 import * as rows from '../rows/identity-rows.js';
-import { createSubjectCache } from './subject-cache.js';
+import { createSubjectCache } from '../subject-cache.js';
 
 /** The identity half of the SQLite store. */
 export function createSqliteIdentityStore(db: Database): IdentityStore {
@@ -51,13 +51,18 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     insertSecret: db.prepare('INSERT INTO shared_secrets VALUES (?, ?) ON CONFLICT DO NOTHING'),
   };
 
-  const subjects = createSubjectCache(db, (userId, projectId) => {
+  const subjects = createSubjectCache((userId, projectId): TokenSubject | undefined => {
     const row = s.subject.get({ userId, projectId }) as
       | { enabled: number; token_epoch: number; roles: string | null }
       | undefined;
     if (!row) return undefined;
     return { enabled: row.enabled === 1, tokenEpoch: row.token_epoch, roles: row.roles?.split(' ') ?? [] };
   });
+  // Changes through this connection clear the cache directly; changes by any other connection to
+  // the file (`ddm-jobs iam`, another process) show in `PRAGMA data_version`, read on every lookup,
+  // so a disable or revoke takes effect at once everywhere.
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let seenVersion: unknown;
 
   const findProject = (ref: NameOrId) =>
     ('id' in ref ? s.projectById.get(ref.id) : s.projectByName.get(ref.domainId, ref.name)) as
@@ -110,29 +115,31 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
         user.enabled ? 1 : 0,
         now,
       );
+      // A check of this id before it existed may have been kept.
+      subjects.clear();
     },
     async listUsers() {
       return (s.users.all() as rows.UserRow[]).map(rows.toUser);
     },
     async setUserEnabled(id, enabled) {
       s.setEnabled.run({ enabled: enabled ? 1 : 0, id });
-      subjects.forget();
+      subjects.clear();
     },
     async setUserPassword(id, passwordHash) {
       s.setPassword.run(passwordHash, id);
-      subjects.forget();
+      subjects.clear();
     },
     async deleteUser(id) {
       deleteUser.immediate(id);
-      subjects.forget();
+      subjects.clear();
     },
     async grantRole(userId, projectId, role) {
       s.grant.run(userId, projectId, role);
-      subjects.forget();
+      subjects.clear();
     },
     async revokeRole(userId, projectId, role) {
       s.revoke.run(userId, projectId, role);
-      subjects.forget();
+      subjects.clear();
     },
     async rolesOn(userId, projectId) {
       return s.roles.all(userId, projectId) as string[];
@@ -144,6 +151,11 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
       }) as RoleAssignment[];
     },
     async tokenSubject(userId, projectId) {
+      const version = dataVersion.get();
+      if (version !== seenVersion) {
+        subjects.clear();
+        seenVersion = version;
+      }
       return subjects.get(userId, projectId);
     },
     async countUsers() {

@@ -33,6 +33,7 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
   const removedById = db.prepare('SELECT removed_at, removed_by, job FROM removed_jobs WHERE id = ?');
   const list = createSqliteJobListing(db);
   const events = createSqliteJobEvents(db);
+  const history = createSqliteJobHistory(db);
   const statusCounts = db.prepare('SELECT status, n FROM job_status_counts WHERE n > 0');
 
   const get = (id: string) => {
@@ -46,6 +47,7 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
     const { changes } = insert.run({ ...job, now, listedJson: rows.listedJsonOf(stored) });
     if (changes === 0) return undefined;
     events.append('created', stored, now);
+    history.entered(stored, now, true);
     return stored;
   };
 
@@ -71,6 +73,7 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
     const job = rows.changedJob(current, next, now);
     update.run({ ...job, expectedVersion, listedJson: rows.listedJsonOf(job) });
     events.append('changed', job, now);
+    if (job.status !== current.status) history.entered(job, now, false);
     return job;
   };
   const change = db.transaction(applyChange);
@@ -87,13 +90,14 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
     const current = get(id);
     if (current?.version !== expectedVersion) return undefined;
     remove.run(id, expectedVersion);
+    history.forget(id);
     keepRemoved.run(id, current.projectId, now, removedBy, JSON.stringify(current));
     events.append('removed', current, now);
     return current;
   });
 
   const reset = db.transaction((now: number) => {
-    db.exec(`DELETE FROM jobs; DELETE FROM job_counts; DELETE FROM job_status_counts; DELETE FROM removed_jobs;
+    db.exec(`DELETE FROM jobs; DELETE FROM job_counts; DELETE FROM job_status_counts; DELETE FROM job_statuses; DELETE FROM removed_jobs;
       DELETE FROM simulations; DELETE FROM credential_failures; UPDATE credentials SET locked_until = NULL;`);
     events.clear();
     events.append('reset', null, now);
@@ -134,11 +138,14 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
       reset.immediate(now);
     },
     ...events.reads,
-    ...createSqliteJobHistory(db),
+    ...history.reads,
     ...createSqliteSimulations(db),
     ...createSqliteRetention(db, {
       getJob: get,
-      appendRemoved: (job, at) => events.append('removed', job, at),
+      purged(job, at) {
+        events.append('removed', job, at);
+        history.forget(job.id);
+      },
     }),
   };
 }

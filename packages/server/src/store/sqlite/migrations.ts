@@ -169,4 +169,41 @@ UPDATE job_events SET job_id = json_extract(job, '$.id') WHERE job IS NOT NULL;
 CREATE INDEX job_events_by_job ON job_events (job_id, seq);
 `,
   },
+  {
+    version: 6,
+    name: 'status history in a table of its own',
+    sql: `
+-- The statuses each task went through, one row per run of one status, written in the same
+-- transaction as the change (the history route reads them): the feed's entries can then be kept
+-- for days only, while a task's history lasts as long as the task. at: when the status began.
+CREATE TABLE job_statuses (
+  job_id TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  project_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  progress INTEGER NOT NULL,
+  PRIMARY KEY (job_id, n)
+) WITHOUT ROWID;
+-- From the feed, as the history was read before: each task's entries since its last creation
+-- (unless it was removed since), the first of each run of one status.
+INSERT INTO job_statuses (job_id, n, project_id, status, at, progress)
+SELECT job_id, row_number() OVER (PARTITION BY job_id ORDER BY seq), project_id, status,
+  CASE WHEN ended_at IS NOT NULL THEN ended_at WHEN type = 'created' THEN created_at ELSE at END, progress
+FROM (
+  SELECT e.seq, e.job_id, e.project_id, e.type, e.at,
+    json_extract(e.job, '$.status') AS status, json_extract(e.job, '$.progress') AS progress,
+    json_extract(e.job, '$.createdAt') AS created_at, json_extract(e.job, '$.endedAt') AS ended_at,
+    lag(json_extract(e.job, '$.status')) OVER (PARTITION BY e.job_id ORDER BY e.seq) AS previous
+  FROM job_events e
+  JOIN (SELECT job_id, max(seq) AS since FROM job_events WHERE type = 'created' GROUP BY job_id) c
+    ON c.job_id = e.job_id AND e.seq >= c.since
+  WHERE e.type IN ('created', 'changed')
+    AND NOT EXISTS (SELECT 1 FROM job_events r WHERE r.job_id = e.job_id AND r.type = 'removed' AND r.seq > c.since)
+)
+WHERE previous IS NULL OR previous <> status;
+-- The history no longer reads the feed by task: one index fewer for every entry written.
+DROP INDEX job_events_by_job;
+`,
+  },
 ];

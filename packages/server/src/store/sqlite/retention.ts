@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { RetentionStore } from '../interfaces.js';
-import type { JobRow } from '../records.js';
+import type { JobRow, PurgeCutoffs } from '../records.js';
+import { lastEntryBefore } from '../rows/event-rows.js';
 
 const DAY = 86_400_000;
 
@@ -11,7 +12,11 @@ const DAY = 86_400_000;
  */
 export function createSqliteRetention(
   db: Database,
-  deps: { getJob(id: string): JobRow | undefined; appendRemoved(job: JobRow, at: number): void },
+  deps: {
+    getJob(id: string): JobRow | undefined;
+    /** Tells the feed, and forgets the task's history, in the purge's transaction. */
+    purged(job: JobRow, at: number): void;
+  },
 ): RetentionStore {
   const projectsWithOld = db
     .prepare('SELECT DISTINCT project_id FROM job_counts WHERE level = 2 AND bucket <= ? AND n > 0')
@@ -21,7 +26,7 @@ export function createSqliteRetention(
     .pluck();
   const deleteJob = db.prepare('DELETE FROM jobs WHERE id = ?');
   const emptyBuckets = db.prepare('DELETE FROM job_counts WHERE n = 0');
-  const oldestEvents = db.prepare('SELECT seq, at FROM job_events ORDER BY seq LIMIT ?');
+  const oldestEvents = db.prepare('SELECT seq, at FROM job_events ORDER BY seq LIMIT ?').raw();
   const deleteEventsUpTo = db.prepare('DELETE FROM job_events WHERE seq <= ?');
   const oldAudit = db.prepare(
     'DELETE FROM removed_jobs WHERE id IN (SELECT id FROM removed_jobs WHERE removed_at < ? LIMIT ?)',
@@ -33,7 +38,7 @@ export function createSqliteRetention(
       for (const id of oldOfProject.all(projectId, cutoff, batch - removed) as string[]) {
         const job = deps.getJob(id) as JobRow;
         deleteJob.run(id);
-        deps.appendRemoved(job, now);
+        deps.purged(job, now);
         removed++;
       }
       if (removed >= batch) break;
@@ -42,21 +47,16 @@ export function createSqliteRetention(
     return removed;
   });
 
-  const purgeRecords = db.transaction((cutoff: number, batch: number): number => {
-    // The feed is in time order but for clock moves backwards: stop at the first newer entry.
-    let last: number | undefined;
-    for (const row of oldestEvents.all(batch) as { seq: number; at: number }[]) {
-      if (row.at >= cutoff) break;
-      last = row.seq;
-    }
+  const purgeRecords = db.transaction((cutoffs: PurgeCutoffs, batch: number): number => {
+    const last = lastEntryBefore(oldestEvents.all(batch) as [number, number][], cutoffs.feed);
     const events = last === undefined ? 0 : deleteEventsUpTo.run(last).changes;
-    return events + oldAudit.run(cutoff, batch).changes;
+    return events + oldAudit.run(cutoffs.tasks, batch).changes;
   });
 
   return {
-    async purgeBefore(cutoff, batch, now) {
-      const jobs = purgeJobs.immediate(cutoff, batch, now);
-      const records = purgeRecords.immediate(cutoff, batch);
+    async purgeBefore(cutoffs, batch, now) {
+      const jobs = purgeJobs.immediate(cutoffs.tasks, batch, now);
+      const records = purgeRecords.immediate(cutoffs, batch);
       return { jobs, records };
     },
   };
