@@ -1,4 +1,4 @@
-import type { JobEvent, NewJob, Store } from '@ddm-jobs/server';
+import type { JobEvent, JobRow, NewJob, Store } from '@ddm-jobs/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type OpenedStore, STORE_KINDS } from '../support/stores.js';
 
@@ -79,6 +79,75 @@ for (const kind of STORE_KINDS) {
       // The counts kept by the writers agree with the rows.
       expect((await peer.listJobs('p1', NOW - 60_000, NOW, 0, 1)).total).toBe(count);
       expect(await peer.countJobsByStatus()).toEqual({ Running: count });
+    });
+
+    it('gives a reader on a third node every change of two nodes writing at once, each once, in order', async () => {
+      const reader = await opened.openPeer();
+      const tasks = Array.from({ length: 40 }, (_, n) => task(n));
+      for (const t of tasks) await store.recordJob(t, NOW);
+      const start = await reader.lastEventCursor();
+      let writing = true;
+      // Each task reported 5 times, by both nodes in turn: compare and set decides each round.
+      const report = async (node: Store, id: string) => {
+        for (let done = 0; done < 5; ) {
+          const current = await node.getJob(id);
+          if (current && (await node.updateJob(id, current.version, { progress: current.progress + 1 }, NOW)))
+            done++;
+        }
+      };
+      const writers = Promise.all(tasks.map((t, n) => report(n % 2 ? peer : store, t.id))).finally(() => {
+        writing = false;
+      });
+      const seen: JobEvent[] = [];
+      const follow = async () => {
+        let cursor = start;
+        for (;;) {
+          const events = await reader.eventsAfter(cursor, 32);
+          seen.push(...events);
+          cursor = events.at(-1)?.cursor ?? cursor;
+          if (events.length === 0 && !writing) return;
+        }
+      };
+      await Promise.all([writers, follow()]);
+      const cursors = seen.map((e) => e.cursor);
+      for (let i = 1; i < cursors.length; i++) expect(cursors[i]).toBeGreaterThan(cursors[i - 1] as number);
+      // Every version of every task told once, each task's in order.
+      expect(seen).toHaveLength(40 * 5);
+      for (const t of tasks) {
+        const versions = seen.filter((e) => e.job?.id === t.id).map((e) => e.job?.version);
+        expect(versions).toEqual([2, 3, 4, 5, 6]);
+      }
+    });
+
+    it('applies batches touching the same tasks from two nodes at once, none lost', async () => {
+      const tasks = Array.from({ length: 30 }, (_, n) => task(n));
+      for (const t of tasks) await store.recordJob(t, NOW);
+      const ids = tasks.map((t) => t.id);
+      // Reports as a batch, on the tasks in the order given: forward on one node, backward on the other.
+      const reportAll = (node: Store, order: string[]) =>
+        node.writeBatch(
+          order,
+          (found) => {
+            const writes = order.map((id) => {
+              const before = found.get(id)?.job as JobRow;
+              return {
+                kind: 'change' as const,
+                before,
+                after: { ...before, progress: before.progress + 1, version: before.version + 1 },
+              };
+            });
+            return { writes, result: writes.length };
+          },
+          NOW,
+        );
+      const rounds = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          reportAll(i % 2 ? peer : store, i % 2 ? [...ids].reverse() : ids),
+        ),
+      );
+      expect(rounds).toEqual(Array(10).fill(30));
+      for (const id of ids) expect(await store.getJob(id)).toMatchObject({ progress: 10, version: 11 });
+      expect((await store.eventsAfter(0, 1_000)).filter((e) => e.type === 'changed')).toHaveLength(300);
     });
 
     it('keeps counts and the feed whole when a reset meets concurrent writers', async () => {

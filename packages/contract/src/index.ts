@@ -1,5 +1,6 @@
 export * from './action-rules.js';
 export * from './actions.js';
+export * from './batch-body.js';
 export * from './errors.js';
 export * from './events-query.js';
 export * from './job-views.js';

@@ -11,7 +11,13 @@ import {
 import { ClockMoveBodySchema, ClockResponseSchema, ResetResponseSchema } from './schemas/emulator.js';
 import { EventsResponseSchema, FeedEventSchema, TenantStreamEventSchema } from './schemas/events.js';
 import { JobHistoryResponseSchema } from './schemas/history.js';
-import { CreateJobBodySchema, InternalJobResponseSchema, PatchJobBodySchema } from './schemas/internal.js';
+import {
+  BatchJobsBodySchema,
+  BatchJobsResponseSchema,
+  CreateJobBodySchema,
+  InternalJobResponseSchema,
+  PatchJobBodySchema,
+} from './schemas/internal.js';
 import {
   ErrorBodySchema,
   GatewayErrorBodySchema,
@@ -297,6 +303,25 @@ export function buildOpenApiDocument(version: string): object {
             '200': json(InternalJobResponseSchema, 'The same task was recorded before with the same content'),
             '400': ddmError('DBS.280001: a field breaks its rule; the message names it'),
             '409': ddmError('DDMJOBS.0411: a task with this id exists with other content'),
+            ...authErrors,
+          },
+        },
+      },
+      '/internal/v1/jobs/batch': {
+        post: {
+          operationId: 'RecordJobsBatch',
+          summary: 'Record tasks and report on tasks, many at once (role service)',
+          description:
+            'Each item is checked and applied on its own, as the single routes would: a refused item changes ' +
+            'nothing and does not stop the others. The accepted ones commit in one transaction with their feed ' +
+            'entries. One result per item, in order.',
+          requestBody: { required: true, content: { 'application/json': { schema: BatchJobsBodySchema } } },
+          responses: {
+            '200': json(BatchJobsResponseSchema, 'One result per item'),
+            '400': ddmError(
+              'DBS.280001: the body is not an object of two lists, or holds more than 1,000 items',
+            ),
+            '413': gatewayError('APIGW.0201: a body past 1 MiB'),
             ...authErrors,
           },
         },

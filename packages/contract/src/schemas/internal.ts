@@ -42,17 +42,61 @@ export const CreateJobBodySchema = Type.Object(
 );
 export type CreateJobBody = Static<typeof CreateJobBodySchema>;
 
+const reportFields = {
+  status: Type.Optional(Status),
+  progress: Type.Optional(Progress),
+  fail_reason: Type.Optional(FailReason),
+  if_version: Type.Optional(withRule(Type.Integer({ minimum: 1 }), 'must be a positive integer')),
+};
+
 /** `PATCH /internal/v1/jobs/{job_id}`: a producer reports progress or a new status. */
-export const PatchJobBodySchema = Type.Object(
+export const PatchJobBodySchema = Type.Object(reportFields, { additionalProperties: false });
+export type PatchJobBody = Static<typeof PatchJobBodySchema>;
+
+/** Items of one `POST /internal/v1/jobs/batch` at most, creations and reports together. */
+export const BATCH_MAX_ITEMS = 1000;
+
+/** A report in a batch: the task's id and what `PATCH /internal/v1/jobs/{job_id}` takes. */
+export const BatchReportSchema = Type.Object(
+  { id: withRule(Type.String({ pattern: UUID_PATTERN }), 'must be a UUID'), ...reportFields },
+  { additionalProperties: false },
+);
+export type BatchReport = Static<typeof BatchReportSchema>;
+
+/**
+ * `POST /internal/v1/jobs/batch`: tasks to record and reports, as the single routes take them.
+ * Each item is checked on its own (a bad one is refused alone); this schema describes them.
+ */
+export const BatchJobsBodySchema = Type.Object(
   {
-    status: Type.Optional(Status),
-    progress: Type.Optional(Progress),
-    fail_reason: Type.Optional(FailReason),
-    if_version: Type.Optional(withRule(Type.Integer({ minimum: 1 }), 'must be a positive integer')),
+    create: Type.Optional(Type.Array(CreateJobBodySchema, { description: 'Tasks to record' })),
+    update: Type.Optional(Type.Array(BatchReportSchema, { description: 'Reports on tasks' })),
+  },
+  { additionalProperties: false, description: `At most ${BATCH_MAX_ITEMS} items, both lists together` },
+);
+
+/** The outcome of one item of a batch: the task's id and version, or the item's own error. */
+export const BatchItemResultSchema = Type.Object(
+  {
+    status: Type.Integer({
+      description:
+        '201 recorded, 200 recorded before with the same content or reported, else the error status',
+    }),
+    id: Type.Optional(Type.String()),
+    version: Type.Optional(Type.Integer()),
+    error_code: Type.Optional(Type.String()),
+    error_msg: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
-export type PatchJobBody = Static<typeof PatchJobBodySchema>;
+export type BatchItemResult = Static<typeof BatchItemResultSchema>;
+
+/** One result per item, in the order of the request's lists. */
+export const BatchJobsResponseSchema = Type.Object(
+  { created: Type.Array(BatchItemResultSchema), updated: Type.Array(BatchItemResultSchema) },
+  { additionalProperties: false },
+);
+export type BatchJobsResponse = Static<typeof BatchJobsResponseSchema>;
 
 const NullableEpoch = Type.Union([Type.Integer(), Type.Null()]);
 

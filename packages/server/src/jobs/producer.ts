@@ -1,5 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  type BatchItemResult,
+  type BatchJobsResponse,
+  type BatchReport,
+  BatchReportSchema,
   type CreateJobBody,
   CreateJobBodySchema,
   canBeRecordedIn,
@@ -9,15 +13,18 @@ import {
   isProducerMoveAllowed,
   type PatchJobBody,
   PatchJobBodySchema,
+  parseBatchBody,
 } from '@ddm-jobs/contract';
 import type { Clock } from '../clock/clock.js';
 import { ApiError } from '../errors/api-error.js';
 import type { JobStore } from '../store/interfaces.js';
-import type { JobRow, NewJob } from '../store/records.js';
+import type { BatchWrite, JobChange, JobRow, NewJob, StoredJob } from '../store/records.js';
+import { changedJob, createdJob } from '../store/rows/job-rows.js';
 import { afterLostRound, MAX_CAS_ATTEMPTS } from './compare-and-set.js';
 
 const validateCreate = createValidator<CreateJobBody>(CreateJobBodySchema);
 const validatePatch = createValidator<PatchJobBody>(PatchJobBodySchema);
+const validateBatchReport = createValidator<BatchReport>(BatchReportSchema);
 
 const parameter = (detail: string) => new ApiError('parameter', detail);
 
@@ -30,45 +37,102 @@ function digestOf(body: CreateJobBody): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
 }
 
-/** Turns a checked create request into the task to store, or throws the 400 naming the field. */
-function newJobFrom(body: CreateJobBody, now: number): NewJob {
-  const status = body.status ?? 'Running';
-  if (!canBeRecordedIn(body.name, status)) {
-    throw parameter(`status must be a status a task named ${body.name} can be in.`);
+/** Turns a create request into the task to store, or throws the 400 naming the field. */
+function newJobFrom(body: unknown, now: number): NewJob {
+  const checked = validateCreate(body);
+  if (!checked.ok) throw parameter(checked.detail);
+  const request = checked.value;
+  const status = request.status ?? 'Running';
+  if (!canBeRecordedIn(request.name, status)) {
+    throw parameter(`status must be a status a task named ${request.name} can be in.`);
   }
-  const createdAt = body.created_at ?? now;
+  const createdAt = request.created_at ?? now;
   if (createdAt > now) throw parameter('created_at must be epoch milliseconds, not in the future.');
   const finished = FINISHED_STATUSES.has(status);
-  if (body.ended_at !== undefined) {
+  if (request.ended_at !== undefined) {
     if (!finished) throw parameter('ended_at is given only with a finished status.');
-    if (body.ended_at < createdAt || body.ended_at > now) {
+    if (request.ended_at < createdAt || request.ended_at > now) {
       throw parameter('ended_at must lie between created_at and now.');
     }
   }
-  const begin = body.switch_route_begin_time ?? null;
-  const end = body.switch_route_end_time ?? null;
+  const begin = request.switch_route_begin_time ?? null;
+  const end = request.switch_route_end_time ?? null;
   if (begin !== null || end !== null) {
-    if (!isMigrationTask(body.name)) throw parameter('switch_route_begin_time is for migration tasks only.');
+    if (!isMigrationTask(request.name))
+      throw parameter('switch_route_begin_time is for migration tasks only.');
     if (begin === null) throw parameter('switch_route_begin_time is required with switch_route_end_time.');
     if (end === null) throw parameter('switch_route_end_time is required with switch_route_begin_time.');
     if (end <= begin) throw parameter('switch_route_end_time must be after switch_route_begin_time.');
   }
   return {
-    id: (body.id ?? randomUUID()).toLowerCase(),
-    projectId: body.project_id,
-    name: body.name,
+    id: (request.id ?? randomUUID()).toLowerCase(),
+    projectId: request.project_id,
+    name: request.name,
     status,
-    progress: body.progress ?? 0,
-    failReason: body.fail_reason ?? '',
-    instanceId: body.instance_id,
-    instanceName: body.instance_name,
-    databaseName: body.database_name ?? '',
+    progress: request.progress ?? 0,
+    failReason: request.fail_reason ?? '',
+    instanceId: request.instance_id,
+    instanceName: request.instance_name,
+    databaseName: request.database_name ?? '',
     createdAt,
-    endedAt: finished ? (body.ended_at ?? createdAt) : null,
+    endedAt: finished ? (request.ended_at ?? createdAt) : null,
     switchBegin: begin,
     switchEnd: end,
-    createDigest: digestOf(body),
+    createDigest: digestOf(request),
   };
+}
+
+/** A report's fields, checked: at least one of status, progress and fail_reason. */
+function checkedReport(patch: PatchJobBody): PatchJobBody {
+  if (patch.status === undefined && patch.progress === undefined && patch.fail_reason === undefined) {
+    throw parameter('The body must give at least one of status, progress and fail_reason.');
+  }
+  return patch;
+}
+
+/**
+ * What a report changes on a task as it is now, or the refusal: a stale `if_version`, or a move
+ * the task's state machine does not allow. `at` (not in the future) is when a status move
+ * happened, for a producer that reports it late; a finished task ends then.
+ */
+function changeOf(job: JobRow, patch: PatchJobBody, now: number, at = now): JobChange {
+  if (patch.if_version !== undefined && patch.if_version !== job.version) {
+    throw new ApiError('versionConflict', `The task is at version ${job.version}.`);
+  }
+  const status = patch.status ?? job.status;
+  if (!isProducerMoveAllowed(job.name, job.status, status)) {
+    const detail =
+      status === job.status
+        ? `A ${job.name} task in ${status} takes no more reports.`
+        : `A ${job.name} task cannot move from ${job.status} to ${status}.`;
+    throw new ApiError('transitionNotAllowed', detail);
+  }
+  const moved = status !== job.status;
+  const finished = FINISHED_STATUSES.has(status);
+  return {
+    status,
+    // A new status starts its own progress from 0 unless the report says otherwise.
+    progress: patch.progress ?? (moved ? 0 : job.progress),
+    failReason: patch.fail_reason ?? job.failReason,
+    endedAt: finished ? (moved || job.endedAt === null ? at : job.endedAt) : null,
+  };
+}
+
+/** An item's own error in a batch's answer, in the shape of the error table. */
+const failure = (error: ApiError): BatchItemResult => ({
+  status: error.kind.status,
+  error_code: error.kind.code,
+  error_msg: error.message,
+});
+
+/** Runs `work` on an item; its ApiError becomes that item's error, anything else fails the batch. */
+function itemOutcome<T>(work: () => T): T | ApiError {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
 }
 
 export interface Producer {
@@ -80,6 +144,12 @@ export interface Producer {
    * task ends then. Without it, the move happened now.
    */
   report(id: string, body: unknown, at?: number): Promise<JobRow>;
+  /**
+   * Records tasks and reports on tasks, many at once: each item as `record` or `report` would
+   * take it, refused alone when it must be, the accepted ones committed together. One result per
+   * item, in order. Throws (400) only when the body is not a batch.
+   */
+  batch(body: unknown): Promise<BatchJobsResponse>;
   get(id: string): Promise<JobRow>;
 }
 
@@ -92,10 +162,8 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
   };
   return {
     async record(body) {
-      const checked = validateCreate(body);
-      if (!checked.ok) throw parameter(checked.detail);
       const now = clock.now();
-      const result = await store.recordJob(newJobFrom(checked.value, now), now);
+      const result = await store.recordJob(newJobFrom(body, now), now);
       if (result.outcome === 'conflict') throw new ApiError('idConflict');
       return { created: result.outcome === 'created', job: result.job };
     },
@@ -103,49 +171,75 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
     async report(id, body, at) {
       const checked = validatePatch(body);
       if (!checked.ok) throw parameter(checked.detail);
-      const patch = checked.value;
-      if (patch.status === undefined && patch.progress === undefined && patch.fail_reason === undefined) {
-        throw parameter('The body must give at least one of status, progress and fail_reason.');
-      }
+      const patch = checkedReport(checked.value);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         if (attempt > 0) await afterLostRound(attempt);
         const job = await find(id);
-        if (patch.if_version !== undefined && patch.if_version !== job.version) {
-          throw new ApiError('versionConflict', `The task is at version ${job.version}.`);
-        }
-        const status = patch.status ?? job.status;
-        if (!isProducerMoveAllowed(job.name, job.status, status)) {
-          const detail =
-            status === job.status
-              ? `A ${job.name} task in ${status} takes no more reports.`
-              : `A ${job.name} task cannot move from ${job.status} to ${status}.`;
-          throw new ApiError('transitionNotAllowed', detail);
-        }
-        const moved = status !== job.status;
-        const finished = FINISHED_STATUSES.has(status);
         const now = clock.now();
         if (at !== undefined && (at > now || at < job.createdAt)) {
           throw new RangeError(`report of task ${job.id}: at must lie between its creation and now`);
         }
-        const movedAt = at ?? now;
-        const updated = await store.updateJob(
-          job.id,
-          job.version,
-          {
-            status,
-            // A new status starts its own progress from 0 unless the report says otherwise.
-            progress: patch.progress ?? (moved ? 0 : job.progress),
-            failReason: patch.fail_reason ?? job.failReason,
-            endedAt: finished ? (moved || job.endedAt === null ? movedAt : job.endedAt) : null,
-          },
-          now,
-        );
+        const updated = await store.updateJob(job.id, job.version, changeOf(job, patch, now, at), now);
         if (updated) return updated;
         if (patch.if_version !== undefined) {
           throw new ApiError('versionConflict', 'The task changed while this report was applied.');
         }
       }
       throw new ApiError('versionConflict', 'The task is changing too fast; send the report again.');
+    },
+
+    async batch(body) {
+      const items = parseBatchBody(body);
+      if (!items.ok) throw parameter(items.detail);
+      const now = clock.now();
+      // Each item checked on its own first: a bad one is answered alone, before any read.
+      const creates = items.value.create.map((item) => itemOutcome(() => newJobFrom(item, now)));
+      const reports = items.value.update.map((item) =>
+        itemOutcome(() => {
+          const checked = validateBatchReport(item);
+          if (!checked.ok) throw parameter(checked.detail);
+          const { id, ...patch } = checked.value;
+          return { id: id.toLowerCase(), patch: checkedReport(patch) };
+        }),
+      );
+      if (creates.length + reports.length === 0) return { created: [], updated: [] };
+      const ids = new Set<string>();
+      for (const item of creates) if (!(item instanceof ApiError)) ids.add(item.id);
+      for (const item of reports) if (!(item instanceof ApiError)) ids.add(item.id);
+
+      return store.writeBatch(
+        [...ids],
+        (found) => {
+          // The tasks as the batch leaves them so far: a later item sees what an earlier one did.
+          const tasks = new Map<string, StoredJob>(found);
+          const writes: BatchWrite[] = [];
+          const created = creates.map((item): BatchItemResult => {
+            if (item instanceof ApiError) return failure(item);
+            const existing = tasks.get(item.id);
+            if (existing) {
+              if (existing.createDigest !== item.createDigest) return failure(new ApiError('idConflict'));
+              return { status: 200, id: existing.job.id, version: existing.job.version };
+            }
+            const job = createdJob(item, now);
+            tasks.set(job.id, { job, createDigest: item.createDigest });
+            writes.push({ kind: 'create', job: item });
+            return { status: 201, id: job.id, version: job.version };
+          });
+          const updated = reports.map((item): BatchItemResult => {
+            if (item instanceof ApiError) return failure(item);
+            const task = tasks.get(item.id);
+            if (!task) return failure(new ApiError('jobNotFound'));
+            const change = itemOutcome(() => changeOf(task.job, item.patch, now));
+            if (change instanceof ApiError) return failure(change);
+            const after = changedJob(task.job, change, now);
+            tasks.set(after.id, { ...task, job: after });
+            writes.push({ kind: 'change', before: task.job, after });
+            return { status: 200, id: after.id, version: after.version };
+          });
+          return { writes, result: { created, updated } };
+        },
+        now,
+      );
     },
 
     get: find,

@@ -1,4 +1,5 @@
 import type {
+  BatchDecision,
   Credential,
   Domain,
   JobChange,
@@ -84,6 +85,13 @@ export interface JobStore {
     limit: number,
   ): Promise<JobJsonPage>;
   countJobsByStatus(): Promise<Record<string, number>>;
+  /**
+   * Reads the tasks `ids` names (those that exist), hands them to `decide`, and commits every write
+   * it chose in one transaction, in order, with their feed and history entries; answers what
+   * `decide` answered. Nothing else writes those tasks meanwhile. A batch holds at most 1,000
+   * writes.
+   */
+  writeBatch<T>(ids: string[], decide: BatchDecision<T>, now: number): Promise<T>;
   /**
    * Marks a failed task as retried and records its retry task, in one transaction; undefined when
    * the failed task is no longer at `expectedVersion`.

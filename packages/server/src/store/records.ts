@@ -18,6 +18,18 @@ export interface NewJob extends Omit<JobRow, 'version' | 'updatedAt' | 'retriedB
   createDigest: string;
 }
 
+/** A task as a batch reads it: as stored, with the digest of the request that created it. */
+export interface StoredJob {
+  job: JobRow;
+  createDigest: string;
+}
+
+/** One write a batch decided on: a task to create, or a task's next state (its version + 1). */
+export type BatchWrite = { kind: 'create'; job: NewJob } | { kind: 'change'; before: JobRow; after: JobRow };
+
+/** What a batch does, decided on the tasks it names as they are inside its transaction. */
+export type BatchDecision<T> = (found: ReadonlyMap<string, StoredJob>) => { writes: BatchWrite[]; result: T };
+
 export type RecordOutcome =
   | { outcome: 'created'; job: JobRow }
   | { outcome: 'replayed'; job: JobRow }

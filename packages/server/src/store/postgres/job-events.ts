@@ -55,16 +55,16 @@ export interface EntrySql {
 }
 
 /**
- * The end of a writer's statement: one feed entry per row of the CTE (or table) `source`, in its
- * order. The cursors begin at the writing transaction's range, past the entries it wrote in
+ * The end of a writer's statement: one feed entry per row of the CTE (or table) `source`, in the
+ * order of its column `order` when given (a source of one row needs none). The cursors begin at the writing transaction's range, past the entries it wrote in
  * earlier statements (a statement does not see its own rows). The transaction's id is read only
  * once `source` has given a row, so after every lock the statement takes first (an uncorrelated
  * subquery would be evaluated at the statement's start, giving the transaction its id before it
  * waits for the writers' lock).
  */
-export function appendEntry(source: string, entry: EntrySql): string {
+export function appendEntry(source: string, entry: EntrySql, order?: string): string {
   const per = ENTRIES_PER_TRANSACTION;
-  return `entries AS (SELECT *, row_number() OVER () AS rank FROM ${source}),
+  return `entries AS (SELECT *, row_number() OVER (${order ? `ORDER BY ${order}` : ''}) AS rank FROM ${source}),
 first_cursor AS (
   SELECT xact.id * ${per} + (SELECT count(*) FROM job_events
     WHERE seq >= xact.id * ${per} AND seq < (xact.id + 1) * ${per}) AS cursor

@@ -3,6 +3,7 @@ import type { JobStore, RetentionStore } from '../interfaces.js';
 import type { JobChange, JobRow, NewJob, RecordOutcome } from '../records.js';
 import { EVERY_PROJECT } from '../rows/event-rows.js';
 import * as rows from '../rows/job-rows.js';
+import { createPostgresBatch } from './job-batch.js';
 import { appendEntry, createPostgresJobEvents, writersLock } from './job-events.js';
 import { createPostgresJobHistory, NEXT_STATUS_ENTRY } from './job-history.js';
 import { createPostgresJobListing } from './job-listing.js';
@@ -27,6 +28,7 @@ export function createPostgresJobStore(
 ): JobStore & RetentionStore {
   const list = createPostgresJobListing(pool);
   const lock = writersLock(schemaHash);
+  const batch = createPostgresBatch(pool, lock.shared);
 
   const insertSql = `WITH ${lock.shared},
 created AS (
@@ -208,6 +210,9 @@ ${appendEntry('one', {
     async listJobsJson(projectId, startTime, endTime, offset, limit) {
       if (unstorable(projectId)) return { total: 0, jobs: [] };
       return list.json({ projectId, startTime, endTime, offset, limit });
+    },
+    async writeBatch(ids, decide, now) {
+      return write(() => batch(ids, decide, now));
     },
     async countJobsByStatus() {
       const result = await pool.query<{ status: string; n: number }>({

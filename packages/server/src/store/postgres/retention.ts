@@ -46,9 +46,8 @@ export function createPostgresRetention(
       await client.query(
         `WITH gone AS (
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS e (project_id, job_id, job, n)
-           ORDER BY n
          ),
-         ${appendEntry('gone', { project: 'project_id', jobId: 'job_id', type: "'removed'", at: '$4::bigint', job: 'job' })}`,
+         ${appendEntry('gone', { project: 'project_id', jobId: 'job_id', type: "'removed'", at: '$4::bigint', job: 'job' }, 'n')}`,
         [old.map((row) => row.project_id), ids, old.map((row) => JSON.stringify(toJob(row))), now],
       );
       await client.query('DELETE FROM job_counts WHERE n = 0');

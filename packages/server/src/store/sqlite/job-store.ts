@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { JobStore, RetentionStore } from '../interfaces.js';
-import type { JobChange, JobRow, NewJob, RecordOutcome } from '../records.js';
+import type { BatchDecision, JobChange, JobRow, NewJob, RecordOutcome, StoredJob } from '../records.js';
 import * as rows from '../rows/job-rows.js';
 import { createSqliteJobEvents } from './job-events.js';
 import { createSqliteJobHistory } from './job-history.js';
@@ -61,6 +61,13 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
     };
   });
 
+  /** Writes a task's next state, its feed entry and, when its status changed, its history. */
+  const writeChange = (before: JobRow, after: JobRow, now: number) => {
+    update.run({ ...after, expectedVersion: before.version, listedJson: rows.listedJsonOf(after) });
+    events.append('changed', after, now);
+    if (after.status !== before.status) history.entered(after, now, false);
+  };
+
   /** Compare and set, with the listed JSON rendered from the whole next row. */
   const applyChange = (
     id: string,
@@ -71,9 +78,7 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
     const current = get(id);
     if (current?.version !== expectedVersion) return undefined;
     const job = rows.changedJob(current, next, now);
-    update.run({ ...job, expectedVersion, listedJson: rows.listedJsonOf(job) });
-    events.append('changed', job, now);
-    if (job.status !== current.status) history.entered(job, now, false);
+    writeChange(current, job, now);
     return job;
   };
   const change = db.transaction(applyChange);
@@ -94,6 +99,21 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
     keepRemoved.run(id, current.projectId, now, removedBy, JSON.stringify(current));
     events.append('removed', current, now);
     return current;
+  });
+
+  // Inside one write transaction nothing else changes the tasks read, so every write applies.
+  const batch = db.transaction(<T>(ids: string[], decide: BatchDecision<T>, now: number): T => {
+    const found = new Map<string, StoredJob>();
+    for (const id of ids) {
+      const row = byId.get(id) as rows.Row | undefined;
+      if (row) found.set(id, { job: rows.toJob(row), createDigest: row.create_digest });
+    }
+    const { writes, result } = decide(found);
+    for (const write of writes) {
+      if (write.kind === 'change') writeChange(write.before, write.after, now);
+      else if (!insertJob(write.job, now)) throw new Error(`batch: task id ${write.job.id} is taken`);
+    }
+    return result;
   });
 
   const reset = db.transaction((now: number) => {
@@ -118,6 +138,10 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
     },
     async listJobsJson(projectId, startTime, endTime, offset, limit) {
       return list.json({ projectId, startTime, endTime, offset, limit });
+    },
+    async writeBatch<T>(ids: string[], decide: BatchDecision<T>, now: number) {
+      // better-sqlite3's transaction wrapper does not carry the type parameter through.
+      return batch.immediate(ids, decide, now) as T;
     },
     async countJobsByStatus() {
       const counts: Record<string, number> = {};
