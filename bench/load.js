@@ -3,7 +3,7 @@
  * runs each job its parent sends and answers with the figures:
  *
  * - `list`: autocannon GET /v3/{project}/jobs, every request with its own window and offset;
- * - `record`: autocannon PATCH /internal/v1/jobs/{id}, rotating over tasks, progress cycling;
+ * - `record`: autocannon PATCH /internal/v1/jobs/{id} (or batches of reports), rotating over tasks, progress cycling;
  * - `sequential`: one connection, one request at a time, the latency of each given path (each
  *   with its own token).
  */
@@ -23,7 +23,12 @@ import { listPathMaker } from './list-request.js';
 
 /** @typedef {CannonLoad & import('./list-request.js').ListSpec & { kind: 'list'; token: string }} ListJob */
 
-/** @typedef {CannonLoad & { kind: 'record'; token: string; ids: string[] }} RecordJob */
+/**
+ * Progress reports, one a request (`batch` absent or 1: PATCH /internal/v1/jobs/{id}) or `batch` a
+ * request (POST /internal/v1/jobs/batch), rotating over `ids`.
+ *
+ * @typedef {CannonLoad & { kind: 'record'; token: string; ids: string[]; batch?: number }} RecordJob
+ */
 
 /**
  * @typedef {object} SequentialJob
@@ -183,17 +188,39 @@ function listLoad(job) {
 /** @param {RecordJob} job */
 function recordLoad(job) {
   let n = 0;
+  /** The next task and the progress to report on it: each task's progress cycles 0..100. */
+  const next = () => {
+    const id = job.ids[n % job.ids.length];
+    const progress = Math.floor(n / job.ids.length) % 101;
+    n++;
+    return { id, progress };
+  };
+  const size = job.batch ?? 1;
+  if (size <= 1) {
+    return cannon(job, {
+      method: 'PATCH',
+      headers: { 'x-auth-token': job.token, 'content-type': 'application/json' },
+      requests: [
+        {
+          setupRequest(req) {
+            const { id, progress } = next();
+            req.path = `/internal/v1/jobs/${id}`;
+            req.body = `{"progress":${progress}}`;
+            return req;
+          },
+        },
+      ],
+    });
+  }
   return cannon(job, {
-    method: 'PATCH',
+    method: 'POST',
     headers: { 'x-auth-token': job.token, 'content-type': 'application/json' },
     requests: [
       {
         setupRequest(req) {
-          const id = job.ids[n % job.ids.length];
-          const progress = Math.floor(n / job.ids.length) % 101;
-          n++;
-          req.path = `/internal/v1/jobs/${id}`;
-          req.body = `{"progress":${progress}}`;
+          const update = Array.from({ length: size }, next);
+          req.path = '/internal/v1/jobs/batch';
+          req.body = JSON.stringify({ update });
           return req;
         },
       },

@@ -4,7 +4,7 @@
  * not 2xx, a lost update...); a target not met is reported, not failed.
  *
  *   npm run bench                      build, then every scenario
- *   node bench/run.js list large       only these (list, large, record, list-pg, record-pg)
+ *   node bench/run.js list large       only these (list, large, record, batch, list-pg, record-pg, batch-pg)
  *   node bench/run.js list --profile   the server children run with --cpu-prof
  */
 import { mkdtempSync } from 'node:fs';
@@ -25,8 +25,11 @@ const SCENARIOS = {
   list: listThroughput,
   large: largeTenant,
   record: recordingRate,
+  batch: (options) => recordingRate({ ...options, label: 'batch', batch: 100 }),
   'list-pg': (options) => listThroughput({ ...options, database: 'postgres', label: 'list-pg' }),
-  'record-pg': (options) => recordingRate({ ...options, database: 'postgres', label: 'record-pg' }),
+  'record-pg': (options) => recordingRate({ ...options, database: 'postgres', label: 'record-pg', nodes: 2 }),
+  'batch-pg': (options) =>
+    recordingRate({ ...options, database: 'postgres', label: 'batch-pg', batch: 100, nodes: 2 }),
 };
 const RESULTS = fileURLToPath(new URL('results.md', import.meta.url));
 
@@ -36,7 +39,7 @@ const names = args.filter((a) => !a.startsWith('--'));
 const unknown = [...names.filter((n) => !(n in SCENARIOS)), ...flags.filter((f) => f !== '--profile')];
 if (unknown.length > 0) {
   console.error(
-    `unknown: ${unknown.join(' ')}\nusage: node bench/run.js [list] [large] [record] [list-pg] [record-pg] [--profile]`,
+    `unknown: ${unknown.join(' ')}\nusage: node bench/run.js [list] [large] [record] [batch] [list-pg] [record-pg] [batch-pg] [--profile]`,
   );
   process.exit(2);
 }
