@@ -20,6 +20,10 @@ const VERSION_GAPS: Record<number, { only: 'sqlite' | 'postgres'; why: string }>
     only: 'postgres',
     why: 'writers side by side (cursors from transaction ids, counts spread, identity notifications); SQLite has one writer',
   },
+  8: {
+    only: 'postgres',
+    why: "the window listing in one function call, one round trip a page; SQLite's reads are calls within the process",
+  },
 };
 
 /** Tables one database has and the other has not. */

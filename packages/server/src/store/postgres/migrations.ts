@@ -317,4 +317,135 @@ CREATE TRIGGER role_assignments_notify AFTER INSERT OR UPDATE OR DELETE ON role_
   FOR EACH STATEMENT EXECUTE FUNCTION notify_identity();
 `,
   },
+  {
+    version: 8,
+    name: 'the window listing in one call',
+    sql: `
+-- A page of a project's window in one call, whatever its offset (postgres/job-listing.ts): the
+-- listing's algorithm (described in listing/window-listing.ts) run inside the database, rather
+-- than one round trip per read. The caller cuts the window into segments with the shared
+-- windowSegments and passes them newest first as three arrays: each segment's level (NULL: counted
+-- row by row) and its bounds [from, to) in that level's unit (bucket numbers, or epoch ms for
+-- rows), as segmentBounds gives them. A rank below p_skip_limit (DIRECT_SKIP_LIMIT) is reached by
+-- stepping over rows; a deeper one descends through the buckets holding it, one level finer each time.
+--
+-- STABLE: every statement of the call reads the snapshot of the statement calling it, so the
+-- total and the page agree without a transaction. Returns the page's rows (the columns of the
+-- listing's reads: the task's, and its JSON), each with the window's total; a page without rows
+-- (an empty window, an offset at or past the total) is one row holding the total alone.
+CREATE FUNCTION list_window(p_project text, p_levels integer[], p_froms bigint[], p_tos bigint[],
+    p_start bigint, p_end bigint, p_offset bigint, p_limit bigint, p_skip_limit integer)
+  RETURNS TABLE (total bigint, id text, name text, status text, progress integer, fail_reason text,
+    instance_id text, instance_name text, database_name text, created_at bigint, ended_at bigint,
+    switch_begin bigint, switch_end bigint, retried_by text, version integer, updated_at bigint,
+    listed_json text)
+  LANGUAGE plpgsql STABLE SET search_path FROM CURRENT AS $$
+-- The result's columns are named as the table's: in a query, such a name means the column.
+#variable_conflict use_column
+DECLARE
+  -- A bucket of level l spans sizes[l + 1] ms (the levels of job_counts: minute, hour, day).
+  sizes CONSTANT bigint[] := ARRAY[60000, 3600000, 86400000];
+  counts bigint[];
+  v_count bigint;
+  v_total bigint;
+  v_rank bigint := p_offset;
+  -- The segment holding the rank: its level (NULL: rows) and its bounds in that level's unit.
+  v_level integer;
+  v_from bigint;
+  v_to bigint;
+  v_bucket bigint;
+  v_finer integer;
+  v_ratio bigint;
+  v_unit bigint;
+  -- The position (created_at, id) of the row at the offset.
+  v_at bigint;
+  v_id text COLLATE "C";
+BEGIN
+  -- Each segment's count, newest first (by the buckets of its level, or row by row), and their sum.
+  counts := ARRAY(
+    SELECT CASE WHEN s.lvl IS NULL
+             THEN (SELECT count(*) FROM jobs j
+                    WHERE j.project_id = p_project AND j.created_at >= s.lo AND j.created_at < s.hi)
+             ELSE (SELECT coalesce(sum(c.n), 0) FROM job_counts c
+                    WHERE c.project_id = p_project AND c.level = s.lvl AND c.bucket >= s.lo AND c.bucket < s.hi)
+           END
+      FROM unnest(p_levels, p_froms, p_tos) WITH ORDINALITY AS s (lvl, lo, hi, i)
+     ORDER BY s.i);
+  v_total := 0;
+  FOREACH v_count IN ARRAY counts LOOP
+    v_total := v_total + v_count;
+  END LOOP;
+
+  IF p_offset >= v_total THEN
+    total := v_total;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+
+  IF p_offset = 0 THEN
+    -- The first page, by far the most asked for: from the window's end.
+    RETURN QUERY
+      SELECT v_total, j.id, j.name, j.status, j.progress, j.fail_reason, j.instance_id, j.instance_name,
+             j.database_name, j.created_at, j.ended_at, j.switch_begin, j.switch_end, j.retried_by, j.version,
+             j.updated_at, j.listed_json
+        FROM jobs j
+       WHERE j.project_id = p_project AND j.created_at >= p_start AND j.created_at <= p_end
+       ORDER BY j.created_at DESC, j.id DESC LIMIT p_limit;
+    RETURN;
+  END IF;
+
+  -- The segment holding the offset, and the rank within it.
+  FOR i IN 1 .. array_length(p_levels, 1) LOOP
+    IF v_rank < counts[i] THEN
+      v_level := p_levels[i];
+      v_from := p_froms[i];
+      v_to := p_tos[i];
+      EXIT;
+    END IF;
+    v_rank := v_rank - counts[i];
+  END LOOP;
+
+  -- Down through the buckets while the rank is too deep to step over: the bucket of the segment's
+  -- level holding it (newest first), which becomes a segment of the next finer level (rows below minutes).
+  WHILE v_level IS NOT NULL AND v_rank >= p_skip_limit LOOP
+    SELECT b.bucket, v_rank - (b.running - b.n) INTO v_bucket, v_rank
+      FROM (SELECT c.bucket, c.n, sum(c.n) OVER (ORDER BY c.bucket DESC) AS running
+              FROM job_counts c
+             WHERE c.project_id = p_project AND c.level = v_level AND c.bucket >= v_from AND c.bucket < v_to
+               AND c.n > 0) b
+     WHERE b.running > v_rank
+     ORDER BY b.bucket DESC LIMIT 1;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'job_counts disagree with jobs';
+    END IF;
+    v_finer := CASE WHEN v_level = 0 THEN NULL ELSE v_level - 1 END;
+    v_ratio := sizes[v_level + 1] / coalesce(sizes[v_finer + 1], 1);
+    v_from := v_bucket * v_ratio;
+    v_to := v_from + v_ratio;
+    v_level := v_finer;
+  END LOOP;
+
+  -- The position of the row at the rank, stepping over the rows before it.
+  v_unit := coalesce(sizes[v_level + 1], 1);
+  v_from := v_from * v_unit;
+  v_to := v_to * v_unit;
+  SELECT j.created_at, j.id INTO v_at, v_id
+    FROM jobs j
+   WHERE j.project_id = p_project AND j.created_at >= v_from AND j.created_at < v_to
+   ORDER BY j.created_at DESC, j.id DESC LIMIT 1 OFFSET v_rank;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'job_counts disagree with jobs';
+  END IF;
+
+  -- The page, from that position on.
+  RETURN QUERY
+    SELECT v_total, j.id, j.name, j.status, j.progress, j.fail_reason, j.instance_id, j.instance_name,
+           j.database_name, j.created_at, j.ended_at, j.switch_begin, j.switch_end, j.retried_by, j.version,
+           j.updated_at, j.listed_json
+      FROM jobs j
+     WHERE j.project_id = p_project AND j.created_at >= p_start AND (j.created_at, j.id) <= (v_at, v_id)
+     ORDER BY j.created_at DESC, j.id DESC LIMIT p_limit;
+END $$;
+`,
+  },
 ];

@@ -60,14 +60,10 @@ export async function retryingAborted<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** Runs `work` in one transaction on one connection; rolls back when it throws. */
-export async function transaction<T>(
-  pool: pg.Pool,
-  work: (client: pg.PoolClient) => Promise<T>,
-  begin = 'BEGIN',
-): Promise<T> {
+export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query(begin);
+    await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     client.release();

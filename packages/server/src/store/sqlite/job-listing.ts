@@ -3,7 +3,7 @@ import type { JobJsonPage, JobPage } from '../interfaces.js';
 import {
   type ListingReads,
   type ListingWindow,
-  listWindowNow,
+  listWindow,
   type Position,
   type WindowPage,
 } from '../listing/window-listing.js';
@@ -11,8 +11,8 @@ import { type Segment, segmentBounds } from '../listing/window-segments.js';
 import { LISTED_JSON_COLUMN, PAGE_COLUMNS, type PageRow, pageRowToJob } from '../rows/job-rows.js';
 
 /**
- * The listing's reads on SQLite (the algorithm: listing/window-listing.ts), answered at once
- * inside one read transaction, so the total and the page come from one snapshot. Rows are read as
+ * The listing's reads on SQLite (the algorithm: listing/window-listing.ts), answered inside one
+ * read transaction, so the total and the page come from one snapshot. Rows are read as
  * arrays (`raw()`) of only the columns needed: turning values into JS values is most of the cost
  * of a page, which is why the list route reads each task's pre-rendered JSON.
  */
@@ -70,7 +70,7 @@ export function createSqliteJobListing(db: Database): {
       .raw();
     const rowsOf = (window: ListingWindow, rows: unknown[]) =>
       (rows as unknown[][]).map((row) => map(window.projectId, row));
-    const answers: ListingReads<'sync', Row> = {
+    const answers: ListingReads<Row> = {
       totalAndFirstPage(window, segments) {
         const total = segmentCounts(window, segments).reduce((a, b) => a + b, 0);
         if (total === 0) return { total, jobs: [] };
@@ -93,7 +93,7 @@ export function createSqliteJobListing(db: Database): {
       },
     };
     // One read transaction: the total and the page come from the same snapshot.
-    const list = db.transaction((window: ListingWindow) => listWindowNow(answers, window));
+    const list = db.transaction((window: ListingWindow) => listWindow(answers, window));
     return (window: ListingWindow): WindowPage<Row> => list(window);
   }
 
