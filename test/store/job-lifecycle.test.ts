@@ -149,6 +149,29 @@ for (const kind of STORE_KINDS) {
       expect((await store.listSimulations()).map((s) => s.jobId)).toEqual(['b']);
     });
 
+    it('tells each purged task once, though two nodes purge the same backlog at once', async () => {
+      const peer = await opened.openPeer();
+      const long = 40 * 86_400_000;
+      const ids: string[] = [];
+      for (let n = 1; n <= 30; n++) {
+        const old = { ...migration(n), createdAt: NOW - long, endedAt: NOW - long + 1_000 };
+        await store.recordJob(old, NOW - long);
+        ids.push(old.id);
+      }
+      const drain = async (node: Store) => {
+        let purged = 0;
+        for (;;) {
+          const { jobs } = await node.purgeBefore({ tasks: NOW - 37 * 86_400_000, feed: 0 }, 10, NOW);
+          if (jobs === 0) return purged;
+          purged += jobs;
+        }
+      };
+      const [mine, theirs] = await Promise.all([drain(store), drain(peer)]);
+      expect(mine + theirs).toBe(30);
+      const removed = (await store.eventsAfter(0, 1_000)).filter((e) => e.type === 'removed');
+      expect(removed.map((e) => e.job?.id).sort()).toEqual(ids.sort());
+    });
+
     it("sees another connection's entries at once", async () => {
       const peer = await opened.openPeer();
       await peer.recordJob(migration(1), NOW);

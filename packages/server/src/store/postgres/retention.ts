@@ -39,8 +39,17 @@ export function createPostgresRetention(
         if (old.length >= batch) break;
       }
       if (old.length === 0) return 0;
-      const ids = old.map((row) => row.id);
-      await client.query('DELETE FROM jobs WHERE id = ANY($1::text[])', [ids]);
+      // Another node purging at the same moment may have found the same tasks: only those this
+      // transaction deleted get their entry, so a task is announced removed once.
+      const deleted = await client.query<[string]>({
+        text: 'DELETE FROM jobs WHERE id = ANY($1::text[]) RETURNING id',
+        values: [old.map((row) => row.id)],
+        rowMode: 'array',
+      });
+      const mine = new Set(deleted.rows.map(([id]) => id));
+      const gone = old.filter((row) => mine.has(row.id));
+      if (gone.length === 0) return 0;
+      const ids = gone.map((row) => row.id);
       await client.query('DELETE FROM job_statuses WHERE job_id = ANY($1::text[])', [ids]);
       // One entry each, in the order found.
       await client.query(
@@ -48,10 +57,10 @@ export function createPostgresRetention(
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS e (project_id, job_id, job, n)
          ),
          ${appendEntry('gone', { project: 'project_id', jobId: 'job_id', type: "'removed'", at: '$4::bigint', job: 'job' }, 'n')}`,
-        [old.map((row) => row.project_id), ids, old.map((row) => JSON.stringify(toJob(row))), now],
+        [gone.map((row) => row.project_id), ids, gone.map((row) => JSON.stringify(toJob(row))), now],
       );
       await client.query('DELETE FROM job_counts WHERE n = 0');
-      return old.length;
+      return gone.length;
     });
 
   const purgeRecords = async (cutoffs: { tasks: number; feed: number }, batch: number): Promise<number> => {
