@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DAY, HOUR, internal, listAs } from '../support/api.js';
+import { DAY, HOUR, internal, listAs, migrationRecord } from '../support/api.js';
 import { PROJECT_A, startTestServer, type TestServer } from '../support/harness.js';
 
 /**
@@ -18,12 +18,7 @@ afterEach(() => server.close());
 
 const task = (fields: Record<string, unknown> = {}) => ({
   id: randomUUID(),
-  project_id: PROJECT_A,
-  name: 'migrateLogicDb',
-  instance_id: '733c7e8d73a54c27b8308ec784a8be8cin09',
-  instance_name: 'UTS-ddm-dtc-src',
-  database_name: 'db_e487',
-  created_at: now - HOUR,
+  ...migrationRecord(now),
   ...fields,
 });
 const batch = (body: unknown) => internal(server, 'POST', '/internal/v1/jobs/batch', body);

@@ -9,6 +9,7 @@ import {
   internal,
   listAs,
   MINUTE,
+  migrationRecord,
   PARAMETER_ERROR,
   TASK_NOT_FOUND,
 } from '../support/api.js';
@@ -27,14 +28,7 @@ describe('the internal producer API', () => {
   let now: number;
 
   /** A body that records, to spoil one field at a time. */
-  const valid = () => ({
-    project_id: PROJECT_A,
-    name: 'migrateLogicDb',
-    instance_id: '733c7e8d73a54c27b8308ec784a8be8cin09',
-    instance_name: 'UTS-ddm-dtc-src',
-    database_name: 'db_e487',
-    created_at: now - HOUR,
-  });
+  const valid = () => migrationRecord(now);
   const post = (body: unknown) => internal(server, 'POST', '/internal/v1/jobs', body);
   const patch = (id: string, body: unknown) => internal(server, 'PATCH', `/internal/v1/jobs/${id}`, body);
   const get = (id: string) => internal(server, 'GET', `/internal/v1/jobs/${id}`);

@@ -1,27 +1,37 @@
 import type { JobEvent, JobRow, NewJob, Store } from '@ddm-jobs/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newJob } from '../support/new-job.js';
 import { type OpenedStore, STORE_KINDS } from '../support/stores.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 
-function task(n: number): NewJob {
-  return {
-    id: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+const task = (n: number): NewJob =>
+  // Many in one minute, so the writers meet on the same count buckets.
+  newJob(n, {
     projectId: 'p1',
     name: 'migrateLogicDb',
-    status: 'Running',
-    progress: 0,
-    failReason: '',
-    instanceId: 'inst',
-    instanceName: 'inst',
     databaseName: 'db1',
-    // Many in one minute, so the writers meet on the same count buckets.
     createdAt: NOW - (n % 7) * 1_000,
-    endedAt: null,
-    switchBegin: null,
-    switchEnd: null,
-    createDigest: String(n),
-  };
+  });
+
+/**
+ * The feed as a consumer reads it: from cursor `from` on, `size` entries at a time, each request
+ * asking for what follows the newest cursor seen, until nothing is left once `writing()` is false.
+ */
+async function followFeed(
+  node: Store,
+  from: number,
+  size: number,
+  writing: () => boolean,
+): Promise<JobEvent[]> {
+  const seen: JobEvent[] = [];
+  let cursor = from;
+  for (;;) {
+    const events = await node.eventsAfter(cursor, size);
+    seen.push(...events);
+    cursor = events.at(-1)?.cursor ?? cursor;
+    if (events.length === 0 && !writing()) return seen;
+  }
 }
 
 for (const kind of STORE_KINDS) {
@@ -60,17 +70,7 @@ for (const kind of STORE_KINDS) {
       });
       // A consumer that only ever asks for what follows the newest cursor it has seen: an entry
       // committed with a lower cursor after it read past it would be lost to it.
-      const seen: JobEvent[] = [];
-      let cursor = 0;
-      const follow = async () => {
-        for (;;) {
-          const events = await store.eventsAfter(cursor, 16);
-          seen.push(...events);
-          cursor = events.at(-1)?.cursor ?? cursor;
-          if (events.length === 0 && !writing) return;
-        }
-      };
-      await Promise.all([writers, follow()]);
+      const [, seen] = await Promise.all([writers, followFeed(store, 0, 16, () => writing)]);
 
       const cursors = seen.map((e) => e.cursor);
       for (let i = 1; i < cursors.length; i++) expect(cursors[i]).toBeGreaterThan(cursors[i - 1] as number);
@@ -98,17 +98,7 @@ for (const kind of STORE_KINDS) {
       const writers = Promise.all(tasks.map((t, n) => report(n % 2 ? peer : store, t.id))).finally(() => {
         writing = false;
       });
-      const seen: JobEvent[] = [];
-      const follow = async () => {
-        let cursor = start;
-        for (;;) {
-          const events = await reader.eventsAfter(cursor, 32);
-          seen.push(...events);
-          cursor = events.at(-1)?.cursor ?? cursor;
-          if (events.length === 0 && !writing) return;
-        }
-      };
-      await Promise.all([writers, follow()]);
+      const [, seen] = await Promise.all([writers, followFeed(reader, start, 32, () => writing)]);
       const cursors = seen.map((e) => e.cursor);
       for (let i = 1; i < cursors.length; i++) expect(cursors[i]).toBeGreaterThan(cursors[i - 1] as number);
       // Every version of every task told once, each task's in order.

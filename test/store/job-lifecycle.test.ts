@@ -1,27 +1,20 @@
 import type { NewJob, Store } from '@ddm-jobs/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newJob } from '../support/new-job.js';
 import { type OpenedStore, STORE_KINDS } from '../support/stores.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 
-function migration(n: number, projectId = 'p1'): NewJob {
-  return {
-    id: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+const migration = (n: number, projectId = 'p1'): NewJob =>
+  newJob(n, {
     projectId,
     name: 'migrateLogicDb',
     status: 'Failed',
-    progress: 0,
     failReason: 'disk full',
-    instanceId: 'inst',
-    instanceName: 'inst',
     databaseName: 'db1',
     createdAt: NOW - 60_000,
     endedAt: NOW - 30_000,
-    switchBegin: null,
-    switchEnd: null,
-    createDigest: String(n),
-  };
-}
+  });
 
 for (const kind of STORE_KINDS) {
   describe(`task lifecycle and change feed on ${kind.name}`, () => {

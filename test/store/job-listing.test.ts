@@ -1,29 +1,13 @@
 import type { JobRow, NewJob, Store } from '@ddm-jobs/server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newJob } from '../support/new-job.js';
 import { STORE_KINDS } from '../support/stores.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 
-function job(projectId: string, createdAt: number, n: number): NewJob {
-  return {
-    id: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
-    projectId,
-    name: 'CreateInstance',
-    status: 'Running',
-    progress: 0,
-    failReason: '',
-    instanceId: 'inst',
-    instanceName: 'inst',
-    databaseName: '',
-    createdAt,
-    endedAt: null,
-    switchBegin: null,
-    switchEnd: null,
-    createDigest: String(n),
-  };
-}
+const job = (projectId: string, createdAt: number, n: number): NewJob => newJob(n, { projectId, createdAt });
 
 /** What listing means, computed the slow and obvious way. */
 function expected(

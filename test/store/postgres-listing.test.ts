@@ -1,6 +1,7 @@
 import type { NewJob, Store } from '@ddm-jobs/server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newJob } from '../support/new-job.js';
 import { STORE_KINDS } from '../support/stores.js';
 
 // Deep offsets: thousands of tasks, crowded enough that a rank of 256 or more lies inside one day,
@@ -17,22 +18,11 @@ const BURST_MINUTE = NOW - 2 * HOUR + 7 * MINUTE;
 function job(projectId: string, createdAt: number, n: number): NewJob {
   // Ids out of creation order, so that ties at one millisecond are ordered by id alone.
   const scrambled = ((n * 2_654_435_761) % 2 ** 32).toString(16).padStart(8, '0');
-  return {
+  return newJob(n, {
     id: `${scrambled}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
     projectId,
-    name: 'CreateInstance',
-    status: 'Running',
-    progress: 0,
-    failReason: '',
-    instanceId: 'inst',
-    instanceName: 'inst',
-    databaseName: '',
     createdAt,
-    endedAt: null,
-    switchBegin: null,
-    switchEnd: null,
-    createDigest: String(n),
-  };
+  });
 }
 
 /** The creation times of project p1's tasks: 4,000 of them. */

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import type { TestServer } from './harness.js';
+import { PROJECT_A, type TestServer } from './harness.js';
 
 /** Helpers for the API acceptance tests: expected bodies written out, never derived from the code. */
 
@@ -65,6 +65,16 @@ export async function listAs(
     headers: { 'x-auth-token': await server.tokenFor(user) },
   });
 }
+
+/** A producer's body recording a shard migration of project A, created an hour before `now`. */
+export const migrationRecord = (now: number) => ({
+  project_id: PROJECT_A,
+  name: 'migrateLogicDb',
+  instance_id: '733c7e8d73a54c27b8308ec784a8be8cin09',
+  instance_name: 'UTS-ddm-dtc-src',
+  database_name: 'db_e487',
+  created_at: now - HOUR,
+});
 
 /** The producer's internal API as the worker fixture. */
 export async function internal(

@@ -118,6 +118,21 @@ export function changedJob(current: JobRow, change: JobChange & { retriedBy?: st
 }
 
 /**
+ * What a change writes, in the order of the columns it sets (`status` through `version`):
+ * PostgreSQL's update statements, one task's and a batch's, take them as positional parameters.
+ */
+export const changedValuesOf = (job: JobRow) => [
+  job.status,
+  job.progress,
+  job.failReason,
+  job.endedAt,
+  job.switchBegin,
+  job.switchEnd,
+  job.retriedBy,
+  job.version,
+];
+
+/**
  * When a task's status began, as its history tells it: the task's end time for a finished status,
  * its creation time for the status it was recorded in, else when the change was written.
  */
