@@ -24,7 +24,9 @@ SELECT count(*) AS mismatches FROM (
   SELECT * FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept) AS b) AS diff`;
 
 const STATUS_MISMATCHES = `
-WITH kept AS (SELECT status, n FROM job_status_counts WHERE n <> 0),
+WITH kept AS (
+  -- On PostgreSQL a status's count is spread over rows (one per writing backend's shard): summed.
+  SELECT status, CAST(sum(n) AS INTEGER) AS n FROM job_status_counts GROUP BY status HAVING sum(n) <> 0),
 counted AS (SELECT status, CAST(count(*) AS INTEGER) AS n FROM jobs GROUP BY status)
 SELECT count(*) AS mismatches FROM (
   SELECT * FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted) AS a

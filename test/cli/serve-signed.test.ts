@@ -52,13 +52,22 @@ describe('ddm-jobs serve with access keys, over HTTP', () => {
     expect([wrong.status, wrong.body.error_code]).toEqual([401, 'APIGW.0301']);
   });
 
-  it('throttles at --rate-limit per credential, with Retry-After', async () => {
-    const { url } = await running.start(dirs.make(), ['--bootstrap', EXAMPLE, '--rate-limit', '2']);
+  it("throttles a worker at --service-rate-limit, not at the tenants' --rate-limit, with Retry-After", async () => {
+    const { url } = await running.start(dirs.make(), [
+      '--bootstrap',
+      EXAMPLE,
+      '--rate-limit',
+      '2',
+      '--service-rate-limit',
+      '3',
+    ]);
     const path = `/internal/v1/jobs/0b0c0d0e-0000-4000-8000-0000000000ab`;
-    // At once: the bucket holds one second's worth, so six requests cannot all pass.
+    // At once: the worker's bucket holds one second's worth, 3, so ten requests cannot all pass,
+    // and at least three do, more than a tenant's limit would let through.
     const answers = await Promise.all(
-      Array.from({ length: 6 }, () => signedFetch(url, { method: 'GET', path })),
+      Array.from({ length: 10 }, () => signedFetch(url, { method: 'GET', path })),
     );
+    expect(answers.filter((a) => a.status === 404).length).toBeGreaterThanOrEqual(3);
     const throttled = answers.find((a) => a.status === 429);
     expect(throttled?.body.error_code).toBe('APIGW.0308');
     expect(Number(throttled?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
