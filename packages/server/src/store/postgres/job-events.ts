@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 import type { JobStore } from '../interfaces.js';
 import { EVENT_COLUMNS, EVERY_PROJECT, type EventRow, toEvent } from '../rows/event-rows.js';
@@ -75,43 +76,86 @@ SELECT first_cursor.cursor + entries.rank - 1, ${entry.project}, ${entry.jobId},
   ${entry.job} FROM entries, first_cursor RETURNING seq`;
 }
 
-/** The feed's reads: by cursor, and the newest cursor delivered, both up to the horizon. */
+/**
+ * How long a read waits for the transactions older than the entries it found to end. A caller
+ * reading after a write then finds that write (the transactions that began before it are about to
+ * end); a transaction left open somewhere holds a read back for this long, and then the read
+ * delivers what lies below the horizon.
+ */
+const SETTLE_MS = 1_000;
+const SETTLE_POLL_MS = 2;
+
+/** A feed row with the horizon of the snapshot that read it. */
+type RowWithHorizon = [...EventRow, horizon: number];
+
+/**
+ * Reads entries, again until the horizon has passed the newest committed entry the first read
+ * found (or SETTLE_MS has gone by), and delivers those below it. Waiting for that one entry, not
+ * for a moment without writers: under a steady write load a read waits only for the transactions
+ * in flight when it began.
+ */
+async function settled(read: () => Promise<RowWithHorizon[]>): Promise<EventRow[]> {
+  const giveUpAt = Date.now() + SETTLE_MS;
+  let rows = await read();
+  const newest = rows.at(-1)?.[0];
+  for (;;) {
+    const horizon = rows[0]?.[4] ?? 0;
+    if (newest === undefined || newest < horizon || Date.now() >= giveUpAt)
+      return rows.filter((row) => row[0] < horizon).map(([seq, type, at, job]) => [seq, type, at, job]);
+    await delay(SETTLE_POLL_MS);
+    rows = await read();
+  }
+}
+
+/** The feed's reads: by cursor, and the newest cursor, both up to the horizon. */
 export function createPostgresJobEvents(pool: pg.Pool): Pick<JobStore, 'eventsAfter' | 'lastEventCursor'> {
+  const everyProject = (after: number, limit: number) =>
+    pool.query<RowWithHorizon>({
+      name: 'events-after',
+      text: `SELECT ${EVENT_COLUMNS}, ${HORIZON} FROM job_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      values: [after, limit],
+      rowMode: 'array',
+    });
+  const oneProject = (projectId: string, after: number, limit: number) =>
+    pool.query<RowWithHorizon>({
+      name: 'project-events-after',
+      // Two ordered index ranges merged, rather than one range sorted.
+      text: `(SELECT ${EVENT_COLUMNS}, ${HORIZON} FROM job_events WHERE project_id = $1 AND seq > $2
+                ORDER BY seq LIMIT $3)
+             UNION ALL
+             (SELECT ${EVENT_COLUMNS}, ${HORIZON} FROM job_events WHERE project_id = '${EVERY_PROJECT}' AND seq > $2
+                ORDER BY seq LIMIT $3)
+             ORDER BY seq LIMIT $3`,
+      values: [projectId, after, limit],
+      rowMode: 'array',
+    });
+  const newest = () =>
+    pool.query<[newest: number | null, delivered: number | null, horizon: number]>({
+      name: 'events-last',
+      text: `WITH horizon AS (SELECT ${HORIZON} AS h)
+             SELECT (SELECT max(seq) FROM job_events), (SELECT max(seq) FROM job_events WHERE seq < h), h FROM horizon`,
+      rowMode: 'array',
+    });
   return {
     async eventsAfter(after, limit, projectId) {
-      const result =
+      const rows = await settled(async () =>
         projectId === undefined
-          ? await pool.query<EventRow>({
-              name: 'events-after',
-              text: `SELECT ${EVENT_COLUMNS} FROM job_events WHERE seq > $1 AND seq < ${HORIZON} ORDER BY seq LIMIT $2`,
-              values: [after, limit],
-              rowMode: 'array',
-            })
-          : await pool.query<EventRow>({
-              name: 'project-events-after',
-              // Two ordered index ranges merged, rather than one range sorted.
-              text: `WITH horizon AS (SELECT ${HORIZON} AS h)
-                     (SELECT ${EVENT_COLUMNS} FROM job_events WHERE project_id = $1 AND seq > $2
-                        AND seq < (SELECT h FROM horizon) ORDER BY seq LIMIT $3)
-                     UNION ALL
-                     (SELECT ${EVENT_COLUMNS} FROM job_events WHERE project_id = '${EVERY_PROJECT}' AND seq > $2
-                        AND seq < (SELECT h FROM horizon) ORDER BY seq LIMIT $3)
-                     ORDER BY seq LIMIT $3`,
-              values: [projectId, after, limit],
-              rowMode: 'array',
-            });
-      return result.rows.map(toEvent);
+          ? (await everyProject(after, limit)).rows
+          : (await oneProject(projectId, after, limit)).rows,
+      );
+      return rows.map(toEvent);
     },
+
     async lastEventCursor() {
-      // With no entry below the horizon (an empty feed), the horizon itself: every later entry lies above.
-      const result = await pool.query<[number]>({
-        name: 'events-last',
-        text: `WITH horizon AS (SELECT ${HORIZON} AS h)
-               SELECT coalesce((SELECT max(seq) FROM job_events WHERE seq < (SELECT h FROM horizon)),
-                               (SELECT h FROM horizon) - 1)`,
-        rowMode: 'array',
-      });
-      return result.rows[0]?.[0] ?? 0;
+      const giveUpAt = Date.now() + SETTLE_MS;
+      for (;;) {
+        const [top, delivered, horizon] = (await newest()).rows[0] ?? [null, null, 0];
+        // With no entry at all, the horizon itself: every later entry lies above it.
+        if (top === null) return horizon - 1;
+        if (top < horizon) return top;
+        if (Date.now() >= giveUpAt) return delivered ?? horizon - 1;
+        await delay(SETTLE_POLL_MS);
+      }
     },
   };
 }
