@@ -56,18 +56,18 @@ describe('lockout of an access key after failed signatures', () => {
   it('locks the key for 5 minutes after the 6th failure, even with a correct signature', async () => {
     for (let i = 0; i < 6; i++) {
       await failOnce();
-      server.clock.advance(10_000);
+      server.realClock.advance(10_000);
     }
     const locked = await signed();
     expect(locked.statusCode).toBe(401);
     expect(locked.json().error_code).toBe('APIGW.0301');
-    server.clock.advance(5 * MINUTE - 10_000);
+    server.realClock.advance(5 * MINUTE - 10_000);
     expect((await signed()).statusCode).toBe(200);
   });
 
   it('counts only the failures of the last 5 minutes', async () => {
     for (let i = 0; i < 5; i++) await failOnce();
-    server.clock.advance(5 * MINUTE + 1);
+    server.realClock.advance(5 * MINUTE + 1);
     await failOnce();
     expect((await signed()).statusCode).toBe(200);
   });
@@ -77,6 +77,7 @@ describe('lockout of an access key after failed signatures', () => {
     const peer = await buildApp({
       store: peerStore,
       clock: server.clock,
+      realClock: server.realClock,
       credentialVault: openCredentialVault(join(server.dataDir, 'credential.key')),
     });
     try {
@@ -87,6 +88,16 @@ describe('lockout of an access key after failed signatures', () => {
       await peer.close();
       await peerStore.close();
     }
+  });
+
+  it('follows real time, not the virtual clock: a stopped clock does not keep the key locked', async () => {
+    for (let i = 0; i < 6; i++) await failOnce();
+    // The emulator's clock moved an hour: the lock, counted in real time, still holds.
+    server.clock.advance(60 * MINUTE);
+    expect((await signed()).statusCode).toBe(401);
+    // Five real minutes later it is lifted, though the virtual clock has not moved since.
+    server.realClock.advance(5 * MINUTE);
+    expect((await signed()).statusCode).toBe(200);
   });
 
   it('does not lock on a malformed Authorization header', async () => {

@@ -170,10 +170,10 @@ describe('the change feed as an event stream', () => {
       rateLimits: { perCredential: 2, perServiceCredential: 2, perAddress: 0 },
     });
     // Events written before the stream: the worker's records spend allowance too, so each is
-    // followed by a clock second that refills it (the clock stands still otherwise).
+    // followed by a real second that refills it (the test's real clock stands still otherwise).
     for (let i = 0; i < 3; i++) {
       await server.record({ name: 'CreateInstance' });
-      server.clock.advance(1_000);
+      server.realClock.advance(1_000);
     }
     const stream = await follow();
     await stream.until((s) => s.events().length === 3 && s.frames().length >= 6);

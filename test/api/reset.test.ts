@@ -71,6 +71,7 @@ describe('the emulator reset', () => {
 
   it('refills the throttling buckets', async () => {
     server.clock.advance(10_000);
+    server.realClock.advance(10_000);
     const token = await server.tokenFor('alice');
     const now = server.clock.now();
     const url = listUrl(PROJECT_A, { start_time: now - DAY, end_time: now });

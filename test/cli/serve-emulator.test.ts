@@ -86,6 +86,28 @@ describe('ddm-jobs serve --emulator --clock virtual --scenario FILE', () => {
     expect(move.status).toBe(409);
   });
 
+  it('refills the rate limits in real time while the virtual clock stands still', async () => {
+    const { url } = await running.start(dirs.make(), [
+      '--emulator',
+      '--clock',
+      'virtual',
+      '--address-rate-limit',
+      '4',
+    ]);
+    const statusOf = async () => (await fetch(`${url}/v3`)).status;
+    const statuses: number[] = [];
+    for (let i = 0; i < 10 && !statuses.includes(429); i++) statuses.push(await statusOf());
+    expect(statuses).toContain(429);
+    // Nobody moves the clock: a quarter of a real second refills one request of the address.
+    const deadline = Date.now() + 5_000;
+    let status = 429;
+    while (status === 429 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await statusOf();
+    }
+    expect(status).toBe(200);
+  });
+
   it('refuses a bad scenario file or clock start as a usage error (exit 2) naming the fault', async () => {
     const bad = await ddmJobs([
       'serve',

@@ -55,13 +55,13 @@ async function behindRelay(
 
 describe('idempotent calls are sent again', () => {
   it('after the real server’s 429, waiting the Retry-After it gave, then succeed', async () => {
-    // The bucket refills as the server's clock moves: the relay moves it as the 429 passes, as
-    // the second the client waits would move it.
+    // The bucket refills as the server's real clock (set by hand here) moves: the relay moves it
+    // as the 429 passes, as the second the client waits would move it.
     const client = await behindRelay(
       () => 'forward',
       { rateLimits: { perCredential: 1, perServiceCredential: 1, perAddress: 0 } },
       (status) => {
-        if (status === 429) server.clock.advance(1000);
+        if (status === 429) server.realClock.advance(1000);
       },
     );
     await client.listJobs(window());

@@ -52,6 +52,8 @@ export interface TestServer {
   app: FastifyInstance;
   store: Store;
   clock: ManualClock;
+  /** The real time rate limits and lockouts follow, set by hand too (it moves apart from `clock`). */
+  realClock: ManualClock;
   dataDir: string;
   /** A project-scoped token for a fixture user, through the real Keystone route. */
   tokenFor(user: string, projectId?: string): Promise<string>;
@@ -73,6 +75,7 @@ export interface TestServer {
 export async function startTestServer(
   options: {
     clock?: ManualClock;
+    realClock?: ManualClock;
     dataDir?: string;
     bootstrap?: BootstrapFile;
     rateLimits?: RateLimits;
@@ -85,12 +88,13 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new ManualClock();
+  const realClock = options.realClock ?? new ManualClock();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ddm-jobs-test-'));
   const store = await openTestStore(dataDir);
   const credentialVault = openCredentialVault(join(dataDir, CREDENTIAL_KEY_FILE));
   const bootstrap = options.bootstrap ?? FIXTURE_IDENTITIES;
   await applyBootstrap(store, bootstrap, clock, credentialVault);
-  // No throttling unless asked for: the clock stands still, so no bucket would ever refill.
+  // No throttling unless asked for: the real clock stands still too, so no bucket would refill.
   const rateLimits = options.rateLimits ?? { perCredential: 0, perServiceCredential: 0, perAddress: 0 };
   const reapply = async () => {
     await applyBootstrap(store, bootstrap, clock, credentialVault);
@@ -100,6 +104,7 @@ export async function startTestServer(
   const app = await buildApp({
     store,
     clock,
+    realClock,
     credentialVault,
     // The run's log folder, scanned for secrets at its end (run-logs.ts, log-scan.ts).
     ...(logger ? { logger } : {}),
@@ -115,6 +120,7 @@ export async function startTestServer(
     app,
     store,
     clock,
+    realClock,
     dataDir,
     async tokenFor(user, projectId = user === 'bob' ? PROJECT_B : PROJECT_A) {
       const key = `${user}@${projectId}@${clock.now()}`;

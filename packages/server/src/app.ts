@@ -1,7 +1,7 @@
 import { createTimeFormatter } from '@ddm-jobs/contract';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { type Clock, systemClock } from './clock/clock.js';
+import { type Clock, monotonicClock, systemClock } from './clock/clock.js';
 import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, installUrlLimit, serverLimitOptions } from './http/limits.js';
 import { installObservability, registerFeedMetrics } from './http/observability.js';
@@ -43,6 +43,12 @@ import { VERSION } from './version.js';
 export interface AppOptions {
   store: Store;
   clock?: Clock;
+  /**
+   * The real time that rate limits and access-key lockouts follow, whatever `clock` shows (a
+   * virtual clock stands still until moved): by default the machine's, monotonic for the rate
+   * limits. Tests pass a clock they set by hand.
+   */
+  realClock?: Clock;
   /** A pino logger; none logs nothing (tests). */
   logger?: Logger;
   /** IANA zone for the times in task bodies; UTC by default. */
@@ -112,11 +118,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installSecurityHeaders(app, { https: options.publicUrl?.startsWith('https:') ?? false });
   const metrics = installObservability(app, store);
   installUrlLimit(app);
-  const throttling = createThrottling(options.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
+  const throttling = createThrottling(
+    options.rateLimits ?? DEFAULT_RATE_LIMITS,
+    options.realClock ?? monotonicClock,
+  );
   installThrottling(app, throttling);
   installRawJsonBody(app);
   const auth = createAuthenticator(options.tokenChecker ?? localTokenChecker(codec, store, clock), {
-    verifySigned: createSignedRequestVerifier({ store, vault: options.credentialVault, clock }),
+    verifySigned: createSignedRequestVerifier({
+      store,
+      vault: options.credentialVault,
+      clock,
+      lockoutClock: options.realClock ?? systemClock,
+    }),
     identity: store,
     admit: throttling.admit,
   });

@@ -1,13 +1,20 @@
 /**
  * The one source of "now" for domain code, so that the emulator can stop and move it and tests
- * never sleep: the 30-day rule, token expiry, timestamps, lockouts, throttling and the simulator.
- * The emulator's virtual clock fills the same interface.
+ * never sleep: the 30-day rule, token expiry, signature dates, timestamps and the simulator.
+ * The emulator's virtual clock fills the same interface. Rate limits and access-key lockouts
+ * guard against callers in real time, so they follow a real clock whatever this one shows.
  */
 export interface Clock {
   now(): number;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Real time that only moves forward, whatever the machine's clock is set to: what rate limits
+ * measure, since they count requests per second of the caller's time. Its origin is arbitrary.
+ */
+export const monotonicClock: Clock = { now: () => performance.now() };
 
 /** Latest instant a clock may show: the largest a JavaScript date holds. */
 export const MAX_CLOCK_MS = 8_640_000_000_000_000;

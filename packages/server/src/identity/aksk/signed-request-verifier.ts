@@ -23,21 +23,27 @@ export type SignedRequestVerifier = (request: SignedParts) => Promise<Signer>;
 export function createSignedRequestVerifier(deps: {
   store: CredentialStore & IdentityStore;
   vault: CredentialVault | undefined;
+  /** The signature's date is checked against the server's clock (virtual in the emulator). */
   clock: Clock;
+  /**
+   * Lockouts count failures and last in real wall time, shared by the nodes through the database:
+   * they slow down whoever guesses, and a virtual clock standing still must not lock a key forever.
+   */
+  lockoutClock: Clock;
 }): SignedRequestVerifier {
-  const { store, vault, clock } = deps;
+  const { store, vault, clock, lockoutClock } = deps;
   const refuse = () => new ApiError('signatureInvalid');
   return async (request) => {
     const authorization = parseAuthorization(request.headers.authorization);
     if (!authorization || !vault) throw refuse();
     const credential = await store.findCredential(authorization.accessKey);
-    const now = clock.now();
-    if (!credential?.enabled || (credential.lockedUntil !== null && now < credential.lockedUntil))
+    const wallNow = lockoutClock.now();
+    if (!credential?.enabled || (credential.lockedUntil !== null && wallNow < credential.lockedUntil))
       throw refuse();
     const secret = vault.open(credential.accessKey, credential.sealedSecret);
     if (secret === undefined) throw refuse();
-    if (!verifySignature(request, authorization, secret, now)) {
-      await store.recordSignatureFailure(credential.accessKey, now, LOCKOUT);
+    if (!verifySignature(request, authorization, secret, clock.now())) {
+      await store.recordSignatureFailure(credential.accessKey, wallNow, LOCKOUT);
       throw refuse();
     }
     const subject = await store.tokenSubject(credential.userId, null);
