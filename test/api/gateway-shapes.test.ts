@@ -1,7 +1,7 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayErrorText, HOUR, requestIdOf } from '../support/api.js';
 import { PROJECT_A, startTestServer, type TestServer } from '../support/harness.js';
+import { parseAnswer, rawExchange } from '../support/raw-http.js';
 
 // What the gateway itself answers: wrong methods, bodies the API cannot read, requests that are
 // not HTTP. Every answer is a gateway error body with its request id, never a framework's page.
@@ -11,32 +11,6 @@ const METHOD_NOT_ALLOWED = [
   'The API does not support this method; see the Allow header',
 ] as const;
 const MEDIA_TYPE = ['APIGW.0203', 'Unsupported media type: send application/json'] as const;
-
-/** Writes `text` on a fresh connection and collects everything until the server closes it. */
-function rawExchange(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let answer = '';
-    const socket = connect(port, '127.0.0.1', () => socket.write(text));
-    socket.on('data', (chunk) => {
-      answer += chunk;
-    });
-    socket.on('close', () => resolve(answer));
-    socket.on('error', reject);
-  });
-}
-
-/** Status line, lowercase headers and body of a raw HTTP/1.1 answer. */
-function parseAnswer(answer: string) {
-  const [head = '', body = ''] = answer.split('\r\n\r\n', 2);
-  const [statusLine = '', ...lines] = head.split('\r\n');
-  const headers = Object.fromEntries(
-    lines.map((line) => {
-      const colon = line.indexOf(':');
-      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
-    }),
-  );
-  return { status: Number(statusLine.split(' ')[1]), headers, body };
-}
 
 describe('the gateway shapes', () => {
   let server: TestServer;

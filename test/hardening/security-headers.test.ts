@@ -5,6 +5,7 @@ import { buildApp, openSqliteStore } from '@ddm-jobs/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, PROJECT_A, startTestServer, type TestServer } from '../support/harness.js';
 import { passwordSignIn } from '../support/keystone-body.js';
+import { parseAnswer, rawExchange } from '../support/raw-http.js';
 
 // The security headers of every answer (packages/server/src/http/security-headers.ts,
 // SECURITY.md): JSON answers are never cached, sniffed or framed and load nothing; the console
@@ -58,6 +59,34 @@ describe('security headers on API answers', () => {
     ]);
     expect(answers.map((a) => a.statusCode)).toEqual([200, 401, 404, 200, 400]);
     for (const answer of answers) expectApiHeaders(answer.headers);
+  });
+
+  it('a path the router cannot decode, answered before any hook runs, carries them', async () => {
+    const answer = await server.app.inject({ url: '/v3/%zz/jobs' });
+    expect(answer.statusCode).toBe(404);
+    expect(answer.json().error_code).toBe('APIGW.0101');
+    expectApiHeaders(answer.headers);
+  });
+
+  describe('answers the HTTP parser writes straight to the socket', () => {
+    let port: number;
+    beforeAll(async () => {
+      await server.app.listen({ host: '127.0.0.1', port: 0 });
+      port = (server.app.server.address() as { port: number }).port;
+    });
+
+    it.each([
+      [431, `GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`],
+      [
+        400,
+        'POST /internal/v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+          'Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+      ],
+    ])('%i carries them', async (status, request) => {
+      const answer = parseAnswer(await rawExchange(port, request));
+      expect(answer.status).toBe(status);
+      expectApiHeaders(answer.headers);
+    });
   });
 });
 

@@ -2,12 +2,12 @@ import { createTimeFormatter } from '@ddm-jobs/contract';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type Clock, monotonicClock, systemClock } from './clock/clock.js';
-import { answerClientError, answerFrameworkError, installErrorHandling } from './http/error-handler.js';
+import { clientErrorAnswer, frameworkErrorAnswer, installErrorHandling } from './http/error-handler.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, installUrlLimit, serverLimitOptions } from './http/limits.js';
 import { installObservability, registerFeedMetrics } from './http/observability.js';
 import { installRawJsonBody } from './http/raw-json-body.js';
 import { createRequestIdGenerator } from './http/request-id.js';
-import { installSecurityHeaders } from './http/security-headers.js';
+import { installSecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { installShutdownRefusal } from './http/shutdown.js';
 import { installThrottling } from './http/throttling.js';
 import type { CredentialVault } from './identity/aksk/credential-vault.js';
@@ -97,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options;
   const clock = options.clock ?? systemClock;
   const codec = createTokenCodec(await store.sharedSecret(TOKEN_KEY_NAME, newTokenKey()));
+  const headers = securityHeaders({ https: options.publicUrl?.startsWith('https:') ?? false });
 
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
@@ -106,8 +107,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     // Off: installShutdownRefusal answers the documented 503 instead of Fastify's own body.
     return503OnClosing: false,
-    frameworkErrors: answerFrameworkError,
-    clientErrorHandler: answerClientError,
+    frameworkErrors: frameworkErrorAnswer(headers),
+    clientErrorHandler: clientErrorAnswer(headers),
     ...serverLimitOptions({ ...DEFAULT_HTTP_LIMITS, ...options.httpLimits }),
   }) as unknown as FastifyInstance;
   // JSON only: a body of any other type is 415 rather than a string handed to a JSON route.
@@ -115,7 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   installErrorHandling(app);
   installShutdownRefusal(app);
-  installSecurityHeaders(app, { https: options.publicUrl?.startsWith('https:') ?? false });
+  installSecurityHeaders(app, headers);
   const metrics = installObservability(app, store);
   installUrlLimit(app);
   const throttling = createThrottling(

@@ -38,36 +38,45 @@ const isKeystoneRoute = (request: FastifyRequest) =>
 /**
  * Fastify's refusals before routing (a path that does not decode, a path segment past the router's
  * length limit): no API has such a path, so they answer as an unknown route does. Hooks do not run
- * for them, so the request id header is set here.
+ * for them, so the request id and the security headers are set here.
  */
-export function answerFrameworkError(_error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  reply.header('x-request-id', request.id);
-  return send(reply, ERRORS.noSuchApi);
+export function frameworkErrorAnswer(headers: Readonly<Record<string, string>>) {
+  return (_error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(headers).header('x-request-id', request.id);
+    return send(reply, ERRORS.noSuchApi);
+  };
 }
 
 /**
  * Requests Node's HTTP parser refuses (a bad Content-Length, broken chunked encoding, a request
  * line that is not HTTP, headers past the size limit, a request too slow to arrive): no request
  * exists, so neither hooks nor the error handler run. The answer is written to the socket, in the
- * gateway's shape with a fresh request id, which then closes, as Fastify's default handler does.
+ * gateway's shape with a fresh request id and the security headers of every answer, and the
+ * socket then closes, as Fastify's default handler does.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const kind =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? ERRORS.requestTimeout
-      : error.code === 'HPE_HEADER_OVERFLOW'
-        ? ERRORS.headersTooLarge
-        : ERRORS.badRequest;
-  const requestId = randomBytes(16).toString('hex');
-  const body = JSON.stringify(errorBody(kind, requestId));
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${kind.status} ${STATUS_CODES[kind.status]}\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy();
+export function clientErrorAnswer(headers: Readonly<Record<string, string>>) {
+  const headerLines = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return (error: Error & { code?: string }, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const kind =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ERRORS.requestTimeout
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? ERRORS.headersTooLarge
+          : ERRORS.badRequest;
+    const requestId = randomBytes(16).toString('hex');
+    const body = JSON.stringify(errorBody(kind, requestId));
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${kind.status} ${STATUS_CODES[kind.status]}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\n${headerLines}` +
+          `Connection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  };
 }
 
 /**

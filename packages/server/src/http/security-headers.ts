@@ -17,8 +17,9 @@ export interface SecurityHeaderOptions {
   https: boolean;
 }
 
-export function installSecurityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): void {
-  const defaults: Record<string, string> = {
+/** The headers every answer carries, whoever writes it (hooks, or the parser's refusals). */
+export function securityHeaders(options: SecurityHeaderOptions): Readonly<Record<string, string>> {
+  return {
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'x-frame-options': 'DENY',
@@ -26,6 +27,12 @@ export function installSecurityHeaders(app: FastifyInstance, options: SecurityHe
     'content-security-policy': API_CSP,
     ...(options.https ? { 'strict-transport-security': HSTS } : {}),
   };
+}
+
+export function installSecurityHeaders(
+  app: FastifyInstance,
+  defaults: Readonly<Record<string, string>>,
+): void {
   const setMissing = (reply: FastifyReply) => {
     for (const [name, value] of Object.entries(defaults))
       if (!reply.hasHeader(name)) reply.header(name, value);
