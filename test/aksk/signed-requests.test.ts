@@ -70,6 +70,14 @@ describe('requests signed with SDK-HMAC-SHA256', () => {
     expect(replay.json()).toMatchObject(SIGNATURE_FAIL);
   });
 
+  it('refuses a signature that does not cover the host, as a replay against another endpoint would be', async () => {
+    const hostless = await send({ ...listing(), headers: { Host: undefined, 'Content-Type': undefined } });
+    expect(hostless.statusCode).toBe(401);
+    expect(hostless.json()).toMatchObject(SIGNATURE_FAIL);
+    // The same request with the host signed passes.
+    expect((await send({ ...listing(), headers: { 'Content-Type': undefined } })).statusCode).toBe(200);
+  });
+
   it('refuses a tampered body, path or query with the same answer', async () => {
     const body = JSON.stringify({
       id: '0b0c0d0e-0000-4000-8000-000000000002',

@@ -14,7 +14,8 @@ export interface ToSign {
   method: string;
   path: string;
   query?: [string, string][];
-  headers?: Record<string, string>;
+  /** Headers to send and sign beside the defaults; `undefined` leaves a default out. */
+  headers?: Record<string, string | undefined>;
   body?: string;
 }
 
@@ -30,12 +31,14 @@ export function sdkSign(
   key: { ak: string; sk: string },
   time: number,
 ): { url: string; headers: Record<string, string> } {
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/json',
-    Host: 'ddm.example.com',
-    ...request.headers,
-    'X-Sdk-Date': sdkDate(time),
-  };
+  const headers = Object.fromEntries(
+    Object.entries({
+      'Content-Type': 'application/json',
+      Host: 'ddm.example.com',
+      ...request.headers,
+      'X-Sdk-Date': sdkDate(time),
+    }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const query = (request.query ?? []).map(([k, v]) => `${sdkEscape(k)}=${sdkEscape(v)}`);
   const names = Object.keys(headers)
     .map((h) => h.toLowerCase())

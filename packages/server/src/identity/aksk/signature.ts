@@ -6,6 +6,9 @@ export const SIGNATURE_SCHEME = 'SDK-HMAC-SHA256';
 /** How far `X-Sdk-Date` may lie from the server's clock, either way (docs/api.md, "Authentication"). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
+/** The headers every signature must cover (docs/api.md, "Authentication"). */
+export const REQUIRED_SIGNED_HEADERS = ['host', 'x-sdk-date'] as const;
+
 export interface AuthorizationHeader {
   accessKey: string;
   signedHeaders: string[];
@@ -24,9 +27,11 @@ export function parseAuthorization(value: string | undefined): AuthorizationHead
   const match = value === undefined ? null : AUTHORIZATION.exec(value);
   if (!match) return undefined;
   const signedHeaders = (match[2] as string).split(';');
-  // X-Sdk-Date must be signed, or a captured request could be replayed with a fresh date.
-  if (!signedHeaders.includes('x-sdk-date') || signedHeaders.some((h) => h === '' || h !== h.toLowerCase()))
-    return undefined;
+  // X-Sdk-Date must be signed, or a captured request could be replayed with a fresh date; Host
+  // too (the official SDKs always sign it), or it could be replayed at another endpoint that
+  // shares the key.
+  const covered = REQUIRED_SIGNED_HEADERS.every((name) => signedHeaders.includes(name));
+  if (!covered || signedHeaders.some((h) => h === '' || h !== h.toLowerCase())) return undefined;
   return { accessKey: match[1] as string, signedHeaders, signature: (match[3] as string).toLowerCase() };
 }
 
