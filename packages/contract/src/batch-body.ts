@@ -1,4 +1,5 @@
 /** The outer shape of a producers' batch; each item is checked on its own by the server. */
+import { inputExcerpt } from './input-excerpt.js';
 import type { ParseResult } from './list-query.js';
 import { BATCH_MAX_ITEMS } from './schemas/internal.js';
 
@@ -20,7 +21,7 @@ export function parseBatchBody(body: unknown): ParseResult<BatchItems> {
     return fail('The body must be a JSON object.');
   const fields = body as Record<string, unknown>;
   const unknown = Object.keys(fields).find((key) => key !== 'create' && key !== 'update');
-  if (unknown !== undefined) return fail(`${unknown} is not a known field.`);
+  if (unknown !== undefined) return fail(`${inputExcerpt(unknown)} is not a known field.`);
   const list = (name: 'create' | 'update'): unknown[] | string => {
     const value = fields[name];
     if (value === undefined) return [];

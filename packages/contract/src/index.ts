@@ -3,6 +3,7 @@ export * from './actions.js';
 export * from './batch-body.js';
 export * from './errors.js';
 export * from './events-query.js';
+export * from './input-excerpt.js';
 export * from './job-views.js';
 export * from './list-query.js';
 export * from './openapi.js';

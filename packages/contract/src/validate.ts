@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { inputExcerpt } from './input-excerpt.js';
 import type { ParseResult } from './list-query.js';
 
 /**
@@ -44,11 +45,13 @@ function ruleAt(schema: TSchema, field: string): string | undefined {
 function describe(schema: TSchema, error: SchemaError): string {
   const field = fieldOf(error);
   if (field === '') return 'The body must be a JSON object.';
-  if (error.keyword === 'required') return `${field} is required.`;
+  // The path may hold the caller's own keys: repeated as a short, escaped excerpt.
+  const shown = inputExcerpt(field);
+  if (error.keyword === 'required') return `${shown} is required.`;
   if (error.keyword === 'additionalProperties' || error.message === 'schema is false') {
-    return `${field} is not a known field.`;
+    return `${shown} is not a known field.`;
   }
-  return `${field} ${ruleAt(schema, field) ?? error.message}.`;
+  return `${shown} ${ruleAt(schema, field) ?? error.message}.`;
 }
 
 /**

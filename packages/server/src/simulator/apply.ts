@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { FINISHED_STATUSES } from '@ddm-jobs/contract';
+import { FINISHED_STATUSES, inputExcerpt } from '@ddm-jobs/contract';
 import type { Clock } from '../clock/clock.js';
 import { DEFAULT_DOMAIN } from '../identity/ids.js';
 import type { Producer } from '../jobs/producer.js';
@@ -43,7 +43,7 @@ async function resolveProjects(store: Store, scenario: Scenario): Promise<Map<st
     if (!project)
       throw new ScenarioError(
         scenario.source,
-        `${field} names no project: "${ref}" is neither a project id nor a project name in the default domain.`,
+        `${field} names no project: "${inputExcerpt(ref)}" is neither a project id nor a project name in the default domain.`,
       );
     ids.set(ref, project.id);
   }
