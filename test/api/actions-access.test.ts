@@ -112,9 +112,11 @@ describe('credentials', () => {
     expect(response.statusCode).toBe(403);
   });
 
-  it('a worker (role service on project A) may act as a tenant of project A', async () => {
+  // `service` is the internal API's role, not an action role (action-roles.test.ts).
+  it('a worker (role service on project A) may not act as a tenant of project A: 403', async () => {
     const job = await recordMigration(server, { status: 'Running' });
-    expect((await act(server, job, 'cancel', { user: 'worker' })).statusCode).toBe(202);
+    expect((await act(server, job, 'cancel', { user: 'worker' })).statusCode).toBe(403);
+    expect((await stored(server, job.id)).version).toBe(1);
   });
 });
 

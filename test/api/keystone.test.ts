@@ -237,9 +237,11 @@ describe('the Keystone identity API', () => {
         },
       });
 
+    // Another user's token, validated by a caller with the role service (token-validation.test.ts
+    // holds who else may).
     it('answers a valid subject token with 200, its body and the token in X-Subject-Token', async () => {
       const subject = await server.tokenFor('bob');
-      const response = await validate(await server.tokenFor('alice'), subject);
+      const response = await validate(await server.tokenFor('worker'), subject);
       expect(response.statusCode).toBe(200);
       expect(response.headers['x-subject-token']).toBe(subject);
       const body = response.json().token;
@@ -251,7 +253,7 @@ describe('the Keystone identity API', () => {
     });
 
     it('answers an invalid subject token with 404 in Keystone shape', async () => {
-      const response = await validate(await server.tokenFor('alice'), 'garbage');
+      const response = await validate(await server.tokenFor('worker'), 'garbage');
       expect(response.statusCode).toBe(404);
       expect(response.body).toBe(
         JSON.stringify({ error: { code: 404, title: 'Not Found', message: 'Could not find token.' } }),

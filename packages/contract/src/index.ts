@@ -15,6 +15,7 @@ export * from './schemas/history.js';
 export * from './schemas/internal.js';
 export * from './schemas/jobs.js';
 export * from './schemas/keystone.js';
+export * from './schemas/policy.js';
 export * from './schemas/scenario.js';
 export * from './state-machine.js';
 export * from './statuses.js';

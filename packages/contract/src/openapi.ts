@@ -26,6 +26,7 @@ import {
   ShowJobResponseSchema,
 } from './schemas/jobs.js';
 import { TokenBodySchema, TokenRequestSchema } from './schemas/keystone.js';
+import { PolicyResponseSchema } from './schemas/policy.js';
 import { ScenarioResponseSchema, ScenarioSchema } from './schemas/scenario.js';
 
 const json = (schema: TSchema, description: string) => ({
@@ -37,7 +38,7 @@ const gatewayError = (description: string) => json(GatewayErrorBodySchema, descr
 
 const authErrors = {
   '401': gatewayError('APIGW.0301: no or bad credentials; APIGW.0307: expired or revoked token'),
-  '403': gatewayError('APIGW.0302: the credentials are not for this project'),
+  '403': gatewayError('APIGW.0302: the credentials are not for this project, or lack the role'),
   '500': ddmError('DBS.300002: server failure'),
 };
 
@@ -96,7 +97,9 @@ function migrationActionPaths(): Record<string, object> {
     const operation = {
       operationId: rule.sdkName,
       summary: rule.summary,
-      description: `Offered while the task's operations list ${rule.operation}.`,
+      description:
+        `Offered while the task's operations list ${rule.operation}. ` +
+        'Needs one of the action roles (GET /policy); any other role is 403 APIGW.0302.',
       parameters,
       requestBody: { required: rule.takesBody, content: { 'application/json': { schema: body } } },
       responses: {
@@ -285,10 +288,16 @@ export function buildOpenApiDocument(version: string): object {
         get: {
           operationId: 'KeystoneValidateToken',
           summary: 'Validate the token in X-Subject-Token',
+          description:
+            "A token may validate its own user's tokens; another user's token needs the role admin or service on the caller's project.",
           parameters: [{ name: 'X-Subject-Token', in: 'header', required: true, schema: { type: 'string' } }],
           responses: {
             '200': json(TokenBodySchema, 'The token is valid'),
             '401': { description: 'The caller is not authenticated (Keystone error body)' },
+            '403': {
+              description:
+                "Another user's token (or one that does not open) and the caller holds neither admin nor service (Keystone error body)",
+            },
             '404': { description: 'The subject token is not valid (Keystone error body)' },
           },
         },
@@ -413,6 +422,13 @@ export function buildOpenApiDocument(version: string): object {
           summary: 'Liveness and database check',
           security: [],
           responses: { '200': { description: 'OK' } },
+        },
+      },
+      '/policy': {
+        get: {
+          summary: 'The roles that may act on tasks (the console shows its action buttons to those only)',
+          security: [],
+          responses: { '200': json(PolicyResponseSchema, 'The action roles') },
         },
       },
       '/metrics': {

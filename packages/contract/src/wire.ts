@@ -13,5 +13,6 @@ export type { EventsResponse, FeedEvent, TenantStreamEvent } from './schemas/eve
 export type { JobHistoryEntry, JobHistoryResponse } from './schemas/history.js';
 export type { JobDetail, JobItem, ListJobsResponse, ShowJobResponse } from './schemas/jobs.js';
 export type { TokenBody, TokenRequest } from './schemas/keystone.js';
+export type { PolicyResponse } from './schemas/policy.js';
 export * from './statuses.js';
 export * from './time-format.js';

@@ -16,6 +16,7 @@ export {
 } from './identity/aksk/credential-vault.js';
 export { BootstrapError, DEFAULT_DOMAIN, newId } from './identity/ids.js';
 export { generatePassword, hashPassword } from './identity/passwords.js';
+export { DEFAULT_ACTION_ROLES, parseRoleList } from './identity/roles.js';
 export type * from './store/interfaces.js';
 export {
   describeStore,

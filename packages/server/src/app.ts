@@ -14,6 +14,7 @@ import type { CredentialVault } from './identity/aksk/credential-vault.js';
 import { createSignedRequestVerifier } from './identity/aksk/signed-request-verifier.js';
 import { createAuthenticator, localTokenChecker, type TokenChecker } from './identity/authenticate.js';
 import { createKeystone } from './identity/keystone.js';
+import { DEFAULT_ACTION_ROLES } from './identity/roles.js';
 import { createTokenCodec, newTokenKey, TOKEN_KEY_NAME } from './identity/tokens.js';
 import { createTenantActions } from './jobs/actions.js';
 import { createFeedWatcher, DEFAULT_KEEP_ALIVE_MS, type FeedOptions } from './jobs/feed-watcher.js';
@@ -62,6 +63,8 @@ export interface AppOptions {
    * APIGW.0101), since a token signed here would be refused here.
    */
   tokenChecker?: TokenChecker;
+  /** The roles that may change tasks (`--action-roles`); DEFAULT_ACTION_ROLES (`te_admin`) by default. */
+  actionRoles?: readonly string[];
   /** Opens the sealed secret keys of AK/SK callers; without it every signed request is refused. */
   credentialVault?: CredentialVault;
   /** Requests a second per credential and per address (0: no limit); 100 and 1000 by default. */
@@ -97,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options;
   const clock = options.clock ?? systemClock;
   const codec = createTokenCodec(await store.sharedSecret(TOKEN_KEY_NAME, newTokenKey()));
+  const actionRoles = options.actionRoles ?? DEFAULT_ACTION_ROLES;
   const headers = securityHeaders({ https: options.publicUrl?.startsWith('https:') ?? false });
 
   const app = Fastify({
@@ -134,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
     identity: store,
     admit: throttling.admit,
+    actionRoles,
   });
 
   const timeZone = options.timeZone ?? 'UTC';
@@ -206,7 +211,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.register(async (scope) =>
     tenantStreamRoutes(scope, { jobs: store, auth, watcher, clock, formatTime, keepAliveMs, streamSlots }),
   );
-  app.register(async (scope) => serviceInfoRoutes(scope, { store, metrics, version: VERSION }));
+  app.register(async (scope) => serviceInfoRoutes(scope, { store, metrics, version: VERSION, actionRoles }));
   const consoleDir = options.consoleDir ?? DEFAULT_CONSOLE_DIR;
   app.register(async (scope) => consoleRoutes(scope, { dir: consoleDir }), { prefix: '/console' });
   await app.ready();

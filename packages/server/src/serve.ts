@@ -45,6 +45,8 @@ export interface ServeOptions {
   feedRetentionDays?: number | undefined;
   /** Event streams open at once per user on this node (10 by default); 0: no limit. */
   maxStreamsPerUser?: number | undefined;
+  /** The roles that may change tasks (`--action-roles`); `te_admin` by default. */
+  actionRoles?: readonly string[] | undefined;
   /** `virtual`: the emulator's clock, standing still at `clockStart` until moved; `real` by default. */
   clock?: 'real' | 'virtual' | undefined;
   /** Where the virtual clock starts (epoch ms); now by default. */
@@ -122,6 +124,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ...(options.retentionGraceDays === undefined ? {} : { retentionGraceDays: options.retentionGraceDays }),
       ...(options.feedRetentionDays === undefined ? {} : { feedRetentionDays: options.feedRetentionDays }),
       ...(options.maxStreamsPerUser === undefined ? {} : { maxStreamsPerUser: options.maxStreamsPerUser }),
+      ...(options.actionRoles ? { actionRoles: options.actionRoles } : {}),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
       ...(options.iamUrl ? { tokenChecker: externalIamChecker({ url: options.iamUrl, clock }) } : {}),

@@ -6,6 +6,7 @@ import type { CallerKind, CredentialThrottle } from '../throttling/throttling.js
 import { isSigned } from './aksk/signature.js';
 import type { SignedRequestVerifier } from './aksk/signed-request-verifier.js';
 import { authToken, declaredProjectId } from './headers.js';
+import { DEFAULT_ACTION_ROLES, holdsAny, SERVICE_ROLE } from './roles.js';
 import type { TokenCodec, TokenPayload } from './tokens.js';
 
 export interface Principal {
@@ -75,6 +76,11 @@ export interface Authenticator {
    */
   forProject(request: CallerRequest, projectId: string): Promise<Principal>;
   /**
+   * The principal for a route that changes the project's tasks: as `forProject`, and the role on
+   * the project must be one of the action roles (else 403 APIGW.0302), token and signature alike.
+   */
+  forAction(request: CallerRequest, projectId: string): Promise<Principal>;
+  /**
    * The principal for the internal API, which must hold the role `service`: on a token's
    * project, or for a signature on the `X-Project-Id` project when sent, else on any project.
    */
@@ -88,6 +94,8 @@ export interface AuthenticatorOptions {
   identity?: IdentityStore;
   /** Admits one request of an authenticated credential, or throws (throttling). */
   admit?: CredentialThrottle;
+  /** The roles that may change tasks (`--action-roles`); DEFAULT_ACTION_ROLES when not given. */
+  actionRoles?: readonly string[];
 }
 
 export function createAuthenticator(
@@ -95,6 +103,7 @@ export function createAuthenticator(
   options: AuthenticatorOptions = {},
 ): Authenticator {
   const { verifySigned, identity, admit } = options;
+  const actionRoles = options.actionRoles ?? DEFAULT_ACTION_ROLES;
   /** The credential a principal's requests count against: its access key, or its token's user. */
   const credentialOf = (principal: Principal) =>
     principal.accessKey === undefined ? `user ${principal.userId}` : `ak ${principal.accessKey}`;
@@ -112,7 +121,7 @@ export function createAuthenticator(
     const signer = await verifySigned({ method, url, headers, body: request.rawBody ?? '' });
     return { signer, identity };
   };
-  return {
+  const api: Authenticator = {
     async forProject(request, projectId) {
       const declared = declaredProjectId(request.headers);
       let principal: Principal;
@@ -129,6 +138,11 @@ export function createAuthenticator(
       if (principal.projectId !== projectId || principal.roles.length === 0)
         throw new ApiError('notAuthorized');
       if (declared !== undefined && declared !== projectId) throw new ApiError('notAuthorized');
+      return principal;
+    },
+    async forAction(request, projectId) {
+      const principal = await api.forProject(request, projectId);
+      if (!holdsAny(principal.roles, actionRoles)) throw new ApiError('notAuthorized');
       return principal;
     },
     async forService(request) {
@@ -157,7 +171,8 @@ export function createAuthenticator(
       return principal;
     },
   };
+  return api;
 }
 
-/** The role a control-plane worker needs for the internal API. */
-export const SERVICE_ROLE = 'service';
+/** Re-exported for the modules that have always found it here; its home is roles.ts. */
+export { SERVICE_ROLE } from './roles.js';

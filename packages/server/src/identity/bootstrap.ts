@@ -6,9 +6,9 @@ import type { Clock } from '../clock/clock.js';
 import type { CredentialStore, IdentityStore } from '../store/interfaces.js';
 import { ACCESS_KEY_PATTERN, SECRET_KEY_PATTERN } from './aksk/access-keys.js';
 import type { CredentialVault } from './aksk/credential-vault.js';
-import { SERVICE_ROLE } from './authenticate.js';
 import { BootstrapError, DEFAULT_DOMAIN, newId } from './ids.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
+import { SERVICE_ROLE } from './roles.js';
 
 const Name = Type.String({ pattern: '^[^\\u0000-\\u001f]{1,64}$' });
 const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });

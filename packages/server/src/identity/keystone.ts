@@ -6,6 +6,7 @@ import type { IdentityStore } from '../store/interfaces.js';
 import type { Domain, Project, User } from '../store/records.js';
 import { checkToken } from './authenticate.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { holdsAny, TOKEN_VALIDATOR_ROLES } from './roles.js';
 import type { TokenCodec, TokenPayload } from './tokens.js';
 
 /** Tokens last 24 hours, as the cloud's do. */
@@ -14,6 +15,7 @@ export const TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 const validateTokenRequest = createValidator<TokenRequest>(TokenRequestSchema);
 
 const UNAUTHORIZED = 'The request you have made requires authentication.';
+const FORBIDDEN_VALIDATE = 'You are not authorized to perform the requested action: identity:validate_token.';
 
 /** Keystone's time format: 2026-11-29T15:41:38.000000Z. */
 const keystoneTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -35,7 +37,10 @@ export interface IssuedToken {
 
 export interface Keystone {
   issue(request: unknown, catalog: CatalogOptions, withCatalog: boolean): Promise<IssuedToken>;
-  /** The body of a valid subject token, for `GET /v3/auth/tokens`. */
+  /**
+   * The body of a valid subject token, for `GET /v3/auth/tokens`: a caller may validate its own
+   * user's tokens; another user's only with a role in TOKEN_VALIDATOR_ROLES (else 403).
+   */
   validate(
     callerToken: string | undefined,
     subjectToken: string | undefined,
@@ -133,6 +138,16 @@ export function createKeystone(identity: IdentityStore, codec: TokenCodec, clock
     async validate(callerToken, subjectToken, catalog, withCatalog) {
       const caller = await checkToken(callerToken, codec, identity, clock);
       if (!caller.ok) throw new KeystoneError(401, UNAUTHORIZED);
+      // Keystone's identity:validate_token, `admin_required or service_role or token_subject`.
+      // The subject's user is read from the token itself (the cipher vouches for it, valid or
+      // not). A caller without the roles gets 403 for any token not shown to be its own user's,
+      // one that does not open included: so it learns nothing of another token, not even
+      // whether it is valid. No subject at all is 404 for everyone: there is nothing to learn.
+      const privileged = holdsAny(caller.principal.roles, TOKEN_VALIDATOR_ROLES);
+      if (!privileged && subjectToken !== undefined) {
+        const subjectUser = codec.open(subjectToken)?.u;
+        if (subjectUser !== caller.principal.userId) throw new KeystoneError(403, FORBIDDEN_VALIDATE);
+      }
       const subject = await checkToken(subjectToken, codec, identity, clock);
       if (!subject.ok) throw new KeystoneError(404, 'Could not find token.');
       return bodyFor(subject.principal.token as TokenPayload, catalog, withCatalog);

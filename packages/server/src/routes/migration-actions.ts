@@ -20,7 +20,7 @@ const actionUrl = (segment: string) =>
 
 /**
  * The six tenant actions on shard-migration tasks (docs/api.md, "Endpoints"), token or AK/SK callers
- * alike. Registered as its own plugin, so these hooks guard these routes only.
+ * alike, for a role among the action roles only (docs/identity.md, "Roles"). Registered as its own plugin, so these hooks guard these routes only.
  */
 export function migrationActionsRoutes(
   app: FastifyInstance,
@@ -31,7 +31,8 @@ export function migrationActionsRoutes(
   const principals = new WeakMap<FastifyRequest, Principal>();
   const authenticate = async (request: FastifyRequest) => {
     const { project_id: projectId } = request.params as ActionParams;
-    principals.set(request, await auth.forProject(request, projectId));
+    // Only the action roles change tasks; a reader is refused before the body is looked at.
+    principals.set(request, await auth.forAction(request, projectId));
   };
 
   guardCallers(app, authenticate);
