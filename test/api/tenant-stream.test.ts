@@ -27,16 +27,8 @@ describe('GET /v3/{project_id}/jobs/stream', () => {
     const response = await internal(server, 'PATCH', `/internal/v1/jobs/${id}`, change);
     expect(response.statusCode).toBe(200);
   };
-  /** The feed cursors of one task's entries, from the internal feed. */
-  const cursorsOf = async (id: unknown) =>
-    (
-      (await internal(server, 'GET', '/internal/v1/events?limit=1000')).json().events as {
-        cursor: string;
-        job: { id: string } | null;
-      }[]
-    )
-      .filter((e) => e.job?.id === id)
-      .map((e) => e.cursor);
+  /** An event id as the tenant stream shows it: opaque base64url of one fixed length. */
+  const OPAQUE_ID = /^[A-Za-z0-9_-]{23}$/;
   const withoutComments = (stream: SseConnection) =>
     stream
       .text()
@@ -90,11 +82,9 @@ describe('GET /v3/{project_id}/jobs/stream', () => {
     return { job, frames };
   }
 
-  const framesText = (cursors: string[], frames: [string, object][]) =>
+  const framesText = (ids: string[], frames: [string, object][]) =>
     frames
-      .map(
-        ([type, job], i) => `id: ${cursors[i]}\nevent: ${type}\ndata: ${JSON.stringify({ type, job })}\n\n`,
-      )
+      .map(([type, job], i) => `id: ${ids[i]}\nevent: ${type}\ndata: ${JSON.stringify({ type, job })}\n\n`)
       .join('');
 
   it("follows what happens next to the project's tasks, as JobItems, and never another project's", async () => {
@@ -105,9 +95,12 @@ describe('GET /v3/{project_id}/jobs/stream', () => {
     expect(stream.headers['cache-control']).toBe('no-cache');
     expect(stream.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
     await feedWaiters(server, 1);
-    const { job, frames } = await migrationLife();
+    const { frames } = await migrationLife();
     await stream.until((s) => s.events().length === 4);
-    expect(withoutComments(stream)).toBe(framesText(await cursorsOf(job.id), frames));
+    const ids = stream.events().map((e) => e.id ?? '');
+    for (const id of ids) expect(id).toMatch(OPAQUE_ID);
+    expect(new Set(ids).size).toBe(4);
+    expect(withoutComments(stream)).toBe(framesText(ids, frames));
     expect(stream.text()).not.toContain(String(before.id));
     stream.close();
   });
@@ -125,12 +118,19 @@ describe('GET /v3/{project_id}/jobs/stream', () => {
     await patch(job.id, { progress: 20 });
     const resumed = await streamAs('alice', PROJECT_A, { 'last-event-id': lastId });
     await resumed.until((s) => s.events().length === 2);
-    const cursors = await cursorsOf(job.id);
-    expect(resumed.events().map((f) => [f.id, f.event, JSON.parse(f.data ?? '').job.process])).toEqual([
-      [cursors[1], 'changed', '10%'],
-      [cursors[2], 'changed', '20%'],
+    expect(resumed.events().map((f) => [f.event, JSON.parse(f.data ?? '').job.process])).toEqual([
+      ['changed', '10%'],
+      ['changed', '20%'],
     ]);
+    // Resuming after the first of them gives the second alone.
+    const middle = resumed.events()[0]?.id ?? '';
     resumed.close();
+    await feedWaiters(server, 0);
+    const again = await streamAs('alice', PROJECT_A, { 'last-event-id': middle });
+    await again.until((s) => s.events().length === 1);
+    expect(again.events()[0]?.id).toBe(resumed.events()[1]?.id);
+    expect(JSON.parse(again.events()[0]?.data ?? '').job.process).toBe('20%');
+    again.close();
   });
 
   it('tells an emulator reset with a null job', async () => {
@@ -157,7 +157,7 @@ describe('GET /v3/{project_id}/jobs/stream', () => {
     stream.close();
   });
 
-  it('ends once the token expires on the server clock', async () => {
+  it('ends once the token expires on the server clock, saying so in a last event without id', async () => {
     const stream = await streamAs('alice');
     await stream.until((s) => s.frames().length >= 2);
     let ended = false;
@@ -169,6 +169,7 @@ describe('GET /v3/{project_id}/jobs/stream', () => {
     expect(ended).toBe(false);
     server.clock.advance(1);
     await stream.ended;
+    expect(stream.text().endsWith('event: end\ndata: {"reason":"token_expired"}\n\n')).toBe(true);
     await feedWaiters(server, 0);
   });
 
@@ -231,9 +232,14 @@ describe('GET /v3/{project_id}/jobs/stream', () => {
     expect(response.statusCode).toBe(404);
   });
 
-  it('rejects a Last-Event-ID that is not a cursor with 400 DBS.280001', async () => {
-    const answer = await streamAs('alice', PROJECT_A, { 'last-event-id': 'x1' });
-    expect(answer.status).toBe(400);
-    expect(answer.text()).toBe(PARAMETER_ERROR('Last-Event-ID must be a cursor: an integer from 0.'));
+  it('rejects a Last-Event-ID that is not an id of this stream with 400 DBS.280001', async () => {
+    // Garbage, and a plain cursor: the ids of the tenant stream are opaque.
+    for (const id of ['x1', '0', '42']) {
+      const answer = await streamAs('alice', PROJECT_A, { 'last-event-id': id });
+      expect(answer.status).toBe(400);
+      expect(answer.text()).toBe(
+        PARAMETER_ERROR("Last-Event-ID must be the id of an event of this project's stream."),
+      );
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { DdmClient, type DdmClientOptions } from '@ddm-jobs/client';
+import { DdmClient, type DdmClientOptions, isStreamEndedError } from '@ddm-jobs/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ALICE_KEY, startSignedServer } from '../aksk/fixture.js';
 import { DAY, HOUR } from '../support/api.js';
@@ -90,11 +90,11 @@ describe('streamJobs authenticates', () => {
     expect(counting.sent).toEqual([STREAM]);
   });
 
-  it('with password: after the server ends the stream at the token’s expiry, the next one signs in again', async () => {
+  it('with password: after the server ends the stream at the token’s expiry (StreamEndedError token_expired), the next one signs in again', async () => {
     const { client, sent } = passwordClient();
     const { events, first } = await openStream(client, server);
     server.clock.advance(DAY);
-    expect(await first).toEqual({ done: true, value: undefined });
+    expect(await rejection(first)).toMatchObject({ name: 'StreamEndedError', reason: 'token_expired' });
     await events.return?.();
     await feedWaiters(server, 0);
     await firstEventOf(client);
@@ -113,6 +113,34 @@ describe('streamJobs authenticates', () => {
 });
 
 describe('streamJobs fails with typed errors', () => {
+  const userId = async (name: string) =>
+    (await server.store.findUser({ name, domainId: 'default' }))?.id ?? '';
+
+  it('a StreamEndedError credentials_revoked when the access key that opened it is disabled', async () => {
+    const client = await clientFor('AK/SK', url, server);
+    const { first } = await openStream(client, server);
+    await server.store.setCredentialEnabled(ALICE_KEY.ak, false);
+    const error = await rejection(first);
+    expect(error).toMatchObject({ name: 'StreamEndedError', reason: 'credentials_revoked' });
+    expect(isStreamEndedError(error)).toBe(true);
+    expect((error as { requestId?: string }).requestId).toMatch(/^[0-9a-f]{32}$/);
+    await feedWaiters(server, 0);
+  });
+
+  it('a StreamEndedError access_revoked when the token’s user loses its role on the project', async () => {
+    const client = await clientFor('token', url, server);
+    const { first } = await openStream(client, server);
+    await server.store.revokeRole(await userId('alice'), PROJECT_A, 'te_admin');
+    expect(await rejection(first)).toMatchObject({ name: 'StreamEndedError', reason: 'access_revoked' });
+  });
+
+  it('done, not an error, when the server stops: the caller connects again', async () => {
+    const client = await clientFor('token', url, server);
+    const { first } = await openStream(client, server);
+    await server.app.close();
+    expect(await first).toEqual({ done: true, value: undefined });
+  });
+
   it('after a gateway’s 503 on opening, which is retried like a read', async () => {
     relay = await startRelay(url, (n) =>
       n < 1 ? gatewayAnswer(503, 'APIGW.0202', 'Backend unavailable') : 'forward',

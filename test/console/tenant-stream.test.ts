@@ -93,6 +93,29 @@ describe('the console following the tenant stream', () => {
     expect(live.unauthorized()).toBe(1);
   });
 
+  it('ends the session once when the server ends the stream for a revoked credential, with no reconnection', async () => {
+    const counting = countingFetch();
+    const client = new DdmClient({
+      endpoint: url,
+      projectId: PROJECT_A,
+      auth: await server.tokenFor('alice'),
+      fetch: counting.fetch,
+    });
+    const live = follow(client);
+    await feedWaiters(server, 1);
+    const alice = await server.store.findUser({ name: 'alice', domainId: 'default' });
+    await server.store.setUserEnabled(alice?.id ?? '', false);
+    await expect.poll(() => live.unauthorized()).toBe(1);
+    await feedWaiters(server, 0);
+    // Past the first reconnection's delay (1 s): nothing was sent again.
+    await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(1) + 200));
+    expect(counting.sent).toEqual([`GET /v3/${PROJECT_A}/jobs/stream`]);
+    expect(live.statuses).toEqual([
+      ['connecting', false],
+      ['live', false],
+    ]);
+  });
+
   it('closes the connection on stop()', async () => {
     const client = new DdmClient({
       endpoint: url,

@@ -144,9 +144,11 @@ export class DdmClient {
    * The project's task changes as they happen, each task as the list shows it: ddm-jobs'
    * extension `GET /v3/{project_id}/jobs/stream`, Server-Sent Events (the cloud's DDM answers
    * 404). One connection, opened on the first `next()` (its opening retried like a read): it
-   * ends when the server ends it; reconnecting is the caller's, with the last `id` as
-   * `lastEventId` so that nothing is missed or repeated. Aborting rejects with the signal's
-   * reason; leaving the loop closes the connection.
+   * ends when the server ends it; reconnecting is the caller's, with the last `id` (opaque) as
+   * `lastEventId` so that nothing is missed or repeated. When the server ended it because the
+   * credential lost access (expired, revoked), it rejects with a StreamEndedError instead: do
+   * not reconnect with the same credential. Aborting rejects with the signal's reason; leaving
+   * the loop closes the connection.
    *
    * @example
    * for await (const { id, event } of client.streamJobs({ lastEventId, signal })) {

@@ -75,6 +75,29 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError' as const;
 }
 
+/**
+ * The server ended an event stream because the credential that opened it no longer reaches the
+ * project (ddm-jobs re-checks it every 2 seconds while the stream is open). `reason` is
+ * `token_expired` (the token's lifetime is over: a client signing in with a password may connect
+ * again, with a new token), `credentials_revoked` (the user was disabled or deleted, its password
+ * changed, or the access key disabled or deleted) or `access_revoked` (no role left on the
+ * project); a reason this SDK does not know yet comes as it is. Connecting again with the same
+ * credential would be refused (401 or 403): do not retry it in a loop.
+ *
+ * @example
+ * catch (e) { if (isStreamEndedError(e)) console.error(`stream ended: ${e.reason}`) }
+ */
+export class StreamEndedError extends Error {
+  override readonly name = 'StreamEndedError' as const;
+  constructor(
+    readonly reason: string,
+    /** The stream's `X-Request-Id`: quote it when asking for help. */
+    readonly requestId: string | undefined,
+  ) {
+    super(`The server ended the stream: ${reason}${requestId ? ` (request id ${requestId})` : ''}`);
+  }
+}
+
 const named = (value: unknown, name: string): boolean =>
   typeof value === 'object' && value !== null && (value as { name?: unknown }).name === name;
 
@@ -105,6 +128,13 @@ export const isTimeoutError = (e: unknown): e is TimeoutError => named(e, 'Timeo
  * @example if (isConfigurationError(e)) console.error(e.message)
  */
 export const isConfigurationError = (e: unknown): e is ConfigurationError => named(e, 'ConfigurationError');
+
+/**
+ * Whether `e` is a StreamEndedError, judged by its `name`.
+ *
+ * @example if (isStreamEndedError(e) && e.reason === 'token_expired') signInAgain()
+ */
+export const isStreamEndedError = (e: unknown): e is StreamEndedError => named(e, 'StreamEndedError');
 
 /**
  * The error an HTTP error answer stands for: DDM's and the gateway's `{error_code, error_msg}`,

@@ -36,8 +36,10 @@ export {
   isConfigurationError,
   isDdmApiError,
   isNetworkError,
+  isStreamEndedError,
   isTimeoutError,
   NetworkError,
+  StreamEndedError,
   TimeoutError,
 } from './errors.js';
 export { backoffDelay, parseRetryAfter, retryDelay } from './retry.js';

@@ -4,7 +4,7 @@
  * EventSource can send neither a token header nor a signature; one connection per iteration.
  */
 import type { TenantStreamEvent } from '@ddm-jobs/contract/wire';
-import { DdmApiError } from './errors.js';
+import { DdmApiError, StreamEndedError } from './errors.js';
 import type { OpenAnswer } from './request.js';
 import { SseParser } from './sse-parser.js';
 import type { CallOptions } from './transport.js';
@@ -45,10 +45,21 @@ function parseEvent(data: string): TenantStreamEvent | undefined {
   }
 }
 
+/** The reason of the server's last event (`event: end`), or undefined when its data has none. */
+function endReasonOf(data: string): string | undefined {
+  try {
+    const reason: unknown = (JSON.parse(data) as { reason?: unknown } | null)?.reason;
+    return typeof reason === 'string' ? reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The events of one connection, opened on the first `next()`: until the server ends the
- * stream (the iterator is done), the connection breaks (a NetworkError) or the caller aborts
- * (the signal's reason). Leaving a `for await` early closes the connection.
+ * stream (the iterator is done; or, when it ended it because the credential lost access, a
+ * StreamEndedError), the connection breaks (a NetworkError) or the caller aborts (the signal's
+ * reason). Leaving a `for await` early closes the connection.
  *
  * @example for await (const { event } of readStream(() => open(config, call, options), options)) console.log(event.type)
  */
@@ -80,6 +91,12 @@ export async function* readStream(
       });
       if (chunk.done) return;
       for (const sse of parser.push(decoder.decode(chunk.value, { stream: true }))) {
+        if (sse.event === 'end') {
+          // The server's last event: stopping (connect again) or the credential lost access.
+          const reason = endReasonOf(sse.data);
+          if (reason === undefined || reason === 'server_stopping') return;
+          throw new StreamEndedError(reason, response.headers.get('x-request-id') ?? undefined);
+        }
         const event = parseEvent(sse.data);
         if (event) yield { id: sse.lastEventId === '' ? undefined : sse.lastEventId, event };
         if (options.signal?.aborted) throw options.signal.reason;

@@ -24,6 +24,7 @@ export const EVENTS_QUERY_RULES = {
   limit: `limit must be an integer from ${EVENTS_LIMIT_MIN} to ${EVENTS_LIMIT_MAX}.`,
   wait: `wait must be an integer number of seconds from 0 to ${EVENTS_WAIT_MAX_SECONDS}.`,
   lastEventId: 'Last-Event-ID must be a cursor: an integer from 0.',
+  tenantLastEventId: "Last-Event-ID must be the id of an event of this project's stream.",
 } as const;
 
 /** A cursor: the list's integer rule, from 0. */
@@ -63,8 +64,9 @@ export function parseEventsQuery(query: Record<string, QueryValue>): ParseResult
 }
 
 /**
- * The `Last-Event-ID` header a Server-Sent Events client sends on reconnect: undefined when absent
- * or empty (the SSE spec's "no last event id"), else the cursor, or an error.
+ * The `Last-Event-ID` header a client of the internal feed's Server-Sent Events sends on
+ * reconnect: undefined when absent or empty (the SSE spec's "no last event id"), else the cursor,
+ * or an error. (The tenant stream's ids are opaque: only the server opens them.)
  */
 export function parseLastEventId(value: QueryValue): ParseResult<number | undefined> {
   if (value === undefined || value === '') return { ok: true, value: undefined };

@@ -130,6 +130,11 @@ export interface FeedOptions {
   pollMs?: number;
   /** Interval of the `: keep-alive` comment on event streams; 15 s by default. */
   keepAliveMs?: number;
+  /**
+   * How often an open event stream checks again that its caller may still read (2 s by default,
+   * and at least at each keep-alive): a revoked or expired credential ends it within this time.
+   */
+  standingCheckMs?: number;
 }
 
 export const DEFAULT_KEEP_ALIVE_MS = 15_000;

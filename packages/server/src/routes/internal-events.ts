@@ -11,6 +11,7 @@ import { ApiError } from '../errors/api-error.js';
 import { guardForService } from '../http/route-guard.js';
 import { type StreamPage, streamFeed, wantsEventStream } from '../http/sse.js';
 import type { Authenticator } from '../identity/authenticate.js';
+import type { StandingChecks } from '../identity/standing.js';
 import type { FeedWatcher } from '../jobs/feed-watcher.js';
 import { toInternalJob } from '../jobs/internal-job.js';
 import type { JobStore } from '../store/interfaces.js';
@@ -20,6 +21,10 @@ import type { StreamSlots } from '../throttling/stream-slots.js';
 export interface InternalEventsDeps {
   jobs: Pick<JobStore, 'eventsAfter'>;
   auth: Authenticator;
+  /** Asked again while a stream is open: a worker whose credential or role goes loses the stream. */
+  standing: StandingChecks;
+  /** How often `standing` is asked. */
+  standingCheckMs: number;
   watcher: FeedWatcher;
   keepAliveMs: number;
   /** Caps the streams open per user (429 APIGW.0308 beyond). */
@@ -39,7 +44,7 @@ const toFeedEvent = (event: JobEvent): FeedEvent => ({
  * something happens (a long-poll); `Accept: text/event-stream` follows it as Server-Sent Events.
  */
 export function internalEventsRoutes(app: FastifyInstance, deps: InternalEventsDeps): void {
-  const { jobs, auth, watcher, keepAliveMs, streamSlots } = deps;
+  const { jobs, auth, standing, standingCheckMs, watcher, keepAliveMs, streamSlots } = deps;
   guardForService(app, auth);
 
   app.get<{ Querystring: Record<string, QueryValue> }>(
@@ -55,18 +60,21 @@ export function internalEventsRoutes(app: FastifyInstance, deps: InternalEventsD
         const resume = parseLastEventId(request.headers['last-event-id']);
         if (!resume.ok) throw new ApiError('parameter', resume.detail);
         // The guard authenticated the caller; its principal is kept on the request.
-        const release = streamSlots.take(request.principal?.userId ?? '');
+        const principal = request.principal;
+        if (!principal) throw new ApiError('notAuthorized');
+        const release = streamSlots.take(principal.userId);
         try {
           return await streamFeed(request, reply, {
             watcher,
             keepAliveMs,
             // Browsers send Last-Event-ID when they reconnect: it wins over the URL's `after`.
             after: resume.value ?? after,
+            standing: { check: standing.forService(request, principal), everyMs: standingCheckMs },
             async read(cursor): Promise<StreamPage> {
               const events = await jobs.eventsAfter(cursor, limit);
               return {
                 events: events.map((e) => ({
-                  cursor: e.cursor,
+                  id: String(e.cursor),
                   type: e.type,
                   data: JSON.stringify(toFeedEvent(e)),
                 })),

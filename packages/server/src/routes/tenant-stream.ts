@@ -1,18 +1,29 @@
-import { jobItemOf, parseLastEventId, type TenantStreamEvent, type TimeFormatter } from '@ddm-jobs/contract';
+import {
+  EVENTS_QUERY_RULES,
+  jobItemOf,
+  type TenantStreamEvent,
+  type TimeFormatter,
+} from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../clock/clock.js';
 import { ApiError } from '../errors/api-error.js';
 import { type StreamPage, streamFeed } from '../http/sse.js';
 import type { Authenticator } from '../identity/authenticate.js';
+import type { StandingChecks } from '../identity/standing.js';
 import type { FeedWatcher } from '../jobs/feed-watcher.js';
+import type { TenantEventIds } from '../jobs/tenant-event-ids.js';
 import type { JobStore } from '../store/interfaces.js';
 import type { StreamSlots } from '../throttling/stream-slots.js';
 
 export interface TenantStreamDeps {
   jobs: Pick<JobStore, 'eventsAfter' | 'lastEventCursor'>;
   auth: Authenticator;
+  /** Asked again while a stream is open: a credential revoked or expired ends it. */
+  standing: StandingChecks;
+  /** How often `standing` is asked. */
+  standingCheckMs: number;
+  /** The events' ids: feed cursors sealed for the project, which tell nothing of other projects. */
+  eventIds: TenantEventIds;
   watcher: FeedWatcher;
-  clock: Clock;
   formatTime: TimeFormatter;
   keepAliveMs: number;
   /** Caps the streams open per user (429 APIGW.0308 beyond). */
@@ -26,10 +37,12 @@ const PAGE = 100;
  * `GET /v3/{project_id}/jobs/stream`, our extension (the cloud has none): the project's task
  * changes as Server-Sent Events, each task as the list shows it. Without `Last-Event-ID` it
  * follows only what happens after the connection (a console loads the list first, then follows);
- * with it, it resumes after that event.
+ * with it, it resumes after that event. Its ids are opaque (jobs/tenant-event-ids.ts), and it
+ * ends with an `end` event once the caller's credential no longer reaches the project.
  */
 export function tenantStreamRoutes(app: FastifyInstance, deps: TenantStreamDeps): void {
-  const { jobs, auth, watcher, clock, formatTime, keepAliveMs, streamSlots } = deps;
+  const { jobs, auth, standing, standingCheckMs, eventIds, watcher, formatTime, keepAliveMs, streamSlots } =
+    deps;
 
   // No HEAD: a stream has no headers-only form (HEAD is 405 with Allow: GET).
   const options = { exposeHeadRoute: false };
@@ -39,18 +52,20 @@ export function tenantStreamRoutes(app: FastifyInstance, deps: TenantStreamDeps)
     async (request, reply) => {
       const projectId = request.params.project_id;
       const principal = await auth.forProject(request, projectId);
-      const resume = parseLastEventId(request.headers['last-event-id']);
-      if (!resume.ok) throw new ApiError('parameter', resume.detail);
-      const after = resume.value ?? (await jobs.lastEventCursor());
-      // Credentials are checked once, here; a local token's stream ends when the token expires.
-      const expiresAt = principal.token?.e;
+      // An empty Last-Event-ID is the SSE rule for "no last id"; any other must open for this project.
+      const lastId = request.headers['last-event-id'];
+      const resumed =
+        lastId === undefined || lastId === '' ? undefined : eventIds.open(projectId, String(lastId));
+      if (resumed === undefined && lastId !== undefined && lastId !== '')
+        throw new ApiError('parameter', EVENTS_QUERY_RULES.tenantLastEventId);
+      const after = resumed ?? (await jobs.lastEventCursor());
       const release = streamSlots.take(principal.userId);
       try {
         return await streamFeed(request, reply, {
           watcher,
           keepAliveMs,
           after,
-          ...(expiresAt === undefined ? {} : { expired: () => clock.now() >= expiresAt }),
+          standing: { check: standing.forProject(request, principal, projectId), everyMs: standingCheckMs },
           async read(cursor): Promise<StreamPage> {
             // Read first: every entry up to it is committed, so the project's page holds all of them
             // that are the project's; the entries past it of other projects need no second look.
@@ -64,7 +79,7 @@ export function tenantStreamRoutes(app: FastifyInstance, deps: TenantStreamDeps)
                   type: e.type,
                   job: e.job === null ? null : jobItemOf(e.job, formatTime),
                 };
-                return { cursor: e.cursor, type: e.type, data: JSON.stringify(data) };
+                return { id: eventIds.seal(projectId, e.cursor), type: e.type, data: JSON.stringify(data) };
               }),
               seen: full ? lastRead : Math.max(newest, lastRead, cursor),
               full,
