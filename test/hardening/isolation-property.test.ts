@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { MIGRATION_ACTIONS } from '@ddm-jobs/contract';
+import { createTenantEventIds, TENANT_EVENT_ID_SECRET } from '@ddm-jobs/server';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../support/api.js';
-import { startTestServer } from '../support/harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 import { passwordSignIn } from '../support/keystone-body.js';
 import { sdkSign } from '../support/sdk-signer.js';
 import { connectSse } from '../support/sse-client.js';
@@ -284,16 +285,18 @@ describe('isolation as a property', () => {
       { numRuns: 4 },
     );
     console.log(
-      `isolation: ${worlds} worlds, ${credentials} credentials, ${requests} requests, ${streamEvents} stream events checked`,
+      `isolation: ${worlds} worlds, ${credentials} credentials, ${requests} requests, ${refusedActions} reader actions refused, ${streamEvents} stream events checked`,
     );
     expect(requests).toBeGreaterThan(1000);
+    expect(refusedActions).toBeGreaterThan(0);
     expect(ownSeen).toBeGreaterThan(0);
     expect(streamEvents).toBeGreaterThan(0);
   }, 180_000);
 });
 
 /**
- * The tenant stream from the first event (`Last-Event-ID: 0`), for each credential on each
+ * The tenant stream from the first event (`Last-Event-ID` the id of feed cursor 0, sealed for
+ * the path's project with the server's own key: tenants' ids are opaque), for each credential on each
  * project: it replays every change of the world, filtered to the path's project. It is read until
  * the credential's own tasks of that project have all appeared (or, on a refused project, to its
  * end), so a leaked event would be among what was read.
@@ -302,13 +305,16 @@ async function assertStreamsIsolated(world: Awaited<ReturnType<typeof buildWorld
   const { server, projects, tasks, credentials } = world;
   let events = 0;
   const base = await server.app.listen({ host: '127.0.0.1', port: 0 });
+  const eventIds = createTenantEventIds(
+    await server.store.sharedSecret(TENANT_EVENT_ID_SECRET, randomBytes(32)),
+  );
   for (const credential of credentials) {
     const forbidden = forbiddenFor(credential, tasks);
     for (const project of projects) {
       const path = `/v3/${project.id}/jobs/stream`;
       const connection = await connectSse(base, path, {
         ...credential.headers('GET', path, ''),
-        'last-event-id': '0',
+        'last-event-id': eventIds.seal(project.id, 0),
       });
       const own = tasks.filter((t) => t.project === project.id).map((t) => t.id);
       try {

@@ -131,12 +131,21 @@ function feedPaths(): Record<string, object> {
     schema: { type: 'string', pattern: '^[0-9]*$' },
     description: `Resume after this cursor (browsers send it on reconnect). ${EVENTS_QUERY_RULES.lastEventId}`,
   };
-  const frames = (data: TSchema, what: string) => ({
+  const tenantLastEventId = {
+    name: 'Last-Event-ID',
+    in: 'header',
+    required: false,
+    schema: { type: 'string' },
+    description: `Resume after this event: the id of an event this project's stream sent. ${EVENTS_QUERY_RULES.tenantLastEventId}`,
+  };
+  const frames = (data: TSchema, what: string, id: string) => ({
     schema: { type: 'string' },
     'x-event-data': data,
     description:
-      `Server-Sent Events, one per ${what}: "id: <cursor>", "event: <type>", "data: <JSON on one line>", ` +
-      'then a blank line; a ": keep-alive" comment every 15 s. The stream does not end by itself.',
+      `Server-Sent Events, one per ${what}: "id: ${id}", "event: <type>", "data: <JSON on one line>", ` +
+      'then a blank line; a ": keep-alive" comment every 15 s. The server ends the stream only with a last ' +
+      'event without id, "event: end", "data: {"reason": ...}": token_expired, credentials_revoked, ' +
+      'access_revoked (checked every 2 s) or server_stopping.',
   });
   return {
     '/internal/v1/events': {
@@ -181,7 +190,7 @@ function feedPaths(): Record<string, object> {
             description: 'Events, and the cursor to send as after next time',
             content: {
               'application/json': { schema: EventsResponseSchema },
-              'text/event-stream': frames(FeedEventSchema, 'feed entry'),
+              'text/event-stream': frames(FeedEventSchema, 'feed entry', '<cursor>'),
             },
           },
           '400': ddmError('DBS.280001: after, limit, wait or Last-Event-ID breaks its rule'),
@@ -196,16 +205,19 @@ function feedPaths(): Record<string, object> {
         description:
           'Not in the cloud. Each event carries the task as the list shows it (for removed, as it last ' +
           'was; null for an emulator reset). Without Last-Event-ID it tells only what happens after ' +
-          'the connection; with it, it resumes after that event. Credentials are checked at connect; ' +
-          "a token's stream ends when the token expires.",
+          'the connection; with it, it resumes after that event. Event ids are opaque, valid on this ' +
+          'project only. Credentials are checked at connect and again every 2 s: a stream ends once ' +
+          'its credential expires or loses access.',
         'x-ddm-jobs-extension': true,
-        parameters: [projectId, lastEventId],
+        parameters: [projectId, tenantLastEventId],
         responses: {
           '200': {
             description: 'The stream',
-            content: { 'text/event-stream': frames(TenantStreamEventSchema, 'change of a task') },
+            content: {
+              'text/event-stream': frames(TenantStreamEventSchema, 'change of a task', '<opaque id>'),
+            },
           },
-          '400': ddmError('DBS.280001: Last-Event-ID is not a cursor'),
+          '400': ddmError("DBS.280001: Last-Event-ID is not the id of an event of this project's stream"),
           ...authErrors,
         },
       },

@@ -15,6 +15,7 @@ import { createSignedRequestVerifier } from './identity/aksk/signed-request-veri
 import { createAuthenticator, localTokenChecker, type TokenChecker } from './identity/authenticate.js';
 import { createKeystone } from './identity/keystone.js';
 import { DEFAULT_ACTION_ROLES } from './identity/roles.js';
+import { createStandingChecks, DEFAULT_STANDING_CHECK_MS } from './identity/standing.js';
 import { createTokenCodec, newTokenKey, TOKEN_KEY_NAME } from './identity/tokens.js';
 import { createTenantActions } from './jobs/actions.js';
 import { createFeedWatcher, DEFAULT_KEEP_ALIVE_MS, type FeedOptions } from './jobs/feed-watcher.js';
@@ -24,6 +25,11 @@ import {
   DEFAULT_FEED_RETENTION_DAYS,
   DEFAULT_RETENTION_GRACE_DAYS,
 } from './jobs/retention.js';
+import {
+  createTenantEventIds,
+  newTenantEventIdSecret,
+  TENANT_EVENT_ID_SECRET,
+} from './jobs/tenant-event-ids.js';
 import { consoleRoutes, DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { emulatorRoutes } from './routes/emulator.js';
 import { internalEventsRoutes } from './routes/internal-events.js';
@@ -129,7 +135,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   installThrottling(app, throttling);
   installRawJsonBody(app);
-  const auth = createAuthenticator(options.tokenChecker ?? localTokenChecker(codec, store, clock), {
+  const checkToken = options.tokenChecker ?? localTokenChecker(codec, store, clock);
+  const auth = createAuthenticator(checkToken, {
     verifySigned: createSignedRequestVerifier({
       store,
       vault: options.credentialVault,
@@ -205,12 +212,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => watcher.close());
   const keepAliveMs = options.feed?.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
   const streamSlots = createStreamSlots(options.maxStreamsPerUser ?? DEFAULT_MAX_STREAMS_PER_USER);
-  app.register(async (scope) =>
-    internalEventsRoutes(scope, { jobs: store, auth, watcher, keepAliveMs, streamSlots }),
+  // Open streams ask again whether their caller may still read (at each keep-alive when sooner).
+  const standing = createStandingChecks({ checkToken, store, clock });
+  const standingCheckMs = Math.min(options.feed?.standingCheckMs ?? DEFAULT_STANDING_CHECK_MS, keepAliveMs);
+  const streams = { jobs: store, auth, standing, standingCheckMs, watcher, keepAliveMs, streamSlots };
+  app.register(async (scope) => internalEventsRoutes(scope, streams));
+  const eventIds = createTenantEventIds(
+    await store.sharedSecret(TENANT_EVENT_ID_SECRET, newTenantEventIdSecret()),
   );
-  app.register(async (scope) =>
-    tenantStreamRoutes(scope, { jobs: store, auth, watcher, clock, formatTime, keepAliveMs, streamSlots }),
-  );
+  app.register(async (scope) => tenantStreamRoutes(scope, { ...streams, eventIds, formatTime }));
   app.register(async (scope) => serviceInfoRoutes(scope, { store, metrics, version: VERSION, actionRoles }));
   const consoleDir = options.consoleDir ?? DEFAULT_CONSOLE_DIR;
   app.register(async (scope) => consoleRoutes(scope, { dir: consoleDir }), { prefix: '/console' });
