@@ -74,6 +74,7 @@ describe('ddm-jobs serve --bootstrap docs/bootstrap.example.yaml', () => {
     expect(described.sort()).toEqual([
       'readonly auditor@acme tenant-a@default',
       'readonly auditor@acme tenant-b@acme',
+      'readonly carol@default tenant-a@default',
       'service ddm-worker@default tenant-a@default',
       'te_admin alice@default tenant-a@default',
     ]);

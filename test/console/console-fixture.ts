@@ -71,6 +71,8 @@ tasks:
 
 export interface ConsoleServer {
   url: string;
+  /** The server's data folder, for `ddm-jobs iam` while it runs. */
+  dataDir: string;
   output(): string;
   /** The admin's token on project default, for the test's own calls (the clock). */
   adminToken(): Promise<string>;
@@ -132,6 +134,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   };
   return {
     url,
+    dataDir: join(dir, 'data'),
     output: server.output,
     adminToken,
     advance: (ms) => post('/internal/v1/clock', 'application/json', JSON.stringify({ advance_ms: ms })),
@@ -194,11 +197,15 @@ export async function openPage(browser: Browser): Promise<Watched> {
   return watched;
 }
 
-/** Signs in through the form, as a person would, and waits for the task table. */
-export async function signInThroughForm(page: Page, url: string): Promise<void> {
+/** Signs in through the form, as a person would (the admin unless told), and waits for the task table. */
+export async function signInThroughForm(
+  page: Page,
+  url: string,
+  user: { user: string; password: string } = ADMIN,
+): Promise<void> {
   if (!page.url().startsWith(url)) await page.goto(`${url}/console/`);
-  await page.getByLabel('IAM user name', { exact: true }).fill(ADMIN.user);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+  await page.getByLabel('IAM user name', { exact: true }).fill(user.user);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
   await page.getByLabel('Domain', { exact: true }).fill(ADMIN.domain);
   await page.getByLabel('Project', { exact: true }).fill(ADMIN.project);
   await page.getByRole('button', { name: 'Sign in' }).click();

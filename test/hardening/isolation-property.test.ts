@@ -19,10 +19,18 @@ import { connectSse } from '../support/sse-client.js';
  *
  * Out of the property by design: credentials with the role `service`, the control plane, which
  * records and reads every project's tasks on the internal API (docs/decisions.md).
+ *
+ * The role model rides along (docs/identity.md, "Roles"): on its own project a credential whose
+ * role is not an action role (`readonly`, `te_agency`; every world has a `readonly` user with a
+ * token and an access key) is refused every action with 403 APIGW.0302 and the task is unchanged;
+ * no tenant credential gets into the internal API; and a tenant token validates its own user's
+ * tokens only.
  */
 
 const PASSWORD = 'isolation property password';
 const TENANT_ROLES = ['te_admin', 'readonly', 'te_agency'] as const;
+/** The server's default action roles: the roles that may change tasks. */
+const ACTION_ROLES = new Set(['te_admin']);
 
 interface WorldShape {
   projects: number;
@@ -64,8 +72,12 @@ interface Task {
 
 interface Credential {
   label: string;
+  /** The user it acts as. */
+  user: string;
   /** The projects whose tasks it may see. */
   allowed: Set<string>;
+  /** The projects whose tasks it may change (an action role there). */
+  actsOn: Set<string>;
   /** Headers for a request (signed ones need the method, path and body). */
   headers(method: string, path: string, body?: string): Record<string, string>;
   token?: string;
@@ -89,6 +101,12 @@ async function buildWorld(shape: WorldShape) {
     ),
     key: user.hasKey ? { ak: `ISO${hex(4).toUpperCase()}${i}`.padEnd(20, 'K'), sk: hex(20) } : undefined,
   }));
+  // Whatever the shape drew, a `readonly` user with a token and an access key.
+  users.push({
+    name: `iso-reader-${hex(3)}`,
+    roles: [{ project: projects[0]?.name as string, roles: ['readonly'] }],
+    key: { ak: `ISORO${hex(4).toUpperCase()}`.padEnd(20, 'R'), sk: hex(20) },
+  });
   const producer = {
     name: 'iso-producer',
     password: PASSWORD,
@@ -158,15 +176,19 @@ async function buildWorld(shape: WorldShape) {
 
   const credentials: Credential[] = [];
   for (const user of users) {
-    const roleProjects = new Set(
-      user.roles.map((r) => projects.find((p) => p.name === r.project)?.id as string),
+    const idOf = (name: string) => projects.find((p) => p.name === name)?.id as string;
+    const roleProjects = new Set(user.roles.map((r) => idOf(r.project)));
+    const actionProjects = new Set(
+      user.roles.filter((r) => r.roles.some((role) => ACTION_ROLES.has(role))).map((r) => idOf(r.project)),
     );
     for (const projectId of roleProjects) {
       const token = await signIn(user.name, projectId);
       // A token is scoped: only its own project's tasks, even if the user has roles elsewhere.
       credentials.push({
         label: `${user.name} token on ${projectId}`,
+        user: user.name,
         allowed: new Set([projectId]),
+        actsOn: new Set(actionProjects.has(projectId) ? [projectId] : []),
         headers: () => ({ 'x-auth-token': token }),
         token,
       });
@@ -176,7 +198,9 @@ async function buildWorld(shape: WorldShape) {
     for (const declared of [undefined, ...projects.map((p) => p.id)]) {
       credentials.push({
         label: `${user.name} AK/SK${declared ? ` with X-Project-Id ${declared}` : ''}`,
+        user: user.name,
         allowed: roleProjects,
+        actsOn: actionProjects,
         headers(method, path, body) {
           const [pathname, query] = path.split('?');
           const signed = sdkSign(
@@ -195,7 +219,7 @@ async function buildWorld(shape: WorldShape) {
       });
     }
   }
-  return { server, projects, tasks, credentials, now };
+  return { server, projects, tasks, credentials, now, producerToken };
 }
 
 /** The markers of every task a credential must never see. */
@@ -224,21 +248,43 @@ function* requestsFor(world: Awaited<ReturnType<typeof buildWorld>>, credential:
           action === 'route-switch-strategy'
             ? JSON.stringify({ switch_route_begin_time: now + HOUR, switch_route_end_time: now + 2 * HOUR })
             : undefined;
-        yield { method: 'POST', url: `${base}/migration/jobs/${task.id}/${action}`, body };
+        const refused = credential.allowed.has(projectId) && !credential.actsOn.has(projectId);
+        yield { method: 'PUT', url: `${base}/migration/jobs/${task.id}/${action}`, body, task, refused };
       }
     }
   }
   for (const task of tasks) {
-    yield { method: 'GET', url: `/internal/v1/jobs/${task.id}` };
-    yield { method: 'PATCH', url: `/internal/v1/jobs/${task.id}`, body: JSON.stringify({ progress: 7 }) };
+    yield { method: 'GET', url: `/internal/v1/jobs/${task.id}`, internal: true };
+    yield {
+      method: 'PATCH',
+      url: `/internal/v1/jobs/${task.id}`,
+      body: JSON.stringify({ progress: 7 }),
+      task,
+      internal: true,
+    };
   }
-  yield { method: 'GET', url: '/internal/v1/events?after=0&limit=1000' };
+  yield { method: 'GET', url: '/internal/v1/events?after=0&limit=1000', internal: true };
   if (credential.token) {
-    // Keystone's validation of the credential's own token, and of every other tenant's.
+    // Keystone's validation of the credential's own token, and of every other tenant's: a tenant
+    // token validates its own user's tokens only.
     for (const other of world.credentials)
       if (other.token)
-        yield { method: 'GET', url: '/v3/auth/tokens', headers: { 'x-subject-token': other.token } };
+        yield {
+          method: 'GET',
+          url: '/v3/auth/tokens',
+          headers: { 'x-subject-token': other.token },
+          validates: other.user === credential.user ? 200 : 403,
+        };
   }
+}
+
+/** The task as the producer's API shows it: status code and body. */
+async function snapshot(server: TestServer, producerToken: string, id: string): Promise<string> {
+  const response = await server.app.inject({
+    url: `/internal/v1/jobs/${id}`,
+    headers: { 'x-auth-token': producerToken },
+  });
+  return `${response.statusCode} ${response.body}`;
 }
 
 describe('isolation as a property', () => {
@@ -248,6 +294,7 @@ describe('isolation as a property', () => {
     let worlds = 0;
     let credentials = 0;
     let streamEvents = 0;
+    let refusedActions = 0;
     await fc.assert(
       fc.asyncProperty(worldShape, async (shape) => {
         const world = await buildWorld(shape);
@@ -258,8 +305,10 @@ describe('isolation as a property', () => {
           for (const credential of world.credentials) {
             const forbidden = forbiddenFor(credential, tasks);
             for (const r of requestsFor(world, credential)) {
+              const watched = r.refused || r.internal ? r.task : undefined;
+              const before = watched && (await snapshot(server, world.producerToken, watched.id));
               const response = await server.app.inject({
-                method: r.method as 'GET' | 'POST' | 'PATCH',
+                method: r.method as 'GET' | 'PUT' | 'PATCH',
                 url: r.url,
                 headers: {
                   ...credential.headers(r.method, r.url, r.body ?? ''),
@@ -271,6 +320,15 @@ describe('isolation as a property', () => {
               requests++;
               expect(response.statusCode, `${credential.label} ${r.method} ${r.url}`).toBeLessThan(500);
               const what = `${credential.label} ${r.method} ${r.url} (${response.statusCode})`;
+              // The role model: a reader's action and any tenant's internal call are 403
+              // APIGW.0302 and change nothing; a tenant validates its own user's tokens only.
+              if (r.refused || r.internal) {
+                expect(response.statusCode, `${what} ${response.body}`).toBe(403);
+                expect(response.json().error_code, what).toBe('APIGW.0302');
+                if (r.refused) refusedActions++;
+              }
+              if (watched) expect(await snapshot(server, world.producerToken, watched.id), what).toBe(before);
+              if (r.validates !== undefined) expect(response.statusCode, what).toBe(r.validates);
               assertNoLeak(what, `${JSON.stringify(response.headers)}\n${response.body}`, forbidden);
               // Not vacuous: a credential's own project's list shows its tasks.
               if (r.url.startsWith(`/v3/`) && r.url.includes('/jobs?') && response.statusCode === 200)

@@ -1,3 +1,4 @@
+import { DEFAULT_ACTION_ROLES, parseRoleList } from '@ddm-jobs/server/admin';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { databaseLocation, databaseSchemaOption, databaseUrlOption } from './database-options.js';
 
@@ -42,6 +43,13 @@ export function daysFrom(min: number): (value: string) => number {
       throw new InvalidArgumentError(`must be a whole number of days from ${min} to 3650.`);
     return Number(value);
   };
+}
+
+/** `--action-roles te_admin,ddm_operator`: one or more role names, separated by commas. */
+export function parseActionRoles(value: string): string[] {
+  const parsed = parseRoleList(value);
+  if ('error' in parsed) throw new InvalidArgumentError(parsed.error);
+  return parsed.roles;
 }
 
 export function parsePort(value: string): number {
@@ -104,6 +112,15 @@ export function serveCommand(program: Command): void {
         '--credential-key-file <file>',
         'key file sealing the secret keys of access keys (default: credential.key in the data folder)',
       ).env('DDM_JOBS_CREDENTIAL_KEY_FILE'),
+    )
+    .addOption(
+      new Option(
+        '--action-roles <roles>',
+        'roles that may act on tasks (cancel, retry, roll back, clean, switch, change the window), comma-separated; any role on a project reads its tasks',
+      )
+        .env('DDM_JOBS_ACTION_ROLES')
+        .default([...DEFAULT_ACTION_ROLES], DEFAULT_ACTION_ROLES.join(','))
+        .argParser(parseActionRoles),
     )
     .addOption(
       new Option(
@@ -204,7 +221,7 @@ Examples:
   $ ddm-jobs serve
   $ ddm-jobs serve --port 9000 --data-dir /var/lib/ddm-jobs --no-demo
   $ ddm-jobs serve --bootstrap identities.yaml --time-zone Europe/Berlin
-  $ ddm-jobs serve --iam-url https://iam.example.com
+  $ ddm-jobs serve --iam-url https://iam.example.com --action-roles te_admin,ddm_operator
   $ DDM_JOBS_DATABASE_URL=postgres://ddm:secret@db:5432/ddm ddm-jobs serve --credential-key-file /etc/ddm-jobs/credential.key
   $ ddm-jobs serve --emulator --clock virtual --clock-start 2026-01-01T00:00:00Z --scenario scenarios/healthy-migration.yaml`,
     )
@@ -232,6 +249,7 @@ Examples:
         retentionGraceDays: options.retentionGraceDays,
         feedRetentionDays: options.feedRetentionDays,
         maxStreamsPerUser: options.maxStreamsPerUser,
+        actionRoles: options.actionRoles,
         clock: options.clock,
         clockStart: options.clockStart,
         emulator: options.emulator === true,

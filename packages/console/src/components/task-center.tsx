@@ -102,7 +102,8 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
               flash={state.flash}
               busy={state.phase === 'loading'}
               onOpen={openDetail}
-              onAction={openAction}
+              // A user whose roles may not act sees no action at all (the server would refuse it).
+              {...(session.mayAct ? { onAction: openAction } : {})}
               onFlashEnd={list.clearFlash}
             />
           )}

@@ -11,7 +11,8 @@ interface TaskRowProps {
   /** Highlighted once (a status change arrived): the class goes when its animation ends. */
   flash: boolean;
   onOpen: (job: JobItem) => void;
-  onAction: (job: JobItem, action: TaskAction) => void;
+  /** Absent when the user may not act: the row has no actions cell. */
+  onAction?: ((job: JobItem, action: TaskAction) => void) | undefined;
   onFlashEnd: (id: string) => void;
 }
 
@@ -63,9 +64,11 @@ export function TaskRow({ job, flash, onOpen, onAction, onFlashEnd }: TaskRowPro
       <td data-label="Failure reason" class={`cell-reason ${empty(job.fail_reason) ?? ''}`}>
         {job.fail_reason || dash}
       </td>
-      <td data-label="Actions" class={`cell-actions ${empty(job.operations.length) ?? ''}`}>
-        <ActionButtons job={job} onAction={onAction} />
-      </td>
+      {onAction && (
+        <td data-label="Actions" class={`cell-actions ${empty(job.operations.length) ?? ''}`}>
+          <ActionButtons job={job} onAction={onAction} />
+        </td>
+      )}
     </tr>
   );
 }

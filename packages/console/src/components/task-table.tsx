@@ -7,21 +7,12 @@ interface TaskTableProps {
   flash: ReadonlySet<string>;
   busy: boolean;
   onOpen: (job: JobItem) => void;
-  onAction: (job: JobItem, action: TaskAction) => void;
+  /** Absent when the user may not act: no Actions column then. */
+  onAction?: ((job: JobItem, action: TaskAction) => void) | undefined;
   onFlashEnd: (id: string) => void;
 }
 
-const COLUMNS = [
-  'Name',
-  'Status',
-  'Instance',
-  'Database',
-  'Created',
-  'Ended',
-  'Progress',
-  'Failure reason',
-  'Actions',
-];
+const COLUMNS = ['Name', 'Status', 'Instance', 'Database', 'Created', 'Ended', 'Progress', 'Failure reason'];
 
 /** The tasks of the page, newest first; on narrow screens each row becomes a card (styles). */
 export function TaskTable({ rows, flash, busy, onOpen, onAction, onFlashEnd }: TaskTableProps) {
@@ -31,7 +22,7 @@ export function TaskTable({ rows, flash, busy, onOpen, onAction, onFlashEnd }: T
         <caption class="visually-hidden">Tasks, newest first. Press Enter on a task for its details.</caption>
         <thead>
           <tr>
-            {COLUMNS.map((name) => (
+            {(onAction ? [...COLUMNS, 'Actions'] : COLUMNS).map((name) => (
               <th key={name} scope="col">
                 {name}
               </th>

@@ -17,6 +17,8 @@ export interface Session {
    * from the browser's (a virtual clock, or a machine whose clock is off).
    */
   clockOffsetMs: number;
+  /** Whether the user's roles on the project let it act on tasks: else no action is offered. */
+  mayAct: boolean;
 }
 
 const KEY = 'ddm-jobs.console.session';
@@ -40,7 +42,11 @@ export function loadSession(): Session | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
   const strings = ['token', 'projectId', 'expiresAt', 'user', 'domain', 'project'] as const;
-  if (!strings.every((k) => typeof v[k] === 'string') || typeof v.clockOffsetMs !== 'number')
+  if (
+    !strings.every((k) => typeof v[k] === 'string') ||
+    typeof v.clockOffsetMs !== 'number' ||
+    typeof v.mayAct !== 'boolean'
+  )
     return undefined;
   return value as Session;
 }

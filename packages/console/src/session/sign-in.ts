@@ -1,4 +1,5 @@
 import { HttpError, readHttpError } from '../api/http-error.js';
+import { mayActWith } from './may-act.js';
 import { parseKeystoneTime, type Session } from './session.js';
 
 export interface Credentials {
@@ -11,7 +12,12 @@ export interface Credentials {
 
 /** The parts of Keystone's token body the console reads. */
 interface TokenAnswer {
-  token?: { expires_at?: unknown; issued_at?: unknown; project?: { id?: unknown; name?: unknown } };
+  token?: {
+    expires_at?: unknown;
+    issued_at?: unknown;
+    project?: { id?: unknown; name?: unknown };
+    roles?: { name?: unknown }[];
+  };
 }
 
 /**
@@ -54,6 +60,9 @@ export async function signIn(credentials: Credentials): Promise<Session> {
       'CONSOLE.TOKEN',
       'The sign-in answer is not a project-scoped token.',
     );
+  const roles = (Array.isArray(body.token?.roles) ? body.token.roles : []).flatMap((role) =>
+    typeof role?.name === 'string' ? [role.name] : [],
+  );
   return {
     token,
     projectId,
@@ -63,6 +72,7 @@ export async function signIn(credentials: Credentials): Promise<Session> {
     project: typeof body.token?.project?.name === 'string' ? body.token.project.name : credentials.project,
     // The token was issued somewhere between sending and receiving: take the middle.
     clockOffsetMs: Math.round(issuedAt - (sentAt + receivedAt) / 2),
+    mayAct: await mayActWith(roles),
   };
 }
 

@@ -32,11 +32,19 @@ export function roleCommands(iam: Command): void {
     .addHelpText(
       'after',
       `
-A user with any role on a project may use the task API of that project; the role service lets a
-control-plane worker use the internal API. Changes take effect at once, also on a running server.
+What the roles mean:
+  any role    reads the project's tasks: list, show, history, the event stream
+  te_admin    also acts on them: cancel, retry, roll back, clean, switch, change the window
+              (the roles that act are the server's --action-roles, te_admin by default)
+  readonly    reads only; every action is refused (403 APIGW.0302)
+  service     a control-plane worker: the internal API, for every project; not an action role
+  admin       may validate other users' tokens (GET /v3/auth/tokens), as service may; a token
+              validates its own user's tokens whatever its role
+Changes take effect at once, also on a running server.
 
 Examples:
   $ ddm-jobs iam role grant te_admin --user alice --project tenant-a
+  $ ddm-jobs iam role grant readonly --user bob --project tenant-a
   $ ddm-jobs iam role list --user alice`,
     );
 
