@@ -106,8 +106,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options;
   const clock = options.clock ?? systemClock;
   const codec = createTokenCodec(await store.sharedSecret(TOKEN_KEY_NAME, newTokenKey()));
-  const actionRoles = options.actionRoles ?? DEFAULT_ACTION_ROLES;
   const headers = securityHeaders({ https: options.publicUrl?.startsWith('https:') ?? false });
+  const actionRoles = options.actionRoles ?? DEFAULT_ACTION_ROLES;
 
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
