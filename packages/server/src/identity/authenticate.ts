@@ -173,6 +173,3 @@ export function createAuthenticator(
   };
   return api;
 }
-
-/** Re-exported for the modules that have always found it here; its home is roles.ts. */
-export { SERVICE_ROLE } from './roles.js';

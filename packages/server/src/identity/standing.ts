@@ -1,7 +1,8 @@
 import type { Clock } from '../clock/clock.js';
 import type { CredentialStore, IdentityStore } from '../store/interfaces.js';
-import { type CallerRequest, type Principal, SERVICE_ROLE, type TokenChecker } from './authenticate.js';
+import type { CallerRequest, Principal, TokenChecker } from './authenticate.js';
 import { authToken, declaredProjectId } from './headers.js';
+import { SERVICE_ROLE } from './roles.js';
 
 /**
  * Why a caller that was let in may no longer read, in the words an open stream ends with. Each

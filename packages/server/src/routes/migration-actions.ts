@@ -20,7 +20,8 @@ const actionUrl = (segment: string) =>
 
 /**
  * The six tenant actions on shard-migration tasks (docs/api.md, "Endpoints"), token or AK/SK callers
- * alike, for a role among the action roles only (docs/identity.md, "Roles"). Registered as its own plugin, so these hooks guard these routes only.
+ * alike, for a role among the action roles only (docs/identity.md, "Roles"). Registered as its own
+ * plugin, so these hooks guard these routes only.
  */
 export function migrationActionsRoutes(
   app: FastifyInstance,
