@@ -27,6 +27,7 @@ import {
 } from './schemas/jobs.js';
 import { TokenBodySchema, TokenRequestSchema } from './schemas/keystone.js';
 import { PolicyResponseSchema } from './schemas/policy.js';
+import { AppendLogsBodySchema, AppendLogsResponseSchema, RunLogsResponseSchema } from './schemas/run-logs.js';
 import { ScenarioResponseSchema, ScenarioSchema } from './schemas/scenario.js';
 
 const json = (schema: TSchema, description: string) => ({
@@ -113,6 +114,68 @@ function migrationActionPaths(): Record<string, object> {
     return [path, { put: operation }] as const;
   });
   return Object.fromEntries(entries);
+}
+
+/** Run logs: the tenant's read (ShowMigrationLog) and the producers' lines (internal). */
+function runLogPaths(): Record<string, object> {
+  const paging = [
+    {
+      name: 'offset',
+      in: 'query',
+      required: false,
+      schema: { type: 'integer', minimum: 0, default: 0 },
+      description: QUERY_RULES.offset,
+    },
+    {
+      name: 'limit',
+      in: 'query',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: 128, default: 10 },
+      description: QUERY_RULES.limit,
+    },
+  ];
+  return {
+    '/v3/{project_id}/instance/{instance_id}/task/{task_id}/run-logs': {
+      get: {
+        operationId: 'ShowMigrationLog',
+        summary: "A task's run log, newest first",
+        description:
+          "The path has the singular instance and task, as the cloud's SDK. Any role on the project may read. " +
+          'cur_page is offset / limit + 1 (rounded down), per_page the limit, total every line of the task.',
+        parameters: [
+          projectId,
+          pathParam('instance_id', "The task's DDM instance ID"),
+          pathParam('task_id', 'Task ID'),
+          ...paging,
+        ],
+        responses: {
+          '200': json(RunLogsResponseSchema, 'A page of lines'),
+          '400': ddmError('DBS.280001: offset or limit breaks its rule; the message names it'),
+          '404': ddmError('DBS.300400: no such task in this project on this instance'),
+          ...authErrors,
+        },
+      },
+    },
+    '/internal/v1/jobs/{job_id}/logs': {
+      post: {
+        operationId: 'AppendRunLogs',
+        summary: "Append lines to a task's run log (role service)",
+        description:
+          "1 to 1,000 lines a request, timed by the server's clock, in the order sent; the feed and the " +
+          'tenant stream tell them as one log event. The task itself does not change.',
+        'x-ddm-jobs-extension': true,
+        parameters: [jobId],
+        requestBody: { required: true, content: { 'application/json': { schema: AppendLogsBodySchema } } },
+        responses: {
+          '201': json(AppendLogsResponseSchema, 'Appended'),
+          '400': ddmError('DBS.280001: the body breaks a rule; the message names the line and field'),
+          '404': ddmError('DBS.300400'),
+          '413': gatewayError('APIGW.0201: a body past 2 MiB'),
+          ...authErrors,
+        },
+      },
+    },
+  };
 }
 
 /** The change feed (internal) and the tenant's stream (our extension): JSON and Server-Sent Events. */
@@ -428,6 +491,7 @@ export function buildOpenApiDocument(version: string): object {
           },
         },
       },
+      ...runLogPaths(),
       ...feedPaths(),
       '/healthz': {
         get: {

@@ -25,6 +25,7 @@ import {
   DEFAULT_FEED_RETENTION_DAYS,
   DEFAULT_RETENTION_GRACE_DAYS,
 } from './jobs/retention.js';
+import { createRunLogs } from './jobs/run-logs.js';
 import {
   createTenantEventIds,
   newTenantEventIdSecret,
@@ -37,6 +38,7 @@ import { internalJobsRoutes } from './routes/internal-jobs.js';
 import { jobHistoryRoutes } from './routes/job-history.js';
 import { keystoneRoutes } from './routes/keystone.js';
 import { migrationActionsRoutes } from './routes/migration-actions.js';
+import { internalLogsRoutes, runLogsRoutes } from './routes/run-logs.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { serviceInfoRoutes } from './routes/service-info.js';
 import { tenantJobsRoutes } from './routes/tenant-jobs.js';
@@ -158,6 +160,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     migrationActionsRoutes(scope, { actions: createTenantActions(store, clock), auth }),
   );
   app.register(async (scope) => internalJobsRoutes(scope, { producer: createProducer(store, clock), auth }));
+  const runLogs = createRunLogs(store, clock);
+  app.register(async (scope) => runLogsRoutes(scope, { runLogs, auth }));
+  app.register(async (scope) => internalLogsRoutes(scope, { runLogs, auth }));
   // The producer of simulated tasks (docs/scenarios.md), and the route that declares them.
   const simulation = { store, producer: createProducer(store, clock), clock };
   const simulator = createSimulator({ ...simulation, logger: options.logger });

@@ -1,12 +1,14 @@
 import Type, { type Static } from 'typebox';
 import { InternalJobSchema } from './internal.js';
 import { JobItemSchema } from './jobs.js';
+import { RunLogItemSchema } from './run-logs.js';
 
-export const JOB_EVENT_TYPES = ['created', 'changed', 'removed', 'reset'] as const;
+export const JOB_EVENT_TYPES = ['created', 'changed', 'removed', 'reset', 'log'] as const;
 
 export const JobEventTypeSchema = Type.Enum([...JOB_EVENT_TYPES], {
   description:
-    'created, changed or removed: what happened to the task; reset: the emulator emptied every task',
+    'created, changed or removed: what happened to the task; reset: the emulator emptied every task; ' +
+    "log: lines appended to the task's run log (the task itself unchanged)",
 });
 
 const Cursor = Type.String({
@@ -21,8 +23,13 @@ export const FeedEventSchema = Type.Object(
     type: JobEventTypeSchema,
     at: Type.Integer({ description: 'When it happened, epoch milliseconds (server clock)' }),
     job: Type.Union([InternalJobSchema, Type.Null()], {
-      description: 'The task after the change (as it was when removed); null for a reset',
+      description:
+        'The task after the change (as it was when removed; for log, as it was when the lines were ' +
+        'written); null for a reset',
     }),
+    logs: Type.Optional(
+      Type.Array(RunLogItemSchema, { description: 'log only: the lines appended, in the order sent' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -48,6 +55,9 @@ export const TenantStreamEventSchema = Type.Object(
     job: Type.Union([JobItemSchema, Type.Null()], {
       description: 'The task as the list shows it (for removed, as it last was); null for a reset',
     }),
+    logs: Type.Optional(
+      Type.Array(RunLogItemSchema, { description: 'log only: the lines appended, in the order sent' }),
+    ),
   },
   { additionalProperties: false },
 );

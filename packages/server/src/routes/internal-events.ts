@@ -14,8 +14,9 @@ import type { Authenticator } from '../identity/authenticate.js';
 import type { StandingChecks } from '../identity/standing.js';
 import type { FeedWatcher } from '../jobs/feed-watcher.js';
 import { toInternalJob } from '../jobs/internal-job.js';
+import { runLogItemOf } from '../jobs/run-logs.js';
 import type { JobStore } from '../store/interfaces.js';
-import type { JobEvent } from '../store/records.js';
+import type { JobEvent, JobRow } from '../store/records.js';
 import type { StreamSlots } from '../throttling/stream-slots.js';
 
 export interface InternalEventsDeps {
@@ -36,6 +37,9 @@ const toFeedEvent = (event: JobEvent): FeedEvent => ({
   type: event.type,
   at: event.at,
   job: event.job === null ? null : toInternalJob(event.job),
+  ...(event.logs && event.job
+    ? { logs: event.logs.map((line) => runLogItemOf(event.job as JobRow, line)) }
+    : {}),
 });
 
 /**

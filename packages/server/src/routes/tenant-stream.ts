@@ -10,6 +10,7 @@ import { type StreamPage, streamFeed } from '../http/sse.js';
 import type { Authenticator } from '../identity/authenticate.js';
 import type { StandingChecks } from '../identity/standing.js';
 import type { FeedWatcher } from '../jobs/feed-watcher.js';
+import { runLogItemOf } from '../jobs/run-logs.js';
 import type { TenantEventIds } from '../jobs/tenant-event-ids.js';
 import type { JobStore } from '../store/interfaces.js';
 import type { StreamSlots } from '../throttling/stream-slots.js';
@@ -75,9 +76,11 @@ export function tenantStreamRoutes(app: FastifyInstance, deps: TenantStreamDeps)
             const lastRead = events.at(-1)?.cursor ?? cursor;
             return {
               events: events.map((e) => {
+                const job = e.job;
                 const data: TenantStreamEvent = {
                   type: e.type,
-                  job: e.job === null ? null : jobItemOf(e.job, formatTime),
+                  job: job === null ? null : jobItemOf(job, formatTime),
+                  ...(e.logs && job ? { logs: e.logs.map((line) => runLogItemOf(job, line)) } : {}),
                 };
                 return { id: eventIds.seal(projectId, e.cursor), type: e.type, data: JSON.stringify(data) };
               }),

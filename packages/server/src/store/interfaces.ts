@@ -7,6 +7,7 @@ import type {
   JobRow,
   JobStatusChange,
   LockoutPolicy,
+  MigrationDetails,
   NameOrId,
   NewCredential,
   NewJob,
@@ -17,6 +18,8 @@ import type {
   RecordOutcome,
   RemovedJob,
   RoleAssignment,
+  RunLogLine,
+  RunLogPage,
   Simulation,
   TokenSubject,
   User,
@@ -28,7 +31,13 @@ import type {
  * knows which database it talks to. Methods are async even where SQLite answers synchronously,
  * because a network database cannot.
  */
-export interface Store extends JobStore, IdentityStore, CredentialStore, RetentionStore {
+export interface Store
+  extends JobStore,
+    RunLogStore,
+    MigrationDetailsStore,
+    IdentityStore,
+    CredentialStore,
+    RetentionStore {
   /** A trivial query, for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -119,6 +128,34 @@ export interface JobStore {
   saveSimulation(simulation: Simulation): Promise<void>;
   listSimulations(): Promise<Simulation[]>;
   deleteSimulation(jobId: string): Promise<void>;
+}
+
+/** Tasks' run logs; a task's lines go with it (clean, retention, reset). */
+export interface RunLogStore {
+  /**
+   * Appends lines to a task's run log, all written `now`, and one `log` entry to the feed with
+   * the task as it is then, in one transaction; undefined (nothing written) when the task no
+   * longer exists.
+   */
+  appendRunLogs(jobId: string, lines: Omit<RunLogLine, 'at'>[], now: number): Promise<JobRow | undefined>;
+  /** A page of a task's lines, newest first (the newest written last), skipping `offset`. */
+  runLogs(jobId: string, offset: number, limit: number): Promise<RunLogPage>;
+}
+
+/** What producers recorded of shard-configuration tasks; a task's details go with it. */
+export interface MigrationDetailsStore {
+  /**
+   * Sets the fields given (non-null) of a task's details, keeping the others; `ifAbsent`: only
+   * when none are stored yet (a creation, also replayed). False when the task no longer exists.
+   */
+  saveMigrationDetails(
+    jobId: string,
+    details: Partial<MigrationDetails>,
+    now: number,
+    ifAbsent: boolean,
+  ): Promise<boolean>;
+  /** What was recorded; undefined when nothing. */
+  migrationDetails(jobId: string): Promise<MigrationDetails | undefined>;
 }
 
 export interface RetentionStore {

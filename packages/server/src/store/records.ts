@@ -1,4 +1,4 @@
-import type { JobStatus, TaskState } from '@ddm-jobs/contract/wire';
+import type { DnInfo, JobStatus, LogLevel, TaskState } from '@ddm-jobs/contract/wire';
 
 /**
  * The records the store keeps and hands out: tasks and their change feed, identities, access
@@ -40,8 +40,11 @@ export type JobChange = Partial<
   Pick<JobRow, 'status' | 'progress' | 'failReason' | 'endedAt' | 'switchBegin' | 'switchEnd'>
 >;
 
-/** What the change feed tells: a task created, changed or removed, or every task removed by a reset. */
-export type JobEventType = 'created' | 'changed' | 'removed' | 'reset';
+/**
+ * What the change feed tells: a task created, changed or removed, every task removed by a reset,
+ * or lines appended to a task's run log.
+ */
+export type JobEventType = 'created' | 'changed' | 'removed' | 'reset' | 'log';
 
 /**
  * One entry of the change feed, written in the same transaction as the change it tells, so the
@@ -51,8 +54,36 @@ export interface JobEvent {
   cursor: number;
   type: JobEventType;
   at: number;
-  /** The task after the change (as it was when removed); null for a reset. */
+  /** The task after the change (as it was when removed, or when log lines were written); null for a reset. */
   job: JobRow | null;
+  /** For a `log` entry: the lines appended, in the order sent. */
+  logs?: RunLogLine[];
+}
+
+/** One line of a task's run log: its level and message, and when it was written (server clock). */
+export interface RunLogLine {
+  level: LogLevel;
+  message: string;
+  at: number;
+}
+
+/** A page of a task's run log, newest first, with the count of all its lines. */
+export interface RunLogPage {
+  total: number;
+  lines: RunLogLine[];
+}
+
+/**
+ * What a producer recorded of a shard-configuration task (docs/api.md, "Shard-configuration task
+ * details"); null or absent: not recorded.
+ */
+export interface MigrationDetails {
+  originalShardNum: number | null;
+  afterShardNum: number | null;
+  originalDataNodes: DnInfo[] | null;
+  afterDataNodes: DnInfo[] | null;
+  migratingNodeId: string | null;
+  exclusive: boolean | null;
 }
 
 /** A status a task entered: since when (its end time if finished, its creation time if first), at what progress. */

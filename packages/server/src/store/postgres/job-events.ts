@@ -53,6 +53,8 @@ export interface EntrySql {
   type: string;
   at: string;
   job: string;
+  /** A log entry's lines as JSON text; NULL for the others when absent. */
+  logs?: string;
 }
 
 /**
@@ -71,9 +73,9 @@ first_cursor AS (
     WHERE seq >= xact.id * ${per} AND seq < (xact.id + 1) * ${per}) AS cursor
   FROM (SELECT pg_current_xact_id()::text::bigint AS id FROM entries LIMIT 1) AS xact
 )
-INSERT INTO job_events (seq, project_id, job_id, type, at, job)
+INSERT INTO job_events (seq, project_id, job_id, type, at, job, logs)
 SELECT first_cursor.cursor + entries.rank - 1, ${entry.project}, ${entry.jobId}, ${entry.type}, ${entry.at},
-  ${entry.job} FROM entries, first_cursor RETURNING seq`;
+  ${entry.job}, ${entry.logs ?? 'NULL'} FROM entries, first_cursor RETURNING seq`;
 }
 
 /**
@@ -99,9 +101,11 @@ async function settled(read: () => Promise<RowWithHorizon[]>): Promise<EventRow[
   let rows = await read();
   const newest = rows.at(-1)?.[0];
   for (;;) {
-    const horizon = rows[0]?.[4] ?? 0;
+    const horizon = rows[0]?.[5] ?? 0;
     if (newest === undefined || newest < horizon || Date.now() >= giveUpAt)
-      return rows.filter((row) => row[0] < horizon).map(([seq, type, at, job]) => [seq, type, at, job]);
+      return rows
+        .filter((row) => row[0] < horizon)
+        .map(([seq, type, at, job, logs]) => [seq, type, at, job, logs]);
     await delay(SETTLE_POLL_MS);
     rows = await read();
   }

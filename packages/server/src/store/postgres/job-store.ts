@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { JobStore, RetentionStore } from '../interfaces.js';
+import type { JobStore, MigrationDetailsStore, RetentionStore, RunLogStore } from '../interfaces.js';
 import type { JobChange, JobRow, NewJob, RecordOutcome } from '../records.js';
 import { EVERY_PROJECT } from '../rows/event-rows.js';
 import * as rows from '../rows/job-rows.js';
@@ -10,6 +10,7 @@ import { createPostgresJobListing } from './job-listing.js';
 import type { FeedAnnouncer } from './notifications.js';
 import { type Queryable, retryingAborted, transaction, unstorable } from './pool.js';
 import { createPostgresRetention } from './retention.js';
+import { createPostgresRunLogs } from './run-logs.js';
 import { createPostgresSimulations } from './simulations.js';
 
 /**
@@ -25,7 +26,7 @@ export function createPostgresJobStore(
   pool: pg.Pool,
   schemaHash: number,
   announcer: FeedAnnouncer,
-): JobStore & RetentionStore {
+): JobStore & RetentionStore & RunLogStore & MigrationDetailsStore {
   const list = createPostgresJobListing(pool);
   const lock = writersLock(schemaHash);
   const batch = createPostgresBatch(pool, lock.shared);
@@ -268,6 +269,7 @@ ${appendEntry('one', {
     ...createPostgresJobEvents(pool),
     ...createPostgresJobHistory(pool),
     ...createPostgresSimulations(pool),
+    ...createPostgresRunLogs(pool, lock.shared, announcer),
     ...createPostgresRetention(pool, lock.shared, announcer),
   };
 }

@@ -1,4 +1,4 @@
-import type { JobEvent, JobEventType, JobRow } from '../records.js';
+import type { JobEvent, JobEventType, JobRow, RunLogLine } from '../records.js';
 
 /**
  * The change feed's rows as both databases return them, and what both store in them.
@@ -8,15 +8,16 @@ import type { JobEvent, JobEventType, JobRow } from '../records.js';
 export const EVERY_PROJECT = '*';
 
 /** The columns a feed read selects, in this order, as arrays. */
-export const EVENT_COLUMNS = 'seq, type, at, job';
+export const EVENT_COLUMNS = 'seq, type, at, job, logs';
 
-export type EventRow = [seq: number, type: JobEventType, at: number, job: string | null];
+export type EventRow = [seq: number, type: JobEventType, at: number, job: string | null, logs: string | null];
 
-export const toEvent = ([cursor, type, at, job]: EventRow): JobEvent => ({
+export const toEvent = ([cursor, type, at, job, logs]: EventRow): JobEvent => ({
   cursor,
   type,
   at,
   job: job === null ? null : (JSON.parse(job) as JobRow),
+  ...(logs === null ? {} : { logs: JSON.parse(logs) as RunLogLine[] }),
 });
 
 /**

@@ -1,12 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import type { JobStore } from '../interfaces.js';
-import type { JobEventType, JobRow } from '../records.js';
+import type { JobEventType, JobRow, RunLogLine } from '../records.js';
 import { EVENT_COLUMNS, EVERY_PROJECT, type EventRow, toEvent } from '../rows/event-rows.js';
 
 /** The change feed's table: appended to inside the writers' transactions, read by cursor. */
 export function createSqliteJobEvents(db: Database) {
   const insert = db.prepare(
-    'INSERT INTO job_events (project_id, job_id, type, at, job) VALUES (?, ?, ?, ?, ?)',
+    'INSERT INTO job_events (project_id, job_id, type, at, job, logs) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const all = db.prepare(`SELECT ${EVENT_COLUMNS} FROM job_events WHERE seq > ? ORDER BY seq LIMIT ?`).raw();
   const ofProject = db
@@ -28,9 +28,10 @@ export function createSqliteJobEvents(db: Database) {
     },
   };
   return {
-    append(type: JobEventType, job: JobRow | null, at: number): void {
+    append(type: JobEventType, job: JobRow | null, at: number, logs?: RunLogLine[]): void {
       const json = job === null ? null : JSON.stringify(job);
-      insert.run(job?.projectId ?? EVERY_PROJECT, job?.id ?? null, type, at, json);
+      const lines = logs === undefined ? null : JSON.stringify(logs);
+      insert.run(job?.projectId ?? EVERY_PROJECT, job?.id ?? null, type, at, json, lines);
     },
     clear(): void {
       clear.run();

@@ -1,18 +1,21 @@
 import type { Database } from 'better-sqlite3';
-import type { JobStore, RetentionStore } from '../interfaces.js';
+import type { JobStore, MigrationDetailsStore, RetentionStore, RunLogStore } from '../interfaces.js';
 import type { BatchDecision, JobChange, JobRow, NewJob, RecordOutcome, StoredJob } from '../records.js';
 import * as rows from '../rows/job-rows.js';
 import { createSqliteJobEvents } from './job-events.js';
 import { createSqliteJobHistory } from './job-history.js';
 import { createSqliteJobListing } from './job-listing.js';
 import { createSqliteRetention } from './retention.js';
+import { createSqliteRunLogs } from './run-logs.js';
 import { createSqliteSimulations } from './simulations.js';
 
 /**
  * The task half of the SQLite store. Every write of a task appends its feed entry in the same
  * transaction, so the feed tells exactly what was committed.
  */
-export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
+export function createSqliteJobStore(
+  db: Database,
+): JobStore & RetentionStore & RunLogStore & MigrationDetailsStore {
   const insert = db.prepare(
     `INSERT INTO jobs (${rows.COLUMNS}, listed_json) VALUES (@projectId, @createdAt, @id, @name, @status, @progress,
       @failReason, @instanceId, @instanceName, @databaseName, @endedAt, @switchBegin, @switchEnd, NULL, 1, @now,
@@ -164,6 +167,7 @@ export function createSqliteJobStore(db: Database): JobStore & RetentionStore {
     ...events.reads,
     ...history.reads,
     ...createSqliteSimulations(db),
+    ...createSqliteRunLogs(db, { getJob: get, appendEvent: events.append }),
     ...createSqliteRetention(db, {
       getJob: get,
       purged(job, at) {

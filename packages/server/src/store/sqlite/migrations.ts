@@ -206,4 +206,35 @@ WHERE previous IS NULL OR previous <> status;
 DROP INDEX job_events_by_job;
 `,
   },
+  {
+    version: 10,
+    name: 'run logs and shard-configuration details',
+    sql: `
+-- A task's run log (docs/api.md, "Run logs"): lines a producer or the simulator appended, at the
+-- server clock's time; seq orders them (newest first is seq descending). They go with their task
+-- whichever way it goes (clean, retention, reset): the foreign key cascades.
+CREATE TABLE job_logs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  level TEXT NOT NULL,
+  message TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX job_logs_by_job ON job_logs (job_id, seq);
+-- A log entry of the feed carries its lines (JSON); the task is in job as for the other entries.
+ALTER TABLE job_events ADD COLUMN logs TEXT;
+-- What a producer recorded of a shard-configuration task; NULL: not recorded (the details show
+-- the default). Kept apart from jobs, whose rows every listing reads.
+CREATE TABLE migration_details (
+  job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+  original_shard_num INTEGER,
+  after_shard_num INTEGER,
+  original_dn_info_list TEXT,
+  after_dn_info_list TEXT,
+  node_id_for_migrate TEXT,
+  is_exclusive INTEGER,
+  updated_at INTEGER NOT NULL
+);
+`,
+  },
 ];
