@@ -110,7 +110,8 @@ describe('POST /internal/v1/jobs/batch', () => {
       {
         status: 400,
         error_code: 'DBS.280001',
-        error_msg: 'Parameter error. The body must give at least one of status, progress and fail_reason.',
+        error_msg:
+          'Parameter error. The body must give at least one of status, progress, fail_reason and the shard-configuration details.',
       },
       { status: 400, error_code: 'DBS.280001', error_msg: 'Parameter error. id must be a UUID.' },
     ]);

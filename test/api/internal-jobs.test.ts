@@ -358,7 +358,9 @@ describe('the internal producer API', () => {
       const response = await patch(job.id, { if_version: 1 });
       expect(response.statusCode).toBe(400);
       expect(response.body).toBe(
-        PARAMETER_ERROR('The body must give at least one of status, progress and fail_reason.'),
+        PARAMETER_ERROR(
+          'The body must give at least one of status, progress, fail_reason and the shard-configuration details.',
+        ),
       );
     });
 

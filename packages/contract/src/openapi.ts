@@ -26,6 +26,7 @@ import {
   ShowJobResponseSchema,
 } from './schemas/jobs.js';
 import { TokenBodySchema, TokenRequestSchema } from './schemas/keystone.js';
+import { MigrateResultsSchema } from './schemas/migration-details.js';
 import { PolicyResponseSchema } from './schemas/policy.js';
 import { AppendLogsBodySchema, AppendLogsResponseSchema, RunLogsResponseSchema } from './schemas/run-logs.js';
 import { ScenarioResponseSchema, ScenarioSchema } from './schemas/scenario.js';
@@ -116,7 +117,7 @@ function migrationActionPaths(): Record<string, object> {
   return Object.fromEntries(entries);
 }
 
-/** Run logs: the tenant's read (ShowMigrationLog) and the producers' lines (internal). */
+/** Run logs (ShowMigrationLog, and the producers' lines) and a shard-configuration task's details (MigrateResults). */
 function runLogPaths(): Record<string, object> {
   const paging = [
     {
@@ -135,6 +136,29 @@ function runLogPaths(): Record<string, object> {
     },
   ];
   return {
+    '/v3/{project_id}/instances/{instance_id}/databases/{db_name}/migration/jobs/{job_id}': {
+      get: {
+        operationId: 'MigrateResults',
+        summary: "A shard-configuration task's details",
+        description:
+          'What producers recorded (0, [], "" and false for what they did not) and the switch window as ' +
+          'HH:mm:ss in the server\'s time zone ("" both when manual). Any role on the project may read.',
+        parameters: [
+          projectId,
+          { ...pathParam('instance_id', 'DDM instance ID'), schema: { type: 'string' } },
+          { ...pathParam('db_name', 'Logical database (schema) name'), schema: { type: 'string' } },
+          jobId,
+        ],
+        responses: {
+          '200': json(MigrateResultsSchema, 'The details'),
+          '400': ddmError('DBS.280001: a malformed instance_id or db_name'),
+          '404': ddmError(
+            'DBS.300400: no shard-migration task of this project, instance and database with this id',
+          ),
+          ...authErrors,
+        },
+      },
+    },
     '/v3/{project_id}/instance/{instance_id}/task/{task_id}/run-logs': {
       get: {
         operationId: 'ShowMigrationLog',

@@ -38,6 +38,7 @@ import { internalJobsRoutes } from './routes/internal-jobs.js';
 import { jobHistoryRoutes } from './routes/job-history.js';
 import { keystoneRoutes } from './routes/keystone.js';
 import { migrationActionsRoutes } from './routes/migration-actions.js';
+import { migrationDetailsRoutes } from './routes/migration-details.js';
 import { internalLogsRoutes, runLogsRoutes } from './routes/run-logs.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { serviceInfoRoutes } from './routes/service-info.js';
@@ -162,6 +163,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.register(async (scope) => internalJobsRoutes(scope, { producer: createProducer(store, clock), auth }));
   const runLogs = createRunLogs(store, clock);
   app.register(async (scope) => runLogsRoutes(scope, { runLogs, auth }));
+  // The stored window is two instants: their time of day in the server's zone (hh:mm:ss of the DDM time).
+  const formatWindowTime = (at: number) => formatTime(at).slice(11, 19);
+  app.register(async (scope) => migrationDetailsRoutes(scope, { jobs: store, auth, formatWindowTime }));
   app.register(async (scope) => internalLogsRoutes(scope, { runLogs, auth }));
   // The producer of simulated tasks (docs/scenarios.md), and the route that declares them.
   const simulation = { store, producer: createProducer(store, clock), clock };

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { withRule } from '../validate.js';
 import { Identifier, Name, Text } from './fields.js';
 import { JobStatusSchema } from './jobs.js';
+import { migrationDetailFields } from './migration-details.js';
 
 const EpochMs = (rule: string) =>
   withRule(Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 }), rule);
@@ -37,6 +38,8 @@ export const CreateJobBodySchema = Type.Object(
     switch_route_end_time: Type.Optional(
       EpochMs('must be epoch milliseconds after switch_route_begin_time, for migration tasks only'),
     ),
+    // Migration tasks only: what the shard-configuration details show (docs/api.md).
+    ...migrationDetailFields,
   },
   { additionalProperties: false },
 );
@@ -47,6 +50,7 @@ const reportFields = {
   progress: Type.Optional(Progress),
   fail_reason: Type.Optional(FailReason),
   if_version: Type.Optional(withRule(Type.Integer({ minimum: 1 }), 'must be a positive integer')),
+  ...migrationDetailFields,
 };
 
 /** `PATCH /internal/v1/jobs/{job_id}`: a producer reports progress or a new status. */

@@ -17,10 +17,11 @@ import {
 } from '@ddm-jobs/contract';
 import type { Clock } from '../clock/clock.js';
 import { ApiError } from '../errors/api-error.js';
-import type { JobStore } from '../store/interfaces.js';
-import type { BatchWrite, JobChange, JobRow, NewJob, StoredJob } from '../store/records.js';
+import type { JobStore, MigrationDetailsStore } from '../store/interfaces.js';
+import type { BatchWrite, JobChange, JobRow, MigrationDetails, NewJob, StoredJob } from '../store/records.js';
 import { changedJob, createdJob } from '../store/rows/job-rows.js';
 import { afterLostRound, MAX_CAS_ATTEMPTS } from './compare-and-set.js';
+import { type DetailFields, detailsOf, hasDetails } from './migration-details.js';
 
 const validateCreate = createValidator<CreateJobBody>(CreateJobBodySchema);
 const validatePatch = createValidator<PatchJobBody>(PatchJobBodySchema);
@@ -82,10 +83,16 @@ function newJobFrom(body: unknown, now: number): NewJob {
   };
 }
 
-/** A report's fields, checked: at least one of status, progress and fail_reason. */
+/** Whether a report changes the task itself (not only its shard-configuration details). */
+const changesTask = (patch: PatchJobBody): boolean =>
+  patch.status !== undefined || patch.progress !== undefined || patch.fail_reason !== undefined;
+
+/** A report's fields, checked: at least one of status, progress, fail_reason and the details. */
 function checkedReport(patch: PatchJobBody): PatchJobBody {
-  if (patch.status === undefined && patch.progress === undefined && patch.fail_reason === undefined) {
-    throw parameter('The body must give at least one of status, progress and fail_reason.');
+  if (!changesTask(patch) && !hasDetails(patch)) {
+    throw parameter(
+      'The body must give at least one of status, progress, fail_reason and the shard-configuration details.',
+    );
   }
   return patch;
 }
@@ -154,7 +161,7 @@ export interface Producer {
 }
 
 /** The producer's half of the task domain: recording tasks and reporting their progress. */
-export function createProducer(store: JobStore, clock: Clock): Producer {
+export function createProducer(store: JobStore & MigrationDetailsStore, clock: Clock): Producer {
   const find = async (id: string) => {
     const job = await store.getJob(id.toLowerCase());
     if (!job) throw new ApiError('jobNotFound');
@@ -163,8 +170,13 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
   return {
     async record(body) {
       const now = clock.now();
-      const result = await store.recordJob(newJobFrom(body, now), now);
+      const job = newJobFrom(body, now);
+      const details = detailsOf(job.name, body as DetailFields);
+      const result = await store.recordJob(job, now);
       if (result.outcome === 'conflict') throw new ApiError('idConflict');
+      // Only when none are stored: a replay (after a crash between the two writes) fills them in,
+      // and never undoes what later reports changed.
+      if (details) await store.saveMigrationDetails(result.job.id, details, now, true);
       return { created: result.outcome === 'created', job: result.job };
     },
 
@@ -179,7 +191,16 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
         if (at !== undefined && (at > now || at < job.createdAt)) {
           throw new RangeError(`report of task ${job.id}: at must lie between its creation and now`);
         }
+        const details = detailsOf(job.name, patch);
+        if (!changesTask(patch)) {
+          // Details alone: the task itself (and its version) is unchanged.
+          if (patch.if_version !== undefined && patch.if_version !== job.version)
+            throw new ApiError('versionConflict', `The task is at version ${job.version}.`);
+          if (details && (await store.saveMigrationDetails(job.id, details, now, false))) return job;
+          continue;
+        }
         const updated = await store.updateJob(job.id, job.version, changeOf(job, patch, now, at), now);
+        if (updated && details) await store.saveMigrationDetails(job.id, details, now, false);
         if (updated) return updated;
         if (patch.if_version !== undefined) {
           throw new ApiError('versionConflict', 'The task changed while this report was applied.');
@@ -193,7 +214,16 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
       if (!items.ok) throw parameter(items.detail);
       const now = clock.now();
       // Each item checked on its own first: a bad one is answered alone, before any read.
-      const creates = items.value.create.map((item) => itemOutcome(() => newJobFrom(item, now)));
+      // Each item's shard-configuration details, saved once the batch committed.
+      const details = new Map<object, Partial<MigrationDetails>>();
+      const creates = items.value.create.map((item) =>
+        itemOutcome(() => {
+          const job = newJobFrom(item, now);
+          const given = detailsOf(job.name, item as DetailFields);
+          if (given) details.set(job, given);
+          return job;
+        }),
+      );
       const reports = items.value.update.map((item) =>
         itemOutcome(() => {
           const checked = validateBatchReport(item);
@@ -207,7 +237,7 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
       for (const item of creates) if (!(item instanceof ApiError)) ids.add(item.id);
       for (const item of reports) if (!(item instanceof ApiError)) ids.add(item.id);
 
-      return store.writeBatch(
+      const results = await store.writeBatch(
         [...ids],
         (found) => {
           // The tasks as the batch leaves them so far: a later item sees what an earlier one did.
@@ -229,6 +259,16 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
             if (item instanceof ApiError) return failure(item);
             const task = tasks.get(item.id);
             if (!task) return failure(new ApiError('jobNotFound'));
+            const given = itemOutcome(() => detailsOf(task.job.name, item.patch));
+            if (given instanceof ApiError) return failure(given);
+            if (given) details.set(item, given);
+            if (!changesTask(item.patch)) {
+              if (item.patch.if_version !== undefined && item.patch.if_version !== task.job.version)
+                return failure(
+                  new ApiError('versionConflict', `The task is at version ${task.job.version}.`),
+                );
+              return { status: 200, id: task.job.id, version: task.job.version };
+            }
             const change = itemOutcome(() => changeOf(task.job, item.patch, now));
             if (change instanceof ApiError) return failure(change);
             const after = changedJob(task.job, change, now);
@@ -240,6 +280,20 @@ export function createProducer(store: JobStore, clock: Clock): Producer {
         },
         now,
       );
+      // Details are kept apart from the tasks (docs/decisions.md): written after the batch, for
+      // the items it accepted, a creation's only when none are stored yet; one after another, in
+      // the items' order, so a report's details land on its creation's.
+      for (const [i, item] of creates.entries()) {
+        const given = item instanceof ApiError ? undefined : details.get(item);
+        if (given && !(item instanceof ApiError) && results.created[i]?.id)
+          await store.saveMigrationDetails(item.id, given, now, true);
+      }
+      for (const [i, item] of reports.entries()) {
+        const given = item instanceof ApiError ? undefined : details.get(item);
+        if (given && !(item instanceof ApiError) && results.updated[i]?.status === 200)
+          await store.saveMigrationDetails(item.id, given, now, false);
+      }
+      return results;
     },
 
     get: find,
