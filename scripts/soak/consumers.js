@@ -63,16 +63,19 @@ export function feedConsumer({ url, token, stop, count, fail }) {
 }
 
 /**
- * An SSE consumer of `path`: reads events, checks their ids increase, hangs up after a random
- * 30 to 90 s and reconnects with Last-Event-ID.
+ * An SSE consumer of `path`: reads events, checks that no event comes twice (and, where ids are
+ * the feed's numeric cursors, that they increase; a tenant stream's ids are opaque), hangs up
+ * after a random 30 to 90 s and reconnects with Last-Event-ID.
  *
  * @param {ConsumerOptions & { path: string }} options
  */
 export function streamConsumer({ url, token, path, stop, fail }) {
   const state = { path, events: 0, connections: 0, reconnects: 0 };
   const run = async () => {
-    /** @type {number | undefined} */
+    /** @type {string | undefined} */
     let lastId;
+    /** @type {Set<string>} */
+    const seen = new Set();
     while (!stop.aborted) {
       const hangUp = new AbortController();
       const onStop = () => hangUp.abort();
@@ -83,7 +86,7 @@ export function streamConsumer({ url, token, path, stop, fail }) {
           headers: {
             accept: 'text/event-stream',
             'x-auth-token': token,
-            ...(lastId === undefined ? {} : { 'last-event-id': String(lastId) }),
+            ...(lastId === undefined ? {} : { 'last-event-id': lastId }),
           },
           signal: hangUp.signal,
         });
@@ -96,7 +99,7 @@ export function streamConsumer({ url, token, path, stop, fail }) {
         if (state.connections > 1) state.reconnects++;
         const decoder = new TextDecoder();
         let buffer = '';
-        /** @type {number | undefined} */
+        /** @type {string | undefined} */
         let id;
         // A 200 always has a body; should one lack it, that is this connection's failure.
         if (response.body === null) throw new Error('a 200 without a body');
@@ -106,10 +109,13 @@ export function streamConsumer({ url, token, path, stop, fail }) {
           while (end >= 0) {
             const line = buffer.slice(0, end);
             buffer = buffer.slice(end + 1);
-            if (line.startsWith('id:')) id = Number(line.slice(3).trim());
+            if (line.startsWith('id:')) id = line.slice(3).trim();
             else if (line === '' && id !== undefined) {
-              if (lastId !== undefined && id <= lastId)
+              if (seen.has(id)) fail('stream', 'GET', path, 200, `event ${id} came twice`);
+              const numeric = /^\d+$/.test(id) && lastId !== undefined && /^\d+$/.test(lastId);
+              if (numeric && Number(id) <= Number(lastId))
                 fail('stream', 'GET', path, 200, `event ${id} after ${lastId}`);
+              seen.add(id);
               lastId = id;
               state.events++;
               id = undefined;
