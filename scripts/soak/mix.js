@@ -118,13 +118,8 @@ const FLOWS = [
 
 const MANUAL = { switch_route_begin_time: '', switch_route_end_time: '' };
 
-/** A switch window opening tomorrow, in the DDM format. */
-function windowTomorrow() {
-  const begin = Math.floor((Date.now() + 86_400_000) / 1000) * 1000;
-  /** @param {number} ms */
-  const format = (ms) => `${new Date(ms).toISOString().slice(0, 19)}+0000`;
-  return { switch_route_begin_time: format(begin), switch_route_end_time: format(begin + 7_200_000) };
-}
+/** A daily switch window, as the cloud takes it (HH:mm:ss, one day, at least 60 minutes). */
+const DAILY_WINDOW = { switch_route_begin_time: '02:00:00', switch_route_end_time: '04:00:00' };
 
 /**
  * The traffic of one run. `send(kind, request)` makes a request and resolves with
@@ -217,7 +212,7 @@ export function createMix({ projectId, seededIds, send }) {
         path: `/v3/${projectId}/instances/${INSTANCE}/databases/${DATABASE}/migration/jobs/${flow.id}/${what}`,
         user: 'tenant',
         expect: expected,
-        body: strategy === 'window' ? windowTomorrow() : strategy === 'manual' ? MANUAL : {},
+        body: strategy === 'window' ? DAILY_WINDOW : strategy === 'manual' ? MANUAL : {},
       });
       if (answer.ok && what === 'retry') flow.id = /** @type {ActionJobResponse} */ (answer.json).job_id;
     } else {

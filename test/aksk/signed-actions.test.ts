@@ -55,7 +55,7 @@ describe('signed tenant actions', () => {
   it('route-switch-strategy with a body, verified against the body’s bytes', async () => {
     const job = await migration({ status: 'ToBeSwitched' });
     const body =
-      '{"switch_route_begin_time": "2026-11-29T02:00:00+0000", "switch_route_end_time": "2026-11-29T04:00:00+0000"}';
+      '{"switch_route_begin_time": "17:00:00", "switch_route_end_time": "18:00:00", "is_open_api": true}';
     const response = await send({
       method: 'PUT',
       path: pathOf(job.id as string, 'route-switch-strategy'),
@@ -64,15 +64,14 @@ describe('signed tenant actions', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toBe('{}');
     expect((await internal(server, 'GET', `/internal/v1/jobs/${job.id}`)).json().job).toMatchObject({
-      switch_route_begin_time: Date.parse('2026-11-29T02:00:00Z'),
-      switch_route_end_time: Date.parse('2026-11-29T04:00:00Z'),
+      switch_route_begin_time: '17:00:00',
+      switch_route_end_time: '18:00:00',
     });
   });
 
   it('refuses a body changed after signing with 401 APIGW.0301, changing nothing', async () => {
     const job = await migration({ status: 'ToBeSwitched' });
-    const body =
-      '{"switch_route_begin_time":"2026-11-29T02:00:00+0000","switch_route_end_time":"2026-11-29T04:00:00+0000"}';
+    const body = '{"switch_route_begin_time":"17:00:00","switch_route_end_time":"18:00:00"}';
     const response = await send(
       { method: 'PUT', path: pathOf(job.id as string, 'route-switch-strategy'), body },
       () => '{"switch_route_begin_time":"","switch_route_end_time":""}',

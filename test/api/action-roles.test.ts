@@ -8,7 +8,7 @@ import {
   type TestServer,
 } from '../support/harness.js';
 import { sdkSign } from '../support/sdk-signer.js';
-import { act, actionPath, recordMigration, windowAhead } from './actions-support.js';
+import { act, actionPath, DAILY_WINDOW, recordMigration } from './actions-support.js';
 
 /**
  * The role model on the tenant API (docs/identity.md, "Roles"): any role on a project reads its
@@ -50,8 +50,7 @@ const CASES = [
 
 const bodyOf = (action: string) => {
   if (action !== 'route-switch-strategy') return undefined;
-  const { begin, end } = windowAhead(server);
-  return JSON.stringify({ switch_route_begin_time: begin, switch_route_end_time: end });
+  return JSON.stringify(DAILY_WINDOW);
 };
 
 /** The action signed with rita's access key, as the official SDKs send it. */

@@ -62,10 +62,26 @@ describe('generated input on the tenant actions', () => {
   it('answers any strategy body with 200 or a documented 400; a refusal changes nothing', async () => {
     const job = await recordMigration(server, { status: 'ToBeSwitched' });
     const url = `/v3/${PROJECT_A}/instances/inst0001/databases/db_e487/migration/jobs/${job.id}/route-switch-strategy`;
-    const field = fc.constantFrom('switch_route_begin_time', 'switch_route_end_time');
+    const field = fc.constantFrom(
+      'switch_route_begin_time',
+      'switch_route_end_time',
+      'project_id',
+      'instance_id',
+      'task_id',
+      'logic_db_name',
+      'is_open_api',
+    );
     const timeText = fc.oneof(
-      fc.constantFrom('', '2026-11-29T02:00:00+0000', '2026-11-29T04:00:00+0000', '2026-02-30T00:00:00+0000'),
-      fc.date({ noInvalidDate: true }).map((d) => `${d.toISOString().slice(0, 19)}+0000`),
+      fc.constantFrom(
+        '',
+        '02:00:00',
+        '04:00:00',
+        '17:00:00',
+        '24:00:00',
+        '2026-11-29T02:00:00+0000',
+        PROJECT_A,
+      ),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(11, 19)),
       anyText(30),
     );
     const value = fc.oneof(

@@ -147,24 +147,16 @@ describe('retry', () => {
     });
   });
 
-  it('keeps the failed task’s switch window while it lies ahead, else switches by hand', async () => {
-    const now = server.clock.now();
-    const ahead = await recordMigration(server, {
+  it('keeps the failed task’s daily switch window (it comes round every day), or its manual switch', async () => {
+    const windowed = await recordMigration(server, {
       status: 'Failed',
-      switch_route_begin_time: now + DAY,
-      switch_route_end_time: now + DAY + 3_600_000,
+      switch_route_begin_time: '23:00:00',
+      switch_route_end_time: '01:00:00',
     });
-    const over = await recordMigration(server, {
-      status: 'Failed',
-      switch_route_begin_time: now - DAY - 3_600_000,
-      switch_route_end_time: now - DAY,
-    });
-    const kept = await stored(server, (await act(server, ahead, 'retry')).json().job_id);
-    expect(kept).toMatchObject({
-      switch_route_begin_time: now + DAY,
-      switch_route_end_time: now + DAY + 3_600_000,
-    });
-    const manual = await stored(server, (await act(server, over, 'retry')).json().job_id);
+    const byHand = await recordMigration(server, { status: 'Failed' });
+    const kept = await stored(server, (await act(server, windowed, 'retry')).json().job_id);
+    expect(kept).toMatchObject({ switch_route_begin_time: '23:00:00', switch_route_end_time: '01:00:00' });
+    const manual = await stored(server, (await act(server, byHand, 'retry')).json().job_id);
     expect(manual).toMatchObject({ switch_route_begin_time: null, switch_route_end_time: null });
   });
 });

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY, ddmTime, TASK_NOT_FOUND } from '../support/api.js';
+import { ddmTime, TASK_NOT_FOUND } from '../support/api.js';
 import { PROJECT_A, startTestServer, type TestServer } from '../support/harness.js';
 import {
   type ActionName,
   act,
+  DAILY_WINDOW,
   listedItem,
   NOT_ALLOWED,
+  RECORDED_WINDOW,
   recordMigration,
   stored,
-  windowAhead,
 } from './actions-support.js';
 
 /**
@@ -69,19 +70,15 @@ afterAll(() => server.close());
 
 async function taskIn(state: State) {
   const { window, ...fields } = state.fields;
-  const now = server.clock.now();
   const job = await recordMigration(server, {
     ...fields,
-    ...(window ? { switch_route_begin_time: now + DAY, switch_route_end_time: now + DAY + 7_200_000 } : {}),
+    ...(window ? RECORDED_WINDOW : {}),
   });
   if (state.retried) expect((await act(server, job, 'retry')).statusCode).toBe(202);
   return job;
 }
 
-const strategyBody = () => {
-  const { begin, end } = windowAhead(server);
-  return { switch_route_begin_time: begin, switch_route_end_time: end };
-};
+const strategyBody = () => DAILY_WINDOW;
 
 describe.each(STATES)('a migrateLogicDb task $label', (state) => {
   it(`lists operations ${JSON.stringify(state.operations)}`, async () => {
@@ -167,10 +164,8 @@ describe.each(STATES)('a migrateLogicDb task $label', (state) => {
           status: 'ToBeSwitched',
           operations: ['modifySwitchingStrategy', 'toBeCanceled'],
         });
-        const { beginMs, endMs } = windowAhead(server);
         expect(await stored(server, job.id)).toMatchObject({
-          switch_route_begin_time: beginMs,
-          switch_route_end_time: endMs,
+          ...DAILY_WINDOW,
           version: (before.version as number) + 1,
         });
         break;

@@ -33,7 +33,19 @@ describe('the OpenAPI document', () => {
     const bodyProperties = put.requestBody.content['application/json'].schema.properties;
     if (action === 'route-switch-strategy') {
       expect(put.requestBody.required).toBe(true);
-      expect(Object.keys(bodyProperties)).toEqual(['switch_route_begin_time', 'switch_route_end_time']);
+      expect(Object.keys(bodyProperties)).toEqual([
+        'switch_route_begin_time',
+        'switch_route_end_time',
+        'project_id',
+        'instance_id',
+        'task_id',
+        'logic_db_name',
+        'is_open_api',
+      ]);
+      // A daily time HH:mm:ss, or "" for manual.
+      const time = new RegExp(bodyProperties.switch_route_begin_time.pattern);
+      expect(['17:00:00', '', '23:59:59'].every((text) => time.test(text))).toBe(true);
+      expect(['24:00:00', '17:00', '2026-11-29T02:00:00+0000'].some((text) => time.test(text))).toBe(false);
       expect(put.responses['400'].description).toContain('DBS.300377');
     } else {
       expect(put.requestBody.required).toBe(false);

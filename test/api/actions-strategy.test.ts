@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DAY, PARAMETER_ERROR } from '../support/api.js';
-import { ManualClock, startTestServer, type TestServer } from '../support/harness.js';
-import { act, INVALID_RANGE, listedItem, NOT_ALLOWED, stored, type Target } from './actions-support.js';
+import { ALICE_KEY, startSignedServer } from '../aksk/fixture.js';
+import { internal, PARAMETER_ERROR } from '../support/api.js';
+import { ManualClock, PROJECT_A, type TestServer } from '../support/harness.js';
+import { sdkSign } from '../support/sdk-signer.js';
+import { INVALID_RANGE, listedItem, NOT_ALLOWED } from './actions-support.js';
 
 /**
- * The route-switch strategy on the documented example's ToBeSwitched task: a window turns
- * toBeSwitched off, manual (empty times) turns it on, and bad bodies change nothing.
+ * The route-switch strategy as the cloud has it (daily `HH:mm:ss` windows, one day, at least 60
+ * minutes) over real HTTP, sent with a token and signed with an access key as the official SDK
+ * does: the window is kept, manual turns toBeSwitched on, the SDK model's extra fields are taken
+ * when they agree with the path, and every refusal answers its code and changes nothing.
  */
-const at = (time: string) => Date.parse(`2025-05-20T${time}Z`);
 const seedTask = {
   id: '92370d30-3ddc-4e05-b8ab-51662d824318',
   name: 'migrateLogicDb',
@@ -15,168 +18,238 @@ const seedTask = {
   database_name: 'db_e487',
   instance_id: '733c7e8d73a54c27b8308ec784a8be8cin09',
   instance_name: 'UTS-ddm-dtc-src',
-  created_at: at('15:05:13'),
-  switch_route_begin_time: at('02:00:00') + 2 * DAY,
-  switch_route_end_time: at('04:00:00') + 2 * DAY,
+  created_at: Date.parse('2025-05-20T15:05:13Z'),
+  switch_route_begin_time: '02:00:00',
+  switch_route_end_time: '04:00:00',
 };
-const target: Target = { id: seedTask.id, instanceId: seedTask.instance_id, database: 'db_e487' };
+const PATH =
+  `/v3/${PROJECT_A}/instances/${seedTask.instance_id}/databases/${seedTask.database_name}` +
+  `/migration/jobs/${seedTask.id}`;
 const WINDOW = ['modifySwitchingStrategy', 'toBeCanceled'];
 const MANUAL = ['modifySwitchingStrategy', 'toBeSwitched', 'toBeCanceled'];
+const FORMAT = INVALID_RANGE('The format of the time range for route switching is HH:mm:ss.');
+const RULE = INVALID_RANGE(
+  'The start time and end time are the same day and the interval is at least 1 hour.',
+);
 
 let server: TestServer;
+let base: string;
 beforeAll(async () => {
-  server = await startTestServer({ clock: new ManualClock(Date.parse('2025-05-21T09:30:00Z')) });
+  server = await startSignedServer({ clock: new ManualClock(Date.parse('2025-05-21T09:30:00Z')) });
   await server.record(seedTask);
+  base = await server.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => server.close());
 
+type Credential = 'token' | 'aksk';
+
+/** A PUT over HTTP as alice (te_admin): with her token, or signed with her access key over the exact bytes. */
+async function put(credential: Credential, action: string, body: string | undefined) {
+  const path = `${PATH}/${action}`;
+  let headers: Record<string, string>;
+  if (credential === 'token') {
+    headers = { 'x-auth-token': await server.tokenFor('alice'), 'content-type': 'application/json' };
+  } else {
+    const host = new URL(base).host;
+    const signed = sdkSign(
+      { method: 'PUT', path, headers: { Host: host, 'X-Project-Id': PROJECT_A }, ...(body ? { body } : {}) },
+      ALICE_KEY,
+      server.clock.now(),
+    );
+    const { Host: _host, ...rest } = signed.headers;
+    headers = rest;
+  }
+  const response = await fetch(`${base}${path}`, {
+    method: 'PUT',
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+const strategy = (credential: Credential, payload: unknown) =>
+  put(credential, 'route-switch-strategy', typeof payload === 'string' ? payload : JSON.stringify(payload));
+const stored = async () => (await internal(server, 'GET', `/internal/v1/jobs/${seedTask.id}`)).json().job;
 const operations = async () => (await listedItem(server, seedTask))?.operations;
-const strategy = (payload: unknown, headers?: Record<string, string>) =>
-  act(server, target, 'route-switch-strategy', { payload, ...(headers ? { headers } : {}) });
 
-describe('the documented ToBeSwitched task', () => {
-  it('offers modifySwitchingStrategy and toBeCanceled, then toBeSwitched too once manual', async () => {
-    expect(await operations()).toEqual(WINDOW);
-    const manual = await strategy({ switch_route_begin_time: '', switch_route_end_time: '' });
-    expect(manual.statusCode).toBe(200);
-    expect(manual.body).toBe('{}');
-    expect(await operations()).toEqual(MANUAL);
-    expect(await stored(server, seedTask.id)).toMatchObject({
+describe.each<Credential>(['token', 'aksk'])('route-switch-strategy over HTTP (%s)', (credential) => {
+  it('sets a daily window HH:mm:ss, kept on the task, without toBeSwitched', async () => {
+    const answer = await strategy(credential, {
+      switch_route_begin_time: '17:00:00',
+      switch_route_end_time: '18:00:00',
+    });
+    expect(answer).toEqual({ status: 200, text: '{}' });
+    expect(await stored()).toMatchObject({
       status: 'ToBeSwitched',
-      switch_route_begin_time: null,
-      switch_route_end_time: null,
+      switch_route_begin_time: '17:00:00',
+      switch_route_end_time: '18:00:00',
     });
-  });
-
-  it('turns toBeSwitched off again when a window is set, in any zone offset', async () => {
-    await strategy({});
-    expect(await operations()).toEqual(MANUAL);
-    const windowed = await strategy({
-      switch_route_begin_time: '2025-05-22T04:00:00+0200',
-      switch_route_end_time: '2025-05-22T04:00:00+0000',
-    });
-    expect(windowed.statusCode).toBe(200);
-    expect(windowed.body).toBe('{}');
     expect(await operations()).toEqual(WINDOW);
-    expect(await stored(server, seedTask.id)).toMatchObject({
-      switch_route_begin_time: Date.parse('2025-05-22T02:00:00Z'),
-      switch_route_end_time: Date.parse('2025-05-22T04:00:00Z'),
-    });
     // With a window, switching by hand is not offered.
-    const switched = await act(server, target, 'route-switch');
-    expect(switched.statusCode).toBe(400);
-    expect(switched.body).toBe(NOT_ALLOWED);
+    expect(await put(credential, 'route-switch', undefined)).toEqual({ status: 400, text: NOT_ALLOWED });
   });
 
-  it('takes an empty object or absent times as manual', async () => {
-    for (const body of [{}, { switch_route_begin_time: '' }, { switch_route_end_time: '' }]) {
-      await strategy({
-        switch_route_begin_time: '2025-05-22T02:00:00+0000',
-        switch_route_end_time: '2025-05-22T04:00:00+0000',
-      });
+  it('makes the switch manual with empty times, an empty object or absent times', async () => {
+    for (const body of [{ switch_route_begin_time: '', switch_route_end_time: '' }, {}]) {
+      await strategy(credential, { switch_route_begin_time: '01:00:00', switch_route_end_time: '05:30:00' });
       expect(await operations()).toEqual(WINDOW);
-      expect((await strategy(body)).statusCode).toBe(200);
+      expect(await strategy(credential, body)).toEqual({ status: 200, text: '{}' });
+      expect(await stored()).toMatchObject({ switch_route_begin_time: null, switch_route_end_time: null });
       expect(await operations()).toEqual(MANUAL);
     }
   });
 
-  it('accepts a window that is already open (begun, not yet ended)', async () => {
-    const response = await strategy({
-      switch_route_begin_time: '2025-05-21T09:00:00+0000',
-      switch_route_end_time: '2025-05-21T10:00:00+0000',
+  it('accepts the SDK model extra fields when they agree with the path (the task id in any case)', async () => {
+    const answer = await strategy(credential, {
+      switch_route_begin_time: '00:00:00',
+      switch_route_end_time: '23:59:59',
+      project_id: PROJECT_A,
+      instance_id: seedTask.instance_id,
+      task_id: seedTask.id.toUpperCase(),
+      logic_db_name: seedTask.database_name,
+      is_open_api: true,
     });
-    expect(response.statusCode).toBe(200);
-    expect(await operations()).toEqual(WINDOW);
+    expect(answer).toEqual({ status: 200, text: '{}' });
+    expect(await stored()).toMatchObject({
+      switch_route_begin_time: '00:00:00',
+      switch_route_end_time: '23:59:59',
+    });
+  });
+
+  it('accepts exactly 60 minutes, and refuses a second less', async () => {
+    const answer = await strategy(credential, {
+      switch_route_begin_time: '23:00:00',
+      switch_route_end_time: '23:59:59',
+    });
+    expect(answer).toEqual({ status: 400, text: RULE });
+    expect(
+      await strategy(credential, { switch_route_begin_time: '22:59:59', switch_route_end_time: '23:59:59' }),
+    ).toEqual({ status: 200, text: '{}' });
   });
 });
 
-describe('bad strategy bodies change nothing', () => {
-  let version: number;
-  beforeEach(async () => {
-    version = (await stored(server, seedTask.id)).version as number;
-  });
-
-  const begin = '2025-05-22T02:00:00+0000';
-  const end = '2025-05-22T04:00:00+0000';
-  const cases: [string, unknown, string, Record<string, string>?][] = [
-    [
-      'only a begin time',
-      { switch_route_begin_time: begin },
-      PARAMETER_ERROR('switch_route_end_time is required with switch_route_begin_time.'),
-    ],
-    [
-      'only an end time (begin empty)',
-      { switch_route_begin_time: '', switch_route_end_time: end },
-      PARAMETER_ERROR('switch_route_begin_time is required with switch_route_end_time.'),
-    ],
-    [
-      'a begin time not in the DDM format',
-      { switch_route_begin_time: '2025-05-22 02:00:00', switch_route_end_time: end },
-      PARAMETER_ERROR('switch_route_begin_time must be a time as yyyy-mm-ddThh:mm:ss+hhmm, or "".'),
-    ],
-    [
-      'an end time in month 13',
-      { switch_route_begin_time: begin, switch_route_end_time: '2025-13-22T04:00:00+0000' },
-      PARAMETER_ERROR('switch_route_end_time must be a time as yyyy-mm-ddThh:mm:ss+hhmm, or "".'),
-    ],
-    [
-      'epoch milliseconds instead of text',
-      { switch_route_begin_time: Date.parse('2025-05-22T02:00:00Z'), switch_route_end_time: end },
-      PARAMETER_ERROR('switch_route_begin_time must be a time as yyyy-mm-ddThh:mm:ss+hhmm, or "".'),
-    ],
-    [
-      'null times',
-      { switch_route_begin_time: null, switch_route_end_time: null },
-      PARAMETER_ERROR('switch_route_begin_time must be a time as yyyy-mm-ddThh:mm:ss+hhmm, or "".'),
-    ],
-    [
-      'a misspelt field, which must not silently mean manual',
-      { switch_begin_time: begin, switch_route_end_time: end },
-      PARAMETER_ERROR('switch_begin_time is not a known field.'),
-    ],
-    ['an array', [], PARAMETER_ERROR('The body must be a JSON object.')],
-    ['a JSON string', '"manual"', PARAMETER_ERROR('The body must be a JSON object.')],
-    ['no body', undefined, PARAMETER_ERROR('The body must be a JSON object.')],
-    ['an empty body sent as JSON', '', PARAMETER_ERROR('The body must be a JSON object.')],
-    [
-      'JSON that does not parse',
-      '{"switch_route_begin_time":',
-      PARAMETER_ERROR('The body is not valid JSON.'),
-    ],
-    [
-      'a window that ends when it begins',
-      { switch_route_begin_time: begin, switch_route_end_time: begin },
-      INVALID_RANGE('switch_route_end_time must be after switch_route_begin_time.'),
-    ],
-    [
-      'a window that ends before it begins',
-      { switch_route_begin_time: end, switch_route_end_time: begin },
-      INVALID_RANGE('switch_route_end_time must be after switch_route_begin_time.'),
-    ],
-    [
-      'a window that ended already (it could never open)',
-      {
-        switch_route_begin_time: '2025-05-21T07:00:00+0000',
-        switch_route_end_time: '2025-05-21T09:30:00+0000',
-      },
-      INVALID_RANGE('switch_route_end_time must lie in the future.'),
-    ],
-  ];
-
-  it.each(cases)('refuses %s', async (_label, payload, expected) => {
-    const response = await strategy(payload);
-    expect(response.statusCode).toBe(400);
-    expect(response.body).toBe(expected);
-    expect((await stored(server, seedTask.id)).version).toBe(version);
-  });
-
-  it('refuses a body that is not JSON with 415 APIGW.0203', async () => {
-    const response = await act(server, target, 'route-switch-strategy', {
-      payload: 'switch_route_begin_time=',
-      headers: { 'content-type': 'text/plain' },
+describe.each<Credential>(['token', 'aksk'])(
+  'bad strategy bodies over HTTP (%s) change nothing',
+  (credential) => {
+    let version: number;
+    beforeEach(async () => {
+      version = (await stored()).version as number;
     });
-    expect(response.statusCode).toBe(415);
-    expect(response.json().error_code).toBe('APIGW.0203');
-    expect((await stored(server, seedTask.id)).version).toBe(version);
+
+    const window = { switch_route_begin_time: '17:00:00', switch_route_end_time: '18:00:00' };
+    const cases: [string, unknown, string][] = [
+      [
+        'the one-off date-time of the earlier format',
+        {
+          switch_route_begin_time: '2025-05-22T02:00:00+0000',
+          switch_route_end_time: '2025-05-22T04:00:00+0000',
+        },
+        FORMAT,
+      ],
+      ['hours and minutes only', { ...window, switch_route_end_time: '18:00' }, FORMAT],
+      ['24 o’clock', { ...window, switch_route_end_time: '24:00:00' }, FORMAT],
+      ['one digit of hours', { ...window, switch_route_begin_time: '7:00:00' }, FORMAT],
+      ['a number', { ...window, switch_route_begin_time: 61200 }, FORMAT],
+      ['null times', { switch_route_begin_time: null, switch_route_end_time: null }, FORMAT],
+      [
+        'an end before the begin',
+        { switch_route_begin_time: '18:00:00', switch_route_end_time: '17:00:00' },
+        RULE,
+      ],
+      [
+        'an end equal to the begin',
+        { switch_route_begin_time: '17:00:00', switch_route_end_time: '17:00:00' },
+        RULE,
+      ],
+      [
+        '59 minutes 59 seconds',
+        { switch_route_begin_time: '17:00:00', switch_route_end_time: '17:59:59' },
+        RULE,
+      ],
+      [
+        'a window over midnight (not one day)',
+        { switch_route_begin_time: '23:30:00', switch_route_end_time: '01:30:00' },
+        RULE,
+      ],
+      [
+        'only a begin time',
+        { switch_route_begin_time: '17:00:00' },
+        PARAMETER_ERROR('switch_route_end_time is required with switch_route_begin_time.'),
+      ],
+      [
+        'only an end time (begin empty)',
+        { switch_route_begin_time: '', switch_route_end_time: '18:00:00' },
+        PARAMETER_ERROR('switch_route_begin_time is required with switch_route_end_time.'),
+      ],
+      [
+        'another project in project_id',
+        { ...window, project_id: '0a1b2c3d4e5f60718293a4b5c6d7e8f9' },
+        PARAMETER_ERROR("project_id must be a string equal to the path's project_id."),
+      ],
+      [
+        'another instance in instance_id',
+        { ...window, instance_id: 'inst0001' },
+        PARAMETER_ERROR("instance_id must be a string equal to the path's instance_id."),
+      ],
+      [
+        'another task in task_id',
+        { ...window, task_id: '6f1d2c3b-4a59-4e87-b6d5-c4b3a2918071' },
+        PARAMETER_ERROR("task_id must be a string equal to the path's job_id."),
+      ],
+      [
+        'another database in logic_db_name (case counts)',
+        { ...window, logic_db_name: 'DB_E487' },
+        PARAMETER_ERROR("logic_db_name must be a string equal to the path's db_name."),
+      ],
+      [
+        'a project_id that is not a string',
+        { ...window, project_id: 7 },
+        PARAMETER_ERROR("project_id must be a string equal to the path's project_id."),
+      ],
+      [
+        'is_open_api not a boolean',
+        { ...window, is_open_api: 'true' },
+        PARAMETER_ERROR('is_open_api must be true or false.'),
+      ],
+      [
+        'a misspelt field, which must not silently mean manual',
+        { switch_begin_time: '17:00:00', switch_route_end_time: '18:00:00' },
+        PARAMETER_ERROR('switch_begin_time is not a known field.'),
+      ],
+      ['an array', [], PARAMETER_ERROR('The body must be a JSON object.')],
+      ['a JSON string', '"manual"', PARAMETER_ERROR('The body must be a JSON object.')],
+      [
+        'JSON that does not parse',
+        '{"switch_route_begin_time":',
+        PARAMETER_ERROR('The body is not valid JSON.'),
+      ],
+    ];
+
+    it.each(cases)('refuses %s', async (_label, payload, expected) => {
+      expect(await strategy(credential, payload)).toEqual({ status: 400, text: expected });
+      expect((await stored()).version).toBe(version);
+    });
+
+    it('refuses no body at all', async () => {
+      expect(await put(credential, 'route-switch-strategy', undefined)).toEqual({
+        status: 400,
+        text: PARAMETER_ERROR('The body must be a JSON object.'),
+      });
+      expect((await stored()).version).toBe(version);
+    });
+  },
+);
+
+describe('a body that is not JSON', () => {
+  it('is refused with 415 APIGW.0203, changing nothing', async () => {
+    const version = (await stored()).version;
+    const response = await fetch(`${base}${PATH}/route-switch-strategy`, {
+      method: 'PUT',
+      headers: { 'x-auth-token': await server.tokenFor('alice'), 'content-type': 'text/plain' },
+      body: 'switch_route_begin_time=',
+    });
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as { error_code: string }).error_code).toBe('APIGW.0203');
+    expect((await stored()).version).toBe(version);
   });
 });

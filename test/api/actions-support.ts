@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Answer, DAY, ddmErrorText, internal } from '../support/api.js';
+import { type Answer, ddmErrorText, internal } from '../support/api.js';
 import { PROJECT_A, type TestServer } from '../support/harness.js';
 
 /** Helpers of the tenant-action suites (`actions-*.test.ts`); expected bodies are written out. */
@@ -85,15 +85,8 @@ export async function stored(server: TestServer, id: string): Promise<Record<str
   return response.json().job;
 }
 
-/** A switch window that opens tomorrow, in the DDM format. */
-export function windowAhead(server: TestServer): {
-  begin: string;
-  end: string;
-  beginMs: number;
-  endMs: number;
-} {
-  const beginMs = Math.floor((server.clock.now() + DAY) / 1000) * 1000;
-  const endMs = beginMs + 2 * 3_600_000;
-  const format = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}+0000`;
-  return { begin: format(beginMs), end: format(endMs), beginMs, endMs };
-}
+/** A daily switch window as a tenant sets it (HH:mm:ss, one day, at least 60 minutes). */
+export const DAILY_WINDOW = { switch_route_begin_time: '17:00:00', switch_route_end_time: '18:00:00' };
+
+/** A daily switch window as a producer records it with a task. */
+export const RECORDED_WINDOW = { switch_route_begin_time: '02:00:00', switch_route_end_time: '04:00:00' };

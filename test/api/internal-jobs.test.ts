@@ -77,6 +77,29 @@ describe('the internal producer API', () => {
       );
     });
 
+    it('records a daily switch window as HH:mm:ss, also one the tenant could not set (over midnight, 30 minutes)', async () => {
+      for (const [begin, end] of [
+        ['02:00:00', '04:00:00'],
+        ['23:30:00', '00:30:00'],
+        ['10:00:00', '10:30:00'],
+      ]) {
+        const response = await post({
+          ...valid(),
+          switch_route_begin_time: begin,
+          switch_route_end_time: end,
+        });
+        expect(response.statusCode).toBe(201);
+        expect(response.json().job).toMatchObject({
+          switch_route_begin_time: begin,
+          switch_route_end_time: end,
+        });
+        expect((await get(response.json().job.id)).json().job).toMatchObject({
+          switch_route_begin_time: begin,
+          switch_route_end_time: end,
+        });
+      }
+    });
+
     it('gives a task recorded without id a UUID of its own, and without created_at the current time', async () => {
       const { created_at: _omitted, ...body } = valid();
       const response = await post(body);
@@ -168,20 +191,25 @@ describe('the internal producer API', () => {
         () => ({
           ...valid(),
           name: 'CreateInstance',
-          switch_route_begin_time: now + HOUR,
-          switch_route_end_time: now + 2 * HOUR,
+          switch_route_begin_time: '02:00:00',
+          switch_route_end_time: '04:00:00',
         }),
         'switch_route_begin_time is for migration tasks only.',
       ],
       [
         'a switch window without its begin',
-        () => ({ ...valid(), switch_route_end_time: now + 2 * HOUR }),
+        () => ({ ...valid(), switch_route_end_time: '04:00:00' }),
         'switch_route_begin_time is required with switch_route_end_time.',
       ],
       [
-        'a switch window that ends when it begins',
-        () => ({ ...valid(), switch_route_begin_time: now + HOUR, switch_route_end_time: now + HOUR }),
-        'switch_route_end_time must be after switch_route_begin_time.',
+        'a switch time in epoch milliseconds (the earlier format)',
+        () => ({ ...valid(), switch_route_begin_time: now + HOUR, switch_route_end_time: '04:00:00' }),
+        'switch_route_begin_time must be a daily time HH:mm:ss, given with switch_route_end_time, for migration tasks only.',
+      ],
+      [
+        'a switch time past 23:59:59',
+        () => ({ ...valid(), switch_route_begin_time: '02:00:00', switch_route_end_time: '24:00:00' }),
+        'switch_route_end_time must be a daily time HH:mm:ss, given with switch_route_begin_time, for migration tasks only.',
       ],
       [
         'ended_at with a status that is not finished',

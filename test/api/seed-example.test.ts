@@ -26,8 +26,8 @@ const toBeSwitched: SeedTask = {
   database_name: 'db_e487',
   created_at: at('15:05:13'),
   // An automatic switch window, so the task does not offer toBeSwitched.
-  switch_route_begin_time: at('02:00:00') + 2 * DAY,
-  switch_route_end_time: at('04:00:00') + 2 * DAY,
+  switch_route_begin_time: '02:00:00',
+  switch_route_end_time: '04:00:00',
 };
 const migrated: SeedTask = {
   id: '10501cd3-0c19-498b-9ba4-8935ed447542',

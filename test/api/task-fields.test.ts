@@ -81,7 +81,7 @@ describe('the fields of a listed task', () => {
     now = server.clock.now();
     createdAt = now - HOUR;
     const windowOf = (on: boolean) =>
-      on ? { switch_route_begin_time: now + DAY, switch_route_end_time: now + DAY + 2 * HOUR } : {};
+      on ? { switch_route_begin_time: '02:00:00', switch_route_end_time: '04:00:00' } : {};
     const endOf = (status: string) => (FINISHED.has(status) ? { ended_at: now - 5 * MINUTE } : {});
     for (const [status, window] of MIGRATION_OPERATIONS) {
       const body = { status, ...windowOf(window), ...endOf(status) };

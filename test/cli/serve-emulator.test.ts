@@ -5,7 +5,8 @@ import { ddmJobs, REPO, servers, signInAdmin, tempDirs } from './cli-process.js'
 /** `ddm-jobs serve` as the emulator: a virtual clock, a scenario file, the reset; over real HTTP. */
 
 const HEALTHY = join(REPO, 'scenarios/healthy-migration.yaml');
-const START = Date.UTC(2026, 0, 1, 0, 0, 0);
+/** 05:00 UTC: the healthy migration's daily window (02:00 to 04:00) is over today. */
+const START = Date.UTC(2026, 0, 1, 5, 0, 0);
 const MIGRATION = '6f1d2c3b-4a59-4e87-b6d5-c4b3a2918071';
 const MINUTE = 60_000;
 
@@ -17,18 +18,18 @@ afterEach(async () => {
 });
 
 describe('ddm-jobs serve --emulator --clock virtual --scenario FILE', () => {
-  it('plays the scenario on the virtual clock, and resets to it', async () => {
+  it("plays the scenario on the virtual clock (the switch waits for tomorrow's window), and resets to it", async () => {
     const { url, output } = await running.start(dirs.make(), [
       '--emulator',
       '--clock',
       'virtual',
       '--clock-start',
-      '2026-01-01T00:00:00Z',
+      '2026-01-01T05:00:00Z',
       '--scenario',
       HEALTHY,
     ]);
     const { token, projectId } = await signInAdmin(url);
-    expect(output()).toContain('The clock is virtual, at 2026-01-01T00:00:00.000Z');
+    expect(output()).toContain('The clock is virtual, at 2026-01-01T05:00:00.000Z');
     const call = async (method: string, path: string, body?: unknown) => {
       const response = await fetch(`${url}${path}`, {
         method,
@@ -43,21 +44,31 @@ describe('ddm-jobs serve --emulator --clock virtual --scenario FILE', () => {
         'GET',
         `/v3/${projectId}/jobs?start_time=${now - 24 * 60 * MINUTE}&end_time=${now}`,
       );
-      return (page.body.jobs as { id: string; status: string; process: string }[]).find(
+      return (page.body.jobs as { id: string; status: string; process: string; operations: string[] }[]).find(
         (j) => j.id === MIGRATION,
       );
     };
 
     expect((await call('GET', '/internal/v1/clock')).body).toEqual({
       now: START,
-      time: '2026-01-01T00:00:00.000Z',
+      time: '2026-01-01T05:00:00.000Z',
       virtual: true,
     });
     expect(await migration()).toMatchObject({ status: 'Running', process: '0%' });
     await call('POST', '/internal/v1/clock', { advance_ms: 5 * MINUTE });
     expect(await migration()).toMatchObject({ status: 'Running', process: '50%' });
     await call('POST', '/internal/v1/clock', { advance_ms: 60 * MINUTE });
-    expect(await migration()).toMatchObject({ status: 'Completed', end_time: '2026-01-01T00:12:30+0000' });
+    // Migrated at 05:10; today's window (02:00 to 04:00 UTC) is over: it waits for tomorrow's.
+    expect(await migration()).toMatchObject({
+      status: 'ToBeSwitched',
+      operations: ['modifySwitchingStrategy', 'toBeCanceled'],
+    });
+    await call('POST', '/internal/v1/clock', { set: Date.parse('2026-01-02T01:59:59Z') });
+    expect(await migration()).toMatchObject({ status: 'ToBeSwitched' });
+    await call('POST', '/internal/v1/clock', { set: Date.parse('2026-01-02T02:00:00Z') });
+    expect(await migration()).toMatchObject({ status: 'Switching' });
+    await call('POST', '/internal/v1/clock', { advance_ms: MINUTE });
+    expect(await migration()).toMatchObject({ status: 'Completed', end_time: '2026-01-02T02:00:30+0000' });
 
     const reset = await call('POST', '/internal/v1/reset');
     expect(reset.status).toBe(200);
@@ -66,7 +77,7 @@ describe('ddm-jobs serve --emulator --clock virtual --scenario FILE', () => {
     expect(await migration()).toMatchObject({
       status: 'Running',
       process: '0%',
-      created_time: '2026-01-01T01:05:00+0000',
+      created_time: '2026-01-02T02:01:00+0000',
     });
   });
 

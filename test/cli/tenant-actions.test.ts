@@ -189,13 +189,11 @@ describe('the actions', () => {
     expect(await task(FOR_SWITCH)).toMatchObject({ status: 'Switching' });
   });
 
-  it('switch-window: sets a window (no more switching by hand), then --manual clears it', async () => {
-    const begin = new Date(Date.now() + 3_600_000).toISOString().slice(0, 19);
-    const end = new Date(Date.now() + 7_200_000).toISOString().slice(0, 19);
-    const set = await run(['switch-window', FOR_WINDOW, '--begin', `${begin}Z`, '--end', `${end}+00:00`]);
+  it('switch-window: sets a daily window (no more switching by hand), then --manual clears it', async () => {
+    const set = await run(['switch-window', FOR_WINDOW, '--begin', '17:00:00', '--end', '18:00:00']);
     expect([set.code, set.stdout]).toEqual([
       0,
-      `Switch window of task ${FOR_WINDOW} set: from ${begin}Z to ${end}Z.\n`,
+      `Switch window of task ${FOR_WINDOW} set: daily from 17:00:00 to 18:00:00 (the server's time zone).\n`,
     ]);
     expect(await task(FOR_WINDOW)).toMatchObject({ operations: ['modifySwitchingStrategy', 'toBeCanceled'] });
     const manual = await run(['switch-window', FOR_WINDOW, '--manual']);
@@ -218,18 +216,18 @@ describe('refusals and failures', () => {
     );
   });
 
-  it('exits 1 with DBS.300377 for a window that ends before it begins', async () => {
-    const result = await run([
-      'switch-window',
-      FOR_WINDOW,
-      '--begin',
-      '2030-01-01T02:00:00Z',
-      '--end',
-      '2030-01-01T01:00:00Z',
-    ]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^ddm-jobs: DBS\.300377 Invalid time range\./);
-    expect(result.stderr).toMatch(REQUEST_ID);
+  it('exits 1 with DBS.300377 for a window that ends before it begins, or lasts under an hour', async () => {
+    for (const [begin, end] of [
+      ['02:00:00', '01:00:00'],
+      ['02:00:00', '02:59:59'],
+    ] as const) {
+      const result = await run(['switch-window', FOR_WINDOW, '--begin', begin, '--end', end]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^ddm-jobs: DBS\.300377 Invalid time range\. The start time and end time are the same day and the interval is at least 1 hour\./,
+      );
+      expect(result.stderr).toMatch(REQUEST_ID);
+    }
   });
 
   it('exits 1 without asking the API for a task that is not a migration', async () => {
@@ -240,25 +238,24 @@ describe('refusals and failures', () => {
     ]);
   });
 
-  it('exits 2 for a time without a zone, half a window, or --manual with a window', async () => {
-    const noZone = await run([
-      'switch-window',
-      FOR_WINDOW,
-      '--begin',
-      '2030-01-01T01:00:00',
-      '--end',
-      '2030-01-01T02:00:00Z',
-    ]);
-    expect([noZone.code, noZone.stderr]).toEqual([
-      2,
-      expect.stringContaining("option '--begin <time>' argument '2030-01-01T01:00:00' is invalid"),
-    ]);
-    const half = await run(['switch-window', FOR_WINDOW, '--begin', '2030-01-01T01:00:00Z']);
+  it('exits 2 for a time not HH:mm:ss, half a window, or --manual with a window', async () => {
+    for (const time of ['2030-01-01T01:00:00Z', '17:00', '24:00:00']) {
+      const bad = await run(['switch-window', FOR_WINDOW, '--begin', time, '--end', '18:00:00']);
+      expect([bad.code, bad.stderr]).toEqual([
+        2,
+        expect.stringMatching(
+          new RegExp(
+            `argument '${time}' is invalid.*must be a daily time HH:mm:ss, from 00:00:00 to 23:59:59`,
+          ),
+        ),
+      ]);
+    }
+    const half = await run(['switch-window', FOR_WINDOW, '--begin', '01:00:00']);
     expect([half.code, half.stderr]).toEqual([
       2,
       'ddm-jobs: give the window as --begin and --end, or --manual to switch by hand.\n',
     ]);
-    const both = await run(['switch-window', FOR_WINDOW, '--manual', '--begin', '2030-01-01T01:00:00Z']);
+    const both = await run(['switch-window', FOR_WINDOW, '--manual', '--begin', '01:00:00']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("option '--manual' cannot be used with option '--begin <time>'");
     const noId = await run(['cancel']);

@@ -7,7 +7,6 @@ import {
   closeListening,
   countingFetch,
   DAY,
-  HOUR,
   listen,
   recordMigration,
   rejection,
@@ -46,26 +45,14 @@ describe('retry', () => {
 });
 
 describe('the switch strategy', () => {
-  it('sets a window given as Dates, to the second, in UTC', async () => {
+  it('sets a daily window HH:mm:ss, then makes switching manual again', async () => {
     const task = await recordMigration(server, { status: 'ToBeSwitched' });
-    const begin = new Date(Math.floor((server.clock.now() + DAY) / 1000) * 1000 + 999);
-    const end = new Date(begin.getTime() + 2 * HOUR);
-    await client.changeSwitchStrategy(task.id, { begin, end });
+    await client.changeSwitchStrategy(task.id, { begin: '17:00:00', end: '18:00:00' });
     expect(await stored(server, task.id)).toMatchObject({
-      switch_route_begin_time: begin.getTime() - 999,
-      switch_route_end_time: end.getTime() - 999,
+      switch_route_begin_time: '17:00:00',
+      switch_route_end_time: '18:00:00',
     });
     expect(await operationsOf(task.id)).toEqual(WINDOW);
-  });
-
-  it('sets a window given as epoch milliseconds, then makes switching manual again', async () => {
-    const task = await recordMigration(server, { status: 'ToBeSwitched' });
-    const begin = Math.floor((server.clock.now() + 2 * DAY) / 1000) * 1000;
-    await client.changeSwitchStrategy(task.id, { begin, end: begin + HOUR });
-    expect(await stored(server, task.id)).toMatchObject({
-      switch_route_begin_time: begin,
-      switch_route_end_time: begin + HOUR,
-    });
     await client.changeSwitchStrategy(task.id, 'manual');
     expect(await stored(server, task.id)).toMatchObject({
       switch_route_begin_time: null,
@@ -74,19 +61,30 @@ describe('the switch strategy', () => {
     expect(await operationsOf(task.id)).toEqual(MANUAL);
   });
 
-  it('is refused by the server with DBS.300377 when the window ends before it begins', async () => {
+  it('is refused by the server with DBS.300377 when the window is under 60 minutes or not on one day', async () => {
     const task = await recordMigration(server, { status: 'ToBeSwitched' });
-    const begin = server.clock.now() + DAY;
-    const error = await rejection(client.changeSwitchStrategy(task.id, { begin, end: begin - HOUR }));
-    expect(error).toMatchObject({ name: 'DdmApiError', status: 400, errorCode: 'DBS.300377' });
+    for (const window of [
+      { begin: '17:00:00', end: '17:59:59' },
+      { begin: '23:00:00', end: '01:00:00' },
+    ]) {
+      const error = await rejection(client.changeSwitchStrategy(task.id, window));
+      expect(error).toMatchObject({ name: 'DdmApiError', status: 400, errorCode: 'DBS.300377' });
+    }
+    expect(await stored(server, task.id)).toMatchObject({ switch_route_begin_time: null });
   });
 
-  it('refuses a time that is not one before sending anything', async () => {
+  it('refuses a time that is not HH:mm:ss before sending anything', async () => {
     const task = await recordMigration(server, { status: 'ToBeSwitched' });
     const before = sent.length;
-    const error = await rejection(client.changeSwitchStrategy(task.id, { begin: new Date('nope'), end: 0 }));
-    expect(error).toBeInstanceOf(TypeError);
-    expect(String(error)).toMatch(/begin must be a valid Date/);
+    for (const [window, what] of [
+      [{ begin: '2026-05-20T17:00:00Z', end: '18:00:00' }, 'begin'],
+      [{ begin: '17:00:00', end: '18:00' }, 'end'],
+      [{ begin: '17:00:00', end: '24:00:00' }, 'end'],
+    ] as const) {
+      const error = await rejection(client.changeSwitchStrategy(task.id, window));
+      expect(error).toBeInstanceOf(TypeError);
+      expect(String(error)).toContain(`${what} must be a daily time HH:mm:ss`);
+    }
     expect(sent.length).toBe(before);
   });
 });

@@ -246,7 +246,7 @@ function* requestsFor(world: Awaited<ReturnType<typeof buildWorld>>, credential:
         const base = `/v3/${projectId}/instances/${task.instanceId}/databases/${task.database}`;
         const body =
           action === 'route-switch-strategy'
-            ? JSON.stringify({ switch_route_begin_time: now + HOUR, switch_route_end_time: now + 2 * HOUR })
+            ? JSON.stringify({ switch_route_begin_time: '17:00:00', switch_route_end_time: '18:00:00' })
             : undefined;
         const refused = credential.allowed.has(projectId) && !credential.actsOn.has(projectId);
         yield { method: 'PUT', url: `${base}/migration/jobs/${task.id}/${action}`, body, task, refused };

@@ -14,7 +14,7 @@ tasks:
     database: db_orders
     steps:
       - { status: Running, progress: 100, over: 10m }
-      - { status: ToBeSwitched, window: { begin: 12m, end: 2h } }
+      - { status: ToBeSwitched, window: { begin: '12:12:00', end: '14:00:00' } }
       - { status: Switching, progress: 100, over: 30s }
       - { status: Completed }
     on_cancel: { after: 2m }

@@ -125,18 +125,20 @@ describe('the timelines: the producer state machine and the semantics', () => {
     ],
     [
       'a window on another step',
-      migration('{ status: Running, window: { begin: 1m, end: 2m } }'),
+      migration("{ status: Running, window: { begin: '01:00:00', end: '02:00:00' } }"),
       'tasks[0].steps[0].window is for ToBeSwitched steps only.',
     ],
     [
-      'a window that ends before it begins',
-      migration('{ status: Running, over: 1m }, { status: ToBeSwitched, window: { begin: 2h, end: 1h } }'),
-      'tasks[0].steps[1].window.end must be after window.begin.',
+      'a window in durations after the creation (the earlier format)',
+      migration('{ status: Running, over: 1m }, { status: ToBeSwitched, window: { begin: 12m, end: 2h } }'),
+      "tasks[0].steps[1].window.begin must be a daily time HH:mm:ss, like '17:00:00'.",
     ],
     [
-      'a window over before the task gets there',
-      migration('{ status: Running, over: 30m }, { status: ToBeSwitched, window: { begin: 5m, end: 20m } }'),
-      'tasks[0].steps[1].window.end must be after the task gets to this step, 30m after its creation.',
+      'a window end past 23:59:59',
+      migration(
+        "{ status: Running, over: 1m }, { status: ToBeSwitched, window: { begin: '23:00:00', end: '24:00:00' } }",
+      ),
+      "tasks[0].steps[1].window.end must be a daily time HH:mm:ss, like '18:00:00'.",
     ],
     [
       'a migration without database',
@@ -165,9 +167,9 @@ describe('the timelines: the producer state machine and the semantics', () => {
       'a window on a retry',
       migration(
         '{ status: Running }',
-        ', on_retry: { steps: [ { status: Running, over: 1m }, { status: ToBeSwitched, window: { begin: 1m, end: 1h } } ] }',
+        ", on_retry: { steps: [ { status: Running, over: 1m }, { status: ToBeSwitched, window: { begin: '01:00:00', end: '02:00:00' } } ] }",
       ),
-      "tasks[0].on_retry.steps[1].window cannot be given: a retry task has the failed task's window while it lies ahead.",
+      "tasks[0].on_retry.steps[1].window cannot be given: a retry task has the failed task's window.",
     ],
     [
       'copies that would be created in the future',

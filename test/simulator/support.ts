@@ -9,11 +9,15 @@ import { PROJECT_A, type TestServer } from '../support/harness.js';
 export const INSTANCE = '733c7e8d73a54c27b8308ec784a8be8cin09';
 export const DATABASE = 'db_orders';
 
-/** Parses and applies a scenario (YAML) at the clock's now; answers the ids recorded. */
-export async function apply(server: TestServer, text: string): Promise<string[]> {
+/**
+ * Parses and applies a scenario (YAML) at the clock's now, its daily windows read in `timeZone`
+ * (the server's); answers the ids recorded.
+ */
+export async function apply(server: TestServer, text: string, timeZone = 'UTC'): Promise<string[]> {
   const { store, clock } = server;
   const scenario = parseScenario(text, 'test scenario');
-  return (await applyScenario({ store, producer: createProducer(store, clock), clock }, scenario)).jobs;
+  const deps = { store, producer: createProducer(store, clock), clock, timeZone };
+  return (await applyScenario(deps, scenario)).jobs;
 }
 
 /** Sets the clock to `ms` after `origin` and lets the simulator catch up. */

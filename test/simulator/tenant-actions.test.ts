@@ -194,7 +194,10 @@ describe('route switch and its window', () => {
   });
 
   it("follows the task's window as the tenant changes it, never switching before the change", async () => {
-    await apply(server, healthy('    on_switch: { after: 30s }', ', window: { begin: 12m, end: 2h }'));
+    await apply(
+      server,
+      healthy('    on_switch: { after: 30s }', ', window: { begin: "12:12:00", end: "14:00:00" }'),
+    );
     await at(server, t0, 11 * MINUTE);
     // Made manual: the window's begin passes and nothing happens.
     const manual = await act(server, ID, 'route-switch-strategy', {
@@ -205,10 +208,11 @@ describe('route switch and its window', () => {
     await at(server, t0, 30 * MINUTE);
     expect(await stored(server, ID)).toMatchObject({ status: 'ToBeSwitched', switchBegin: null });
 
-    // A window that began 20 minutes ago: switching begins when the tenant set it, not before.
+    // A window that began 20 minutes ago (t0 is 12:00 UTC): switching begins when the tenant
+    // set it, not before.
     await act(server, ID, 'route-switch-strategy', {
-      switch_route_begin_time: ddmTime(t0 + 10 * MINUTE),
-      switch_route_end_time: ddmTime(t0 + 3 * 60 * MINUTE),
+      switch_route_begin_time: '12:10:00',
+      switch_route_end_time: '15:00:00',
     });
     await at(server, t0, 40 * MINUTE);
     expect(await stored(server, ID)).toMatchObject({
@@ -222,7 +226,7 @@ describe('tasks moved by someone else', () => {
   it('a report the simulator made but did not save (a crash) is taken up where the timeline says', async () => {
     await apply(
       server,
-      `${healthy('', ', window: { begin: 12m, end: 2h }').trimEnd()}
+      `${healthy('', ', window: { begin: "12:12:00", end: "14:00:00" }').trimEnd()}
       - { status: Switching, progress: 100, over: 30s }
       - { status: Completed }
 `,

@@ -12,7 +12,7 @@ tasks:
     database: db_orders
     steps:
       - { status: Running, progress: 100, over: 10m }
-      - { status: ToBeSwitched, window: { begin: 12m, end: 2h } }
+      - { status: ToBeSwitched, window: { begin: '12:12:00', end: '14:00:00' } }
       - { status: Switching, progress: 100, over: 30s }
       - { status: Completed }
 `;
@@ -42,10 +42,10 @@ describe('a healthy migration', () => {
       operations: ['modifySwitchingStrategy', 'toBeCanceled'],
       end_time: ddmTime(t0),
     });
-    // The window the scenario declared is the task's, relative to its creation.
+    // The daily window the scenario declared is the task's (t0 is 12:00 UTC): it opens today.
     expect(await stored(server, MIGRATION)).toMatchObject({
-      switchBegin: t0 + 12 * MINUTE,
-      switchEnd: t0 + 2 * HOUR,
+      switchBegin: 12 * 3600 + 12 * 60,
+      switchEnd: 14 * 3600,
     });
 
     await at(server, t0, 12 * MINUTE);
@@ -94,11 +94,12 @@ describe('a healthy migration', () => {
   it('is recorded already completed when its start lies far enough in the past', async () => {
     server = await startTestServer();
     const t0 = server.clock.now();
-    await apply(server, HEALTHY.replace('database: db_orders', 'database: db_orders\n    start: -3h'));
+    // Created yesterday at 12:00: its window opened yesterday at 12:12.
+    await apply(server, HEALTHY.replace('database: db_orders', 'database: db_orders\n    start: -1d'));
     expect(await stored(server, MIGRATION)).toMatchObject({
       status: 'Completed',
-      createdAt: t0 - 3 * HOUR,
-      endedAt: t0 - 3 * HOUR + 12 * MINUTE + 30 * SECOND,
+      createdAt: t0 - DAY,
+      endedAt: t0 - DAY + 12 * MINUTE + 30 * SECOND,
     });
     expect(await simulatedIds(server)).toEqual([]);
   });
@@ -108,8 +109,11 @@ describe('a healthy migration', () => {
     const t0 = server.clock.now();
     await apply(server, HEALTHY.replace('database: db_orders', 'database: db_orders\n    start: -5m'));
     expect(await listed(server, MIGRATION)).toMatchObject({ status: 'Running', process: '50%' });
-    await at(server, t0, 7 * MINUTE + 30 * SECOND);
-    expect((await stored(server, MIGRATION)).endedAt).toBe(t0 + 7 * MINUTE + 30 * SECOND);
+    // ToBeSwitched at 12:05, then its daily window opens at 12:12, as for any task.
+    await at(server, t0, 5 * MINUTE);
+    expect(await listed(server, MIGRATION)).toMatchObject({ status: 'ToBeSwitched' });
+    await at(server, t0, 12 * MINUTE + 30 * SECOND);
+    expect((await stored(server, MIGRATION)).endedAt).toBe(t0 + 12 * MINUTE + 30 * SECOND);
   });
 });
 

@@ -85,6 +85,8 @@ export async function startTestServer(
     feed?: FeedOptions;
     /** HTTP server timeouts and the stream cap (shortened by the limits' tests). */
     limits?: Pick<AppOptions, 'httpLimits' | 'maxStreamsPerUser'>;
+    /** The server's time zone (`--time-zone`): task times and daily switch windows; UTC by default. */
+    timeZone?: string;
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new ManualClock();
@@ -113,6 +115,7 @@ export async function startTestServer(
     simulatorIntervalMs: 0,
     ...(options.emulator ? { emulator: { reapply } } : {}),
     ...(options.feed ? { feed: options.feed } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     ...options.limits,
   });
   const tokens = new Map<string, string>();

@@ -14,7 +14,7 @@ import { pageSizeOf, pages } from './paging.js';
 import { pathOf } from './request.js';
 import { listedItem, type MigrationTask, migrationTarget, nonEmpty } from './tasks.js';
 import { readStream, type StreamedEvent, type StreamJobsOptions } from './tenant-stream.js';
-import { type TimeInput, toDdmTime, toEpochMs } from './times.js';
+import { checkDailyTime, type DailySwitchWindow, type TimeInput, toEpochMs } from './times.js';
 import { type CallOptions, open, send } from './transport.js';
 import { type WaitOptions, waitFor } from './wait.js';
 
@@ -215,22 +215,24 @@ export class DdmClient {
   }
 
   /**
-   * Sets the switch window of a ToBeSwitched task, or `'manual'` for switching by hand. It sets
-   * a value, so it is retried like a read.
+   * Sets the daily switch window of a ToBeSwitched task (`HH:mm:ss`, in the server's time zone:
+   * the routes switch in the window's next occurrence), or `'manual'` for switching by hand. A
+   * time not `HH:mm:ss` is a TypeError before anything is sent. It sets a value, so it is
+   * retried like a read.
    *
-   * @example await client.changeSwitchStrategy(job, { begin: new Date('2025-05-21T01:00:00Z'), end: Date.parse('2025-05-21T03:00:00Z') })
+   * @example await client.changeSwitchStrategy(job, { begin: '17:00:00', end: '18:00:00' })
    */
   async changeSwitchStrategy(
     task: MigrationTask,
-    window: { begin: TimeInput; end: TimeInput } | 'manual',
+    window: DailySwitchWindow | 'manual',
     options: CallOptions = {},
   ): Promise<void> {
     const body =
       window === 'manual'
         ? { switch_route_begin_time: '', switch_route_end_time: '' }
         : {
-            switch_route_begin_time: toDdmTime(window.begin, 'begin'),
-            switch_route_end_time: toDdmTime(window.end, 'end'),
+            switch_route_begin_time: checkDailyTime(window.begin, 'begin'),
+            switch_route_end_time: checkDailyTime(window.end, 'end'),
           };
     await this.#act('route-switch-strategy', task, body, true, options);
   }

@@ -44,6 +44,6 @@ export {
 } from './errors.js';
 export { backoffDelay, parseRetryAfter, retryDelay } from './retry.js';
 export type { StreamedEvent, StreamJobsOptions } from './tenant-stream.js';
-export type { TimeInput } from './times.js';
+export type { DailySwitchWindow, TimeInput } from './times.js';
 export type { CallOptions } from './transport.js';
 export type { WaitOptions } from './wait.js';

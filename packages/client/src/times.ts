@@ -1,4 +1,4 @@
-import { createTimeFormatter } from '@ddm-jobs/contract/wire';
+import { parseDailyTime } from '@ddm-jobs/contract/wire';
 
 /** A point in time: a Date, or epoch milliseconds. Accepted wherever the SDK takes a time. */
 export type TimeInput = Date | number;
@@ -17,13 +17,24 @@ export function toEpochMs(input: TimeInput, what: string): number {
   return Math.floor(ms);
 }
 
-const utc = createTimeFormatter('UTC');
+/**
+ * A daily switch window: begin and end as `HH:mm:ss`, in the server's time zone (UTC unless the
+ * server says otherwise); the cloud wants them on one day, at least 60 minutes apart.
+ */
+export interface DailySwitchWindow {
+  begin: string;
+  end: string;
+}
 
 /**
- * A TimeInput in DDM's format, in UTC: `yyyy-mm-ddThh:mm:ss+0000` (seconds, truncated).
+ * Checks a daily time's format before anything is sent (a TypeError naming `what`); the
+ * window's rule (one day, 60 minutes) is the server's to check, in one place.
  *
- * @example toDdmTime(Date.UTC(2025, 4, 21, 1)) // '2025-05-21T01:00:00+0000'
+ * @example checkDailyTime('17:00:00', 'begin') // '17:00:00'
  */
-export function toDdmTime(input: TimeInput, what: string): string {
-  return utc(toEpochMs(input, what));
+export function checkDailyTime(input: string, what: string): string {
+  if (parseDailyTime(input) === undefined) {
+    throw new TypeError(`${what} must be a daily time HH:mm:ss, from 00:00:00 to 23:59:59`);
+  }
+  return input;
 }

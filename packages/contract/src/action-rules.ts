@@ -89,7 +89,7 @@ export const ACTION_RULES = {
     effect: { kind: 'strategy' },
     takesBody: true,
     sdkName: 'ChangeStrategy',
-    summary: 'Set the switch window of a ToBeSwitched task, or make switching manual',
+    summary: 'Set the daily switch window (HH:mm:ss) of a ToBeSwitched task, or make switching manual',
   },
 } as const satisfies Record<MigrationAction, ActionRule>;
 

@@ -1,6 +1,7 @@
 export * from './action-rules.js';
 export * from './actions.js';
 export * from './batch-body.js';
+export * from './daily-time.js';
 export * from './errors.js';
 export * from './events-query.js';
 export * from './input-excerpt.js';

@@ -1,3 +1,4 @@
+import type { SecondOfDay } from './daily-time.js';
 import { deriveOperations, type Operation } from './operations.js';
 import type { JobDetail, JobItem } from './schemas/jobs.js';
 import { EXECUTING_STATUSES, type JobStatus } from './statuses.js';
@@ -5,9 +6,9 @@ import type { TimeFormatter } from './time-format.js';
 
 /**
  * What the tenant's views of a task are made from: the task as a producer recorded it and the
- * tenants' actions left it. Times are epoch milliseconds. Written once here, so that the list,
- * the show route, the tenant stream and the store's pre-rendered list entry all follow the same
- * rules (docs/api.md, "A task").
+ * tenants' actions left it. Times are epoch milliseconds (the switch window's, seconds of the
+ * day). Written once here, so that the list, the show route, the tenant stream and the store's
+ * pre-rendered list entry all follow the same rules (docs/api.md, "A task").
  */
 export interface TaskState {
   id: string;
@@ -22,9 +23,12 @@ export interface TaskState {
   createdAt: number;
   /** When a finished task finished; null while it is unfinished. */
   endedAt: number | null;
-  /** The switch window; both null when routes are switched by hand. */
-  switchBegin: number | null;
-  switchEnd: number | null;
+  /**
+   * The daily switch window as seconds of the day (read in the server's time zone); both null
+   * when routes are switched by hand.
+   */
+  switchBegin: SecondOfDay | null;
+  switchEnd: SecondOfDay | null;
   /** The retry task's id, once a tenant retried this (failed) task. */
   retriedBy: string | null;
 }

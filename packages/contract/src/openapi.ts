@@ -93,8 +93,9 @@ function migrationActionPaths(): Record<string, object> {
         ? json(ActionJobResponseSchema, 'Accepted: the task moved at once; a producer finishes the work')
         : json(EmptyResponseSchema, 'Done: {}');
     const bodyErrors = rule.takesBody
-      ? 'DBS.280001: a malformed body, time, instance_id or db_name; ' +
-        'DBS.300377: a window whose end is not after its begin, or already past; '
+      ? 'DBS.280001: a malformed body, instance_id or db_name, one time without the other, an unknown field, ' +
+        'or an SDK field (project_id, instance_id, task_id, logic_db_name) contradicting the path; ' +
+        'DBS.300377: a time not HH:mm:ss, or begin and end not on one day at least 60 minutes apart; '
       : 'DBS.280001: a body that is not a JSON object, or a malformed instance_id or db_name; ';
     const operation = {
       operationId: rule.sdkName,

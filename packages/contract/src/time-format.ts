@@ -19,11 +19,16 @@ function render(local: Date, offsetMinutes: number): string {
 /** A formatter bound to one zone; `UTC` skips the zone arithmetic entirely. */
 export type TimeFormatter = (epochMs: number) => string;
 
+/** The offset of a zone from UTC at an instant, in milliseconds (whole seconds). */
+export type ZoneOffset = (epochMs: number) => number;
+
 /**
- * @example createTimeFormatter('UTC')(Date.UTC(2025, 4, 20, 15, 5, 13)) // '2025-05-20T15:05:13+0000'
+ * The offset of an IANA zone at each instant (+3,600,000 for Europe/Berlin in winter).
+ *
+ * @example createZoneOffset('Europe/Berlin')(Date.UTC(2025, 6, 1)) // 7_200_000
  */
-export function createTimeFormatter(timeZone = 'UTC'): TimeFormatter {
-  if (timeZone === 'UTC') return (ms) => render(new Date(ms), 0);
+export function createZoneOffset(timeZone = 'UTC'): ZoneOffset {
+  if (timeZone === 'UTC') return () => 0;
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -46,7 +51,20 @@ export function createTimeFormatter(timeZone = 'UTC'): TimeFormatter {
       field.minute ?? 0,
       field.second ?? 0,
     );
-    return render(new Date(wall), Math.round((wall - seconds) / 60_000));
+    return wall - seconds;
+  };
+}
+
+/**
+ * @example createTimeFormatter('UTC')(Date.UTC(2025, 4, 20, 15, 5, 13)) // '2025-05-20T15:05:13+0000'
+ */
+export function createTimeFormatter(timeZone = 'UTC'): TimeFormatter {
+  if (timeZone === 'UTC') return (ms) => render(new Date(ms), 0);
+  const offsetAt = createZoneOffset(timeZone);
+  return (ms) => {
+    const seconds = Math.floor(ms / 1000) * 1000;
+    const offset = offsetAt(seconds);
+    return render(new Date(seconds + offset), Math.round(offset / 60_000));
   };
 }
 

@@ -4,6 +4,7 @@
  * Node and in browsers. The wire types come along as types only.
  */
 export * from './action-rules.js';
+export * from './daily-time.js';
 export * from './errors.js';
 export * from './job-views.js';
 export * from './list-query.js';

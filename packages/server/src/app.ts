@@ -1,4 +1,4 @@
-import { createTimeFormatter } from '@ddm-jobs/contract';
+import { createTimeFormatter, formatDailyTime } from '@ddm-jobs/contract';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type Clock, monotonicClock, systemClock } from './clock/clock.js';
@@ -163,12 +163,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.register(async (scope) => internalJobsRoutes(scope, { producer: createProducer(store, clock), auth }));
   const runLogs = createRunLogs(store, clock);
   app.register(async (scope) => runLogsRoutes(scope, { runLogs, auth }));
-  // The stored window is two instants: their time of day in the server's zone (hh:mm:ss of the DDM time).
-  const formatWindowTime = (at: number) => formatTime(at).slice(11, 19);
-  app.register(async (scope) => migrationDetailsRoutes(scope, { jobs: store, auth, formatWindowTime }));
+  app.register(async (scope) =>
+    migrationDetailsRoutes(scope, { jobs: store, auth, formatWindowTime: formatDailyTime }),
+  );
   app.register(async (scope) => internalLogsRoutes(scope, { runLogs, auth }));
   // The producer of simulated tasks (docs/scenarios.md), and the route that declares them.
-  const simulation = { store, producer: createProducer(store, clock), clock };
+  const simulation = { store, producer: createProducer(store, clock), clock, timeZone };
   const simulator = createSimulator({ ...simulation, logger: options.logger });
   app.decorate('simulator', simulator);
   app.addHook('onClose', async () => simulator.stop());

@@ -95,7 +95,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       options.print('(Set DDM_JOBS_ADMIN_PASSWORD on a first start to choose it instead.)');
     }
     const defaultProject = await store.findProject({ name: 'default', domainId: DEFAULT_DOMAIN });
-    const simulation = { store, producer: createProducer(store, clock), clock };
+    const simulation = { store, producer: createProducer(store, clock), clock, timeZone: options.timeZone };
     /** The declared tasks: the demo's and the scenario file's (tasks already there are kept). */
     const recordDeclaredTasks = async () => {
       const jobs: string[] = [];

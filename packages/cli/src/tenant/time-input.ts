@@ -1,4 +1,4 @@
-import { THIRTY_DAYS_MS } from '@ddm-jobs/contract/wire';
+import { parseDailyTime, THIRTY_DAYS_MS } from '@ddm-jobs/contract/wire';
 import { InvalidArgumentError } from 'commander';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -16,11 +16,24 @@ export function parseSince(value: string): number {
   return ms;
 }
 
+/**
+ * A daily time for `switch-window --begin` and `--end`: `HH:mm:ss`, as the API takes it (the
+ * server reads it in its own time zone, so it carries none).
+ * @example parseDailyTimeFlag('17:00:00') // '17:00:00'
+ */
+export function parseDailyTimeFlag(value: string): string {
+  if (parseDailyTime(value) === undefined)
+    throw new InvalidArgumentError(
+      'must be a daily time HH:mm:ss, from 00:00:00 to 23:59:59 (e.g. 17:00:00).',
+    );
+  return value;
+}
+
 /** ISO 8601 date and time with seconds optional, fractions to milliseconds, and a zone. */
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 /**
- * An instant for `--start`, `--end`, `--begin`: ISO 8601 with its zone (`Z` or an offset), since
+ * An instant for `list --start` and `--end`: ISO 8601 with its zone (`Z` or an offset), since
  * a time without one means different instants on different machines; epoch milliseconds are
  * refused too, to keep one way of writing it in scripts and help.
  * @example parseIsoInstant('2026-05-20T15:05:13+02:00') // 1779282313000

@@ -1,4 +1,9 @@
-import { DdmClient, type StreamedEvent, type StreamJobsOptions } from '@ddm-jobs/client';
+import {
+  type DailySwitchWindow,
+  DdmClient,
+  type StreamedEvent,
+  type StreamJobsOptions,
+} from '@ddm-jobs/client';
 import type { JobHistoryEntry, JobItem, ListJobsResponse } from '@ddm-jobs/contract/wire';
 import { type Session, serverNow } from '../session/session.js';
 import type { TaskAction } from '../tasks/actions.js';
@@ -8,8 +13,8 @@ import { isUnauthorized } from './describe-error.js';
 /** What the console asks of the server, for one session. */
 export interface ConsoleApi {
   listJobs(window: TimeWindow, offset: number, limit: number, signal: AbortSignal): Promise<ListJobsResponse>;
-  /** Acts on a migration task; the window only for `window` (undefined: switch by hand). */
-  act(job: JobItem, action: TaskAction, window?: TimeWindow): Promise<void>;
+  /** Acts on a migration task; the daily window only for `window` (undefined: switch by hand). */
+  act(job: JobItem, action: TaskAction, window?: DailySwitchWindow): Promise<void>;
   history(jobId: string, signal: AbortSignal): Promise<JobHistoryEntry[]>;
   /** One connection of the tenant stream; its 401 is the caller's, which ends the session itself. */
   stream(options: StreamJobsOptions): AsyncIterableIterator<StreamedEvent>;
@@ -61,10 +66,7 @@ export function createConsoleApi(session: Session, onUnauthorized: () => void): 
             await client.switchRoute(job);
             return;
           case 'window':
-            await client.changeSwitchStrategy(
-              job,
-              window === undefined ? 'manual' : { begin: window.start, end: window.end },
-            );
+            await client.changeSwitchStrategy(job, window ?? 'manual');
             return;
         }
       }),

@@ -1,10 +1,9 @@
-import type { JobItem } from '@ddm-jobs/contract/wire';
+import type { DailySwitchWindow } from '@ddm-jobs/client';
+import { type JobItem, MIN_SWITCH_WINDOW_SECONDS, parseDailyTime } from '@ddm-jobs/contract/wire';
 import { useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api/console-api.js';
 import { describeError, isUnauthorized } from '../api/describe-error.js';
 import { ACTIONS, type TaskAction } from '../tasks/actions.js';
-import type { TimeWindow } from '../tasks/range.js';
-import { fromLocalInput, toLocalInput } from '../time/local-time.js';
 import { ModalDialog } from './modal-dialog.js';
 import { StatusBadge } from './status-badge.js';
 import { SwitchWindowFields, type SwitchWindowValue } from './switch-window-fields.js';
@@ -13,39 +12,46 @@ interface ActionDialogProps {
   job: JobItem;
   action: TaskAction;
   api: ConsoleApi;
-  /** Now on the server's clock. */
-  now: () => number;
   onClose: () => void;
   onDone: (message: string) => void;
 }
 
-const HOUR = 3_600_000;
+/** A time input's value as `HH:mm:ss`: browsers leave the seconds out when they are zero. */
+const withSeconds = (value: string) => (/^\d{2}:\d{2}$/.test(value) ? `${value}:00` : value);
 
-/** The window typed in, checked; a message when it cannot be sent. */
-function windowFrom(value: SwitchWindowValue, now: number): TimeWindow | undefined | string {
+/** The window typed in, checked as the server will (one day, 60 minutes); a message when it cannot be sent. */
+function windowFrom(value: SwitchWindowValue): DailySwitchWindow | undefined | string {
   if (value.mode === 'manual') return undefined;
-  const start = fromLocalInput(value.begin);
-  const end = fromLocalInput(value.end);
-  if (start === undefined || end === undefined) return 'Enter when the window begins and ends.';
-  if (end <= start) return 'The window must end after it begins.';
-  if (end <= now) return 'The window must end in the future.';
-  return { start, end };
+  const begin = withSeconds(value.begin);
+  const end = withSeconds(value.end);
+  const beginSecond = parseDailyTime(begin);
+  const endSecond = parseDailyTime(end);
+  if (beginSecond === undefined || endSecond === undefined) return 'Enter when the window begins and ends.';
+  if (endSecond - beginSecond < MIN_SWITCH_WINDOW_SECONDS)
+    return 'The window must end at least 60 minutes after it begins, on the same day.';
+  return { begin, end };
 }
 
+/**
+ * Where the dialog starts: the list does not show a task's window, only whether it has one (a
+ * manual task offers toBeSwitched), so the mode is the task's and the times start empty.
+ */
+const initialStrategy = (job: JobItem): SwitchWindowValue => ({
+  mode: job.operations.includes('toBeSwitched') ? 'manual' : 'window',
+  begin: '',
+  end: '',
+});
+
 /** Asks before acting on a task; the strategy's window is entered here too. */
-export function ActionDialog({ job, action, api, now, onClose, onDone }: ActionDialogProps) {
+export function ActionDialog({ job, action, api, onClose, onDone }: ActionDialogProps) {
   const text = ACTIONS[action];
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [strategy, setStrategy] = useState<SwitchWindowValue>(() => ({
-    mode: 'window',
-    begin: toLocalInput(now() + HOUR),
-    end: toLocalInput(now() + 3 * HOUR),
-  }));
+  const [strategy, setStrategy] = useState<SwitchWindowValue>(() => initialStrategy(job));
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const checked = action === 'window' ? windowFrom(strategy, now()) : undefined;
+    const checked = action === 'window' ? windowFrom(strategy) : undefined;
     if (typeof checked === 'string') return setError(checked);
     setBusy(true);
     setError('');

@@ -125,7 +125,6 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
           job={acting.job}
           action={acting.action}
           api={api}
-          now={now}
           onClose={() => setActing(undefined)}
           onDone={(message) => {
             setActing(undefined);

@@ -1,21 +1,40 @@
 import Type, { type Static } from 'typebox';
+import { DAILY_TIME_PATTERN } from '../daily-time.js';
 import { withRule } from '../validate.js';
 import { Identifier, Name } from './fields.js';
 
-/** The rule of each switch time; a 400 names the field with it. */
-export const SWITCH_TIME_RULE = 'must be a time as yyyy-mm-ddThh:mm:ss+hhmm, or ""';
+/** The rule of each switch time, in the OpenAPI document; a break is DBS.300377. */
+export const SWITCH_TIME_RULE = 'must be a daily time HH:mm:ss (in the server\'s time zone), or ""';
 
-const SwitchTime = () => withRule(Type.String({ maxLength: 64 }), SWITCH_TIME_RULE);
+const SwitchTime = () =>
+  withRule(Type.String({ pattern: `^(?:${DAILY_TIME_PATTERN.slice(1, -1)})?$` }), SWITCH_TIME_RULE);
+
+/** The rule of an SDK field that repeats the path: the 400 for another type or another value. */
+export const sameAsPath = (segment: string) => `must be a string equal to the path's ${segment}`;
 
 /**
- * `PUT .../migration/jobs/{job_id}/route-switch-strategy`: the switch window in the DDM time
- * format; both empty or absent means the routes are switched by hand. Unknown fields are refused,
- * so that a misspelt field cannot silently mean "manual".
+ * The fields the official SDK's body model (ChangeStrategy's `MigrateRouteSwitchReqVO`) may carry
+ * beside the window, which the cloud's page does not document: accepted when they agree with the
+ * path, refused (DBS.280001 naming the field) when they contradict it.
+ */
+export const SwitchStrategySdkFields = {
+  project_id: Type.Optional(withRule(Type.String(), sameAsPath('project_id'))),
+  instance_id: Type.Optional(withRule(Type.String(), sameAsPath('instance_id'))),
+  task_id: Type.Optional(withRule(Type.String(), sameAsPath('job_id'))),
+  logic_db_name: Type.Optional(withRule(Type.String(), sameAsPath('db_name'))),
+  is_open_api: Type.Optional(withRule(Type.Boolean(), 'must be true or false')),
+};
+
+/**
+ * `PUT .../migration/jobs/{job_id}/route-switch-strategy`: the daily switch window; both empty or
+ * absent means the routes are switched by hand. Other unknown fields are refused, so that a
+ * misspelt field cannot silently mean "manual".
  */
 export const SwitchStrategyBodySchema = Type.Object(
   {
     switch_route_begin_time: Type.Optional(SwitchTime()),
     switch_route_end_time: Type.Optional(SwitchTime()),
+    ...SwitchStrategySdkFields,
   },
   { additionalProperties: false },
 );

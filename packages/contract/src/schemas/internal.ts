@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { DAILY_TIME_PATTERN } from '../daily-time.js';
 import { withRule } from '../validate.js';
 import { Identifier, Name, Text } from './fields.js';
 import { JobStatusSchema } from './jobs.js';
@@ -6,6 +7,9 @@ import { migrationDetailFields } from './migration-details.js';
 
 const EpochMs = (rule: string) =>
   withRule(Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 }), rule);
+
+/** A daily time `HH:mm:ss` (a switch window's begin or end). */
+const DailyTime = (rule: string) => withRule(Type.String({ pattern: DAILY_TIME_PATTERN }), rule);
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
@@ -33,10 +37,12 @@ export const CreateJobBodySchema = Type.Object(
       EpochMs('must be epoch milliseconds, given only with a finished status, not before created_at'),
     ),
     switch_route_begin_time: Type.Optional(
-      EpochMs('must be epoch milliseconds, given with switch_route_end_time, for migration tasks only'),
+      DailyTime('must be a daily time HH:mm:ss, given with switch_route_end_time, for migration tasks only'),
     ),
     switch_route_end_time: Type.Optional(
-      EpochMs('must be epoch milliseconds after switch_route_begin_time, for migration tasks only'),
+      DailyTime(
+        'must be a daily time HH:mm:ss, given with switch_route_begin_time, for migration tasks only',
+      ),
     ),
     // Migration tasks only: what the shard-configuration details show (docs/api.md).
     ...migrationDetailFields,
@@ -103,6 +109,10 @@ export const BatchJobsResponseSchema = Type.Object(
 export type BatchJobsResponse = Static<typeof BatchJobsResponseSchema>;
 
 const NullableEpoch = Type.Union([Type.Integer(), Type.Null()]);
+const NullableDailyTime = Type.Union([Type.String({ pattern: DAILY_TIME_PATTERN }), Type.Null()], {
+  description:
+    "A time of the daily switch window, HH:mm:ss in the server's time zone; null when switched by hand",
+});
 
 /** A task as the internal API shows it to producers: every stored field, times in epoch ms. */
 export const InternalJobSchema = Type.Object(
@@ -118,8 +128,8 @@ export const InternalJobSchema = Type.Object(
     database_name: Type.String(),
     created_at: Type.Integer(),
     ended_at: NullableEpoch,
-    switch_route_begin_time: NullableEpoch,
-    switch_route_end_time: NullableEpoch,
+    switch_route_begin_time: NullableDailyTime,
+    switch_route_end_time: NullableDailyTime,
     retried_by: Type.Union([Type.String(), Type.Null()], {
       description: 'For a failed migration task a tenant retried: the id of its retryMigrateLogicDb task',
     }),

@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { DAILY_TIME_PATTERN } from '../daily-time.js';
 import type { ParseResult } from '../list-query.js';
 import { createValidator, withRule } from '../validate.js';
 import { Identifier, Name, Text } from './fields.js';
@@ -49,8 +50,14 @@ export const ScenarioStepSchema = Type.Object(
     window: Type.Optional(
       Type.Object(
         {
-          begin: Duration('must be a duration after the task was created, like 12m or 2h'),
-          end: Duration('must be a duration after the task was created, like 12m or 2h'),
+          begin: withRule(
+            Type.String({ pattern: DAILY_TIME_PATTERN }),
+            "must be a daily time HH:mm:ss, like '17:00:00'",
+          ),
+          end: withRule(
+            Type.String({ pattern: DAILY_TIME_PATTERN }),
+            "must be a daily time HH:mm:ss, like '18:00:00'",
+          ),
         },
         { additionalProperties: false },
       ),

@@ -45,11 +45,9 @@ function orThrow<T>(result: ActionParseResult<T>): T {
 
 /**
  * The retry task: same project, instance and database, created now in Running. It keeps the
- * failed task's switch window while that window still lies ahead; one already over could never
- * open, so the retry then switches by hand.
+ * failed task's switch window: a daily window comes round again, so it can always open.
  */
 function retryTaskOf(failed: JobRow, now: number): NewJob {
-  const windowAhead = failed.switchEnd !== null && failed.switchEnd > now;
   return {
     id: randomUUID(),
     projectId: failed.projectId,
@@ -62,19 +60,14 @@ function retryTaskOf(failed: JobRow, now: number): NewJob {
     databaseName: failed.databaseName,
     createdAt: now,
     endedAt: null,
-    switchBegin: windowAhead ? failed.switchBegin : null,
-    switchEnd: windowAhead ? failed.switchEnd : null,
+    switchBegin: failed.switchBegin,
+    switchEnd: failed.switchEnd,
     // No producer sent a create request for it; the digest only has to differ from any that would.
     createDigest: createHash('sha256').update(`retry of ${failed.id}`).digest('base64url'),
   };
 }
 
-function writeFor(
-  action: MigrationAction,
-  job: JobRow,
-  window: SwitchWindow | undefined,
-  now: number,
-): Write {
+function writeFor(action: MigrationAction, job: JobRow, window: SwitchWindow, now: number): Write {
   const effect = ACTION_RULES[action].effect;
   switch (effect.kind) {
     case 'move':
@@ -118,8 +111,8 @@ export function createTenantActions(store: JobStore, clock: Clock): TenantAction
       const rule = ACTION_RULES[action];
       orThrow(checkMigrationPath({ instance_id: request.instanceId, db_name: request.databaseName }));
       const window = rule.takesBody
-        ? orThrow(parseSwitchStrategy(request.body, clock.now()))
-        : orThrow(checkIgnoredBody(request.body));
+        ? orThrow(parseSwitchStrategy(request.body, request))
+        : (orThrow(checkIgnoredBody(request.body)) ?? null);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         if (attempt > 0) await afterLostRound(attempt);
         const job = await find(request);

@@ -14,6 +14,7 @@ import {
   type PatchJobBody,
   PatchJobBodySchema,
   parseBatchBody,
+  parseDailyTime,
 } from '@ddm-jobs/contract';
 import type { Clock } from '../clock/clock.js';
 import { ApiError } from '../errors/api-error.js';
@@ -56,14 +57,15 @@ function newJobFrom(body: unknown, now: number): NewJob {
       throw parameter('ended_at must lie between created_at and now.');
     }
   }
-  const begin = request.switch_route_begin_time ?? null;
-  const end = request.switch_route_end_time ?? null;
+  // The schema checked the format; the tenant's rule (one day, 60 minutes) is not a producer's:
+  // a window ending at or before its begin crosses midnight (docs/api.md, "Recording a task").
+  const begin = parseDailyTime(request.switch_route_begin_time) ?? null;
+  const end = parseDailyTime(request.switch_route_end_time) ?? null;
   if (begin !== null || end !== null) {
     if (!isMigrationTask(request.name))
       throw parameter('switch_route_begin_time is for migration tasks only.');
     if (begin === null) throw parameter('switch_route_begin_time is required with switch_route_end_time.');
     if (end === null) throw parameter('switch_route_end_time is required with switch_route_begin_time.');
-    if (end <= begin) throw parameter('switch_route_end_time must be after switch_route_begin_time.');
   }
   return {
     id: (request.id ?? randomUUID()).toLowerCase(),

@@ -1,5 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { FINISHED_STATUSES, inputExcerpt } from '@ddm-jobs/contract';
+import {
+  createZoneOffset,
+  FINISHED_STATUSES,
+  formatDailyTime,
+  inputExcerpt,
+  type ZoneOffset,
+} from '@ddm-jobs/contract';
 import type { Clock } from '../clock/clock.js';
 import { DEFAULT_DOMAIN } from '../identity/ids.js';
 import type { Producer } from '../jobs/producer.js';
@@ -12,6 +18,8 @@ export interface ApplyDeps {
   store: Store;
   producer: Producer;
   clock: Clock;
+  /** The IANA zone daily switch windows are read in (`--time-zone`); UTC by default. */
+  timeZone?: string | undefined;
 }
 
 /**
@@ -63,19 +71,18 @@ function plan(
   projectId: string,
   createdAt: number,
   now: number,
+  offsetAt: ZoneOffset,
 ): Planned {
   const window = task.window;
   const planned: Plan = {
     v: 1,
     steps: task.steps,
-    window: window
-      ? { begin: createdAt + window.begin, end: createdAt + window.end, since: createdAt }
-      : { begin: null, end: null, since: createdAt },
+    window: { begin: window?.begin ?? null, end: window?.end ?? null, since: createdAt },
     cancel: task.cancel,
     rollback: task.rollback,
     retry: task.retry,
   };
-  const last = movesUntil(planned, 0, createdAt, now).at(-1);
+  const last = movesUntil(planned, 0, createdAt, now, offsetAt).at(-1);
   const step = last?.step ?? 0;
   const start = last?.at ?? createdAt;
   const current = planned.steps[step];
@@ -93,9 +100,9 @@ function plan(
   };
   if (current.reason !== undefined) body.fail_reason = current.reason;
   if (FINISHED_STATUSES.has(current.status)) body.ended_at = start;
-  if (planned.window.begin !== null) {
-    body.switch_route_begin_time = planned.window.begin;
-    body.switch_route_end_time = planned.window.end;
+  if (window) {
+    body.switch_route_begin_time = formatDailyTime(window.begin);
+    body.switch_route_end_time = formatDailyTime(window.end);
   }
   const settled = isSettled(task.name, current.status);
   return { id, body, simulation: settled ? undefined : { plan: planned, step, stepStartedAt: start } };
@@ -110,6 +117,7 @@ function plan(
 export async function applyScenario(deps: ApplyDeps, scenario: Scenario): Promise<{ jobs: string[] }> {
   const { store, producer, clock } = deps;
   const now = clock.now();
+  const offsetAt = createZoneOffset(deps.timeZone);
   const projects = await resolveProjects(store, scenario);
   const planned: Planned[] = [];
   for (const task of scenario.tasks) {
@@ -119,7 +127,7 @@ export async function applyScenario(deps: ApplyDeps, scenario: Scenario): Promis
       if (createdAt < 0)
         throw new ScenarioError(scenario.source, `${task.path}.start lies before the clock's epoch.`);
       const id = task.id === undefined ? randomUUID() : task.count === 1 ? task.id : copyId(task.id, index);
-      planned.push(plan(task, id, projectId, createdAt, now));
+      planned.push(plan(task, id, projectId, createdAt, now, offsetAt));
     }
   }
   const jobs: string[] = [];

@@ -3,10 +3,12 @@ import {
   canBeRecordedIn,
   canExpand,
   checkScenarioDocument,
+  type DailyWindow,
   EXECUTING_STATUSES,
   isMigrationTask,
   isProducerMoveAllowed,
   type JobStatus,
+  parseDailyTime,
   parseDuration,
   SCENARIO_LIMITS,
   type ScenarioReaction,
@@ -43,8 +45,8 @@ export interface ScenarioTaskPlan {
   start: number;
   count: number;
   every: number;
-  /** The switch window given at creation, relative to the creation; null: switched by hand. */
-  window: { begin: number; end: number } | null;
+  /** The daily switch window given at creation; null: switched by hand. */
+  window: DailyWindow | null;
   steps: PlanStep[];
   cancel: Reaction;
   rollback: Reaction;
@@ -115,7 +117,7 @@ const optionalDuration = (value: string | number | undefined, path: string) =>
 
 interface Timeline {
   specs: StepSpec[];
-  window: { begin: number; end: number } | null;
+  window: DailyWindow | null;
 }
 
 /**
@@ -124,8 +126,6 @@ interface Timeline {
  */
 function checkTimeline(name: string, steps: ScenarioStep[], path: string, retry: boolean): Timeline {
   let window: Timeline['window'] = null;
-  // When the step begins, after the task was created; null once it depends on the tenant.
-  let reach: number | null = 0;
   const specs = steps.map((step, i): StepSpec => {
     const at = `${path}[${i}]`;
     const { status } = step;
@@ -154,19 +154,13 @@ function checkTimeline(name: string, steps: ScenarioStep[], path: string, retry:
       fault(`${at}.reason is required for a Failed step.`);
     if (step.window) {
       if (status !== 'ToBeSwitched') fault(`${at}.window is for ToBeSwitched steps only.`);
-      if (retry)
-        fault(`${at}.window cannot be given: a retry task has the failed task's window while it lies ahead.`);
-      const begin = duration(step.window.begin, `${at}.window.begin`);
-      const end = duration(step.window.end, `${at}.window.end`);
-      if (end <= begin) fault(`${at}.window.end must be after window.begin.`);
-      if (reach !== null && end <= reach)
-        fault(
-          `${at}.window.end must be after the task gets to this step, ${formatDuration(reach)} after its creation.`,
-        );
-      window = { begin, end };
+      if (retry) fault(`${at}.window cannot be given: a retry task has the failed task's window.`);
+      // The schema checked the format; like a producer's, a window may cross midnight.
+      window = {
+        begin: parseDailyTime(step.window.begin) as number,
+        end: parseDailyTime(step.window.end) as number,
+      };
     }
-    if (status === 'ToBeSwitched') reach = window && reach !== null ? Math.max(reach, window.begin) : null;
-    else if (reach !== null && over !== undefined) reach += over;
     return { status, progress: step.progress, over, reason: step.reason };
   });
   return { specs, window };

@@ -1,4 +1,4 @@
-import { ERRORS, isProducerMoveAllowed } from '@ddm-jobs/contract';
+import { createZoneOffset, ERRORS, isProducerMoveAllowed, type ZoneOffset } from '@ddm-jobs/contract';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { repeatEvery } from '../clock/repeat-every.js';
@@ -21,6 +21,8 @@ export interface SimulatorDeps {
   store: Store;
   producer: Producer;
   clock: Clock;
+  /** The IANA zone daily switch windows are read in (`--time-zone`); UTC by default. */
+  timeZone?: string | undefined;
   logger?: Logger | undefined;
 }
 
@@ -30,7 +32,7 @@ export interface SimulatorDeps {
  * switched routes by hand, or the simulator reported that move and stopped before saving it.
  * Undefined when the task was moved by someone else: the simulator lets it go.
  */
-function reconcile(running: Running, job: JobRow): Running | undefined {
+function reconcile(running: Running, job: JobRow, offsetAt: ZoneOffset): Running | undefined {
   const { plan, step, stepStartedAt } = running;
   const current = plan.steps[step] as PlanStep;
   if (job.status === 'Canceling' || job.status === 'Rollbacking') {
@@ -41,7 +43,7 @@ function reconcile(running: Running, job: JobRow): Running | undefined {
   }
   if (plan.steps[step + 1]?.status !== job.status) return undefined;
   const byTenant = current.status === 'ToBeSwitched' && plan.window.begin === null;
-  const began = byTenant ? job.updatedAt : (stepEnd(plan, step, stepStartedAt) ?? job.updatedAt);
+  const began = byTenant ? job.updatedAt : (stepEnd(plan, step, stepStartedAt, offsetAt) ?? job.updatedAt);
   return { ...running, step: step + 1, stepStartedAt: Math.min(began, job.updatedAt) };
 }
 
@@ -64,6 +66,7 @@ function followWindow(running: Running, job: JobRow): Running | undefined {
  */
 export function createSimulator(deps: SimulatorDeps): Simulator {
   const { store, producer, clock, logger } = deps;
+  const offsetAt = createZoneOffset(deps.timeZone);
   const save = (running: Running) => store.saveSimulation(encode(running));
 
   const report = (job: JobRow, step: PlanStep, progress: number, at?: number) =>
@@ -89,7 +92,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       const { plan } = running;
       adopted = {
         jobId: retryId,
-        // The retry task has the window the tenant's retry gave it (the failed task's, if ahead).
+        // The retry task has the window the tenant's retry gave it (the failed task's).
         plan: {
           ...plan,
           steps: plan.retry,
@@ -115,7 +118,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     // timeline goes on once the clock passes that instant again.
     if (now < job.updatedAt) return;
     if (job.status !== running.plan.steps[running.step]?.status) {
-      const resumed = reconcile(running, job);
+      const resumed = reconcile(running, job, offsetAt);
       if (!resumed) {
         logger?.warn(
           { job_id: job.id, status: job.status },
@@ -131,7 +134,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       running = windowed;
       await save(running);
     }
-    for (const move of movesUntil(running.plan, running.step, running.stepStartedAt, now)) {
+    for (const move of movesUntil(running.plan, running.step, running.stepStartedAt, now, offsetAt)) {
       const step = running.plan.steps[move.step] as PlanStep;
       job = await report(job, step, step.from, move.at);
       running = { ...running, step: move.step, stepStartedAt: move.at };

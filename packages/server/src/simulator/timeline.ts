@@ -1,4 +1,5 @@
-import { EXECUTING_STATUSES, type JobStatus } from '@ddm-jobs/contract';
+import { EXECUTING_STATUSES, type JobStatus, type SecondOfDay, type ZoneOffset } from '@ddm-jobs/contract';
+import { windowOpensAt } from './daily-window.js';
 
 /** A step as the simulator runs it: its percents resolved, its duration in milliseconds. */
 export interface PlanStep {
@@ -18,10 +19,13 @@ export interface Reaction {
   fail: string | null;
 }
 
-/** The switch window the simulator follows, and since when (a tenant may change it). */
+/**
+ * The daily switch window the simulator follows (seconds of the day, in the server's time zone;
+ * null: switched by hand), and since when (a tenant may change it).
+ */
 export interface Window {
-  begin: number | null;
-  end: number | null;
+  begin: SecondOfDay | null;
+  end: SecondOfDay | null;
   since: number;
 }
 
@@ -87,15 +91,16 @@ export function reactionSteps(
 /**
  * When the task leaves step `index`, begun at `start`; null when nothing the simulator knows of
  * ends it (the last step, a step without duration, a ToBeSwitched step without a window). A
- * ToBeSwitched step ends when the window begins, never before the task got there nor before the
- * window was set.
+ * ToBeSwitched step ends in the next occurrence of its daily window (on the wall clock of
+ * `offsetAt`'s zone) from when the task got there or the window was set, whichever is later.
  */
-export function stepEnd(plan: Plan, index: number, start: number): number | null {
+export function stepEnd(plan: Plan, index: number, start: number, offsetAt: ZoneOffset): number | null {
   const step = plan.steps[index];
   if (!step || index + 1 >= plan.steps.length) return null;
   if (step.status === 'ToBeSwitched') {
-    const { begin, since } = plan.window;
-    return begin === null ? null : Math.max(start, begin, since);
+    const { begin, end, since } = plan.window;
+    if (begin === null || end === null) return null;
+    return windowOpensAt({ begin, end }, Math.max(start, since), offsetAt);
   }
   return step.over === null ? null : start + step.over;
 }
@@ -114,12 +119,18 @@ export interface Move {
 }
 
 /** Every step the task enters after step `index` (begun at `start`) up to `now`, in order. */
-export function movesUntil(plan: Plan, index: number, start: number, now: number): Move[] {
+export function movesUntil(
+  plan: Plan,
+  index: number,
+  start: number,
+  now: number,
+  offsetAt: ZoneOffset,
+): Move[] {
   const moves: Move[] = [];
   let step = index;
   let at = start;
   for (;;) {
-    const end = stepEnd(plan, step, at);
+    const end = stepEnd(plan, step, at, offsetAt);
     if (end === null || end > now) return moves;
     step++;
     at = end;

@@ -1,20 +1,19 @@
+import type { DailySwitchWindow } from '@ddm-jobs/client';
 import { type Command, Option } from 'commander';
 import { addConnectionOptions, type ConnectionFlags, connect } from '../../tenant/connection.js';
 import { findMigration } from '../../tenant/find-migration.js';
 import { print } from '../../tenant/output/format.js';
-import { parseIsoInstant } from '../../tenant/time-input.js';
+import { parseDailyTimeFlag } from '../../tenant/time-input.js';
 import { UsageError } from '../../tenant/usage-error.js';
 
 interface SwitchWindowOptions extends ConnectionFlags {
-  begin?: number;
-  end?: number;
+  begin?: string;
+  end?: string;
   manual?: boolean;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-
 /** The window asked for: both ends, or --manual; half a window is a usage error. */
-export function windowOf(options: SwitchWindowOptions): { begin: number; end: number } | 'manual' {
+export function windowOf(options: SwitchWindowOptions): DailySwitchWindow | 'manual' {
   if (options.manual) return 'manual';
   if (options.begin === undefined || options.end === undefined)
     throw new UsageError('give the window as --begin and --end, or --manual to switch by hand.');
@@ -22,17 +21,26 @@ export function windowOf(options: SwitchWindowOptions): { begin: number; end: nu
 }
 
 /**
- * `ddm-jobs switch-window ID`: when a migration waiting in ToBeSwitched switches its routes by
- * itself, or `--manual` for never (the tenant then runs `ddm-jobs switch ID`). Whether the end
- * lies after the begin is the API's rule (DBS.300377), not repeated here.
+ * `ddm-jobs switch-window ID`: the daily window (`HH:mm:ss`, in the server's time zone) in which
+ * a migration waiting in ToBeSwitched switches its routes by itself, or `--manual` for never
+ * (the tenant then runs `ddm-jobs switch ID`). The window's rule (one day, at least 60 minutes)
+ * is the API's (DBS.300377), not repeated here.
  */
 export function switchWindowCommand(program: Command): void {
   const command = program
     .command('switch-window')
     .description('set when a shard-migration task in ToBeSwitched switches its routes, or --manual')
     .argument('<id>', 'task id (ddm-jobs list shows it)')
-    .addOption(new Option('--begin <time>', 'window start, ISO 8601 with a zone').argParser(parseIsoInstant))
-    .addOption(new Option('--end <time>', 'window end, ISO 8601 with a zone').argParser(parseIsoInstant))
+    .addOption(
+      new Option('--begin <time>', "daily window start, HH:mm:ss in the server's time zone").argParser(
+        parseDailyTimeFlag,
+      ),
+    )
+    .addOption(
+      new Option('--end <time>', "daily window end, HH:mm:ss in the server's time zone").argParser(
+        parseDailyTimeFlag,
+      ),
+    )
     .addOption(
       new Option('--manual', 'no window: the routes switch only with ddm-jobs switch ID').conflicts([
         'begin',
@@ -43,8 +51,8 @@ export function switchWindowCommand(program: Command): void {
     'after',
     `
 Examples:
-  $ ddm-jobs switch-window 92370d30-3ddc-4e05-b8ab-51662d824318 --begin 2026-05-20T22:00:00Z --end 2026-05-21T02:00:00Z
-  $ ddm-jobs switch-window 92370d30-3ddc-4e05-b8ab-51662d824318 --begin 2026-05-21T00:00:00+02:00 --end 2026-05-21T04:00:00+02:00
+  $ ddm-jobs switch-window 92370d30-3ddc-4e05-b8ab-51662d824318 --begin 17:00:00 --end 18:00:00
+  $ ddm-jobs switch-window 92370d30-3ddc-4e05-b8ab-51662d824318 --begin 01:00:00 --end 04:30:00
   $ ddm-jobs switch-window 92370d30-3ddc-4e05-b8ab-51662d824318 --manual`,
   );
   command.action(async (id: string, options: SwitchWindowOptions) => {
@@ -55,7 +63,7 @@ Examples:
     print(
       window === 'manual'
         ? `Switch window of task ${id} cleared: its routes switch when you run ddm-jobs switch ${id}.`
-        : `Switch window of task ${id} set: from ${iso(window.begin)} to ${iso(window.end)}.`,
+        : `Switch window of task ${id} set: daily from ${window.begin} to ${window.end} (the server's time zone).`,
     );
   });
 }

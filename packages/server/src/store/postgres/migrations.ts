@@ -449,6 +449,33 @@ END $$;
 `,
   },
   {
+    version: 9,
+    name: 'daily switch windows',
+    sql: `
+-- Switch windows are daily HH:mm:ss times now, kept as seconds of the day in the same columns
+-- (list_window, migration 8, reads them unchanged). A window stored as two instants (epoch ms)
+-- keeps the times of day of those instants in UTC: stored data has no zone of its own. One the
+-- tenant's rule would refuse (crossing midnight, shorter than an hour) is kept as it is:
+-- producers' records need not meet that rule.
+UPDATE jobs SET switch_begin = (switch_begin / 1000) % 86400, switch_end = (switch_end / 1000) % 86400
+WHERE switch_begin IS NOT NULL OR switch_end IS NOT NULL;
+-- The same in the tasks the feed, the cleaned tasks' audit records and the simulator's plans hold
+-- (JSON text; both times are set together, so neither jsonb_set sees a NULL).
+UPDATE job_events SET job = jsonb_set(jsonb_set(job::jsonb,
+  '{switchBegin}', to_jsonb(((job::jsonb ->> 'switchBegin')::bigint / 1000) % 86400)),
+  '{switchEnd}', to_jsonb(((job::jsonb ->> 'switchEnd')::bigint / 1000) % 86400))::text
+WHERE job IS NOT NULL AND job::jsonb ->> 'switchBegin' IS NOT NULL AND job::jsonb ->> 'switchEnd' IS NOT NULL;
+UPDATE removed_jobs SET job = jsonb_set(jsonb_set(job::jsonb,
+  '{switchBegin}', to_jsonb(((job::jsonb ->> 'switchBegin')::bigint / 1000) % 86400)),
+  '{switchEnd}', to_jsonb(((job::jsonb ->> 'switchEnd')::bigint / 1000) % 86400))::text
+WHERE job::jsonb ->> 'switchBegin' IS NOT NULL AND job::jsonb ->> 'switchEnd' IS NOT NULL;
+UPDATE simulations SET plan = jsonb_set(jsonb_set(plan::jsonb,
+  '{window,begin}', to_jsonb(((plan::jsonb #>> '{window,begin}')::bigint / 1000) % 86400)),
+  '{window,end}', to_jsonb(((plan::jsonb #>> '{window,end}')::bigint / 1000) % 86400))::text
+WHERE plan::jsonb #>> '{window,begin}' IS NOT NULL AND plan::jsonb #>> '{window,end}' IS NOT NULL;
+`,
+  },
+  {
     version: 10,
     name: 'run logs and shard-configuration details',
     sql: `

@@ -207,6 +207,31 @@ DROP INDEX job_events_by_job;
 `,
   },
   {
+    version: 9,
+    name: 'daily switch windows',
+    sql: `
+-- Switch windows are daily HH:mm:ss times now, kept as seconds of the day in the same columns.
+-- A window stored as two instants (epoch ms) keeps the times of day of those instants in UTC:
+-- stored data has no zone of its own. One the tenant's rule would refuse (crossing midnight,
+-- shorter than an hour) is kept as it is: producers' records need not meet that rule.
+UPDATE jobs SET switch_begin = (switch_begin / 1000) % 86400, switch_end = (switch_end / 1000) % 86400
+WHERE switch_begin IS NOT NULL OR switch_end IS NOT NULL;
+-- The same in the tasks the feed, the cleaned tasks' audit records and the simulator's plans hold.
+UPDATE job_events SET job = json_set(job,
+  '$.switchBegin', (json_extract(job, '$.switchBegin') / 1000) % 86400,
+  '$.switchEnd', (json_extract(job, '$.switchEnd') / 1000) % 86400)
+WHERE json_extract(job, '$.switchBegin') IS NOT NULL AND json_extract(job, '$.switchEnd') IS NOT NULL;
+UPDATE removed_jobs SET job = json_set(job,
+  '$.switchBegin', (json_extract(job, '$.switchBegin') / 1000) % 86400,
+  '$.switchEnd', (json_extract(job, '$.switchEnd') / 1000) % 86400)
+WHERE json_extract(job, '$.switchBegin') IS NOT NULL AND json_extract(job, '$.switchEnd') IS NOT NULL;
+UPDATE simulations SET plan = json_set(plan,
+  '$.window.begin', (json_extract(plan, '$.window.begin') / 1000) % 86400,
+  '$.window.end', (json_extract(plan, '$.window.end') / 1000) % 86400)
+WHERE json_extract(plan, '$.window.begin') IS NOT NULL AND json_extract(plan, '$.window.end') IS NOT NULL;
+`,
+  },
+  {
     version: 10,
     name: 'run logs and shard-configuration details',
     sql: `
