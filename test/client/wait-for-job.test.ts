@@ -20,7 +20,7 @@ tasks:
     database: db_orders
     steps:
       - { status: Running, progress: 100, over: 4m }
-      - { status: ToBeSwitched, window: { begin: 5m, end: 1h } }
+      - { status: ToBeSwitched, window: { begin: "12:05:00", end: "13:00:00" } } # the clock starts at 12:00 UTC
       - { status: Switching, progress: 100, over: 2m }
       - { status: Completed }
   - name: RestartNode
