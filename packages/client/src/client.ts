@@ -5,13 +5,17 @@ import type {
   JobHistoryResponse,
   JobItem,
   ListJobsResponse,
+  MigrateResults,
   MigrationAction,
+  RunLogItem,
+  RunLogsResponse,
   ShowJobResponse,
 } from '@ddm-jobs/contract/wire';
 import { type ClientSetup, type DdmClientOptions, setUp } from './config.js';
 import { isDdmApiError } from './errors.js';
 import { pageSizeOf, pages } from './paging.js';
 import { pathOf } from './request.js';
+import { type LoggedTask, logLines, logTarget } from './run-logs.js';
 import { listedItem, type MigrationTask, migrationTarget, nonEmpty } from './tasks.js';
 import { readStream, type StreamedEvent, type StreamJobsOptions } from './tenant-stream.js';
 import { checkDailyTime, type DailySwitchWindow, type TimeInput, toEpochMs } from './times.js';
@@ -19,6 +23,7 @@ import { type CallOptions, open, send } from './transport.js';
 import { type WaitOptions, waitFor } from './wait.js';
 
 export type { DdmClientOptions } from './config.js';
+export type { LoggedTask } from './run-logs.js';
 export type { MigrationTask } from './tasks.js';
 
 /** The window of `jobs()`: since a time until now, or between two times. */
@@ -141,6 +146,59 @@ export class DdmClient {
   }
 
   /**
+   * A shard-migration task's details (MigrateResults): shard numbers and data nodes before and
+   * after, the migrating node, `is_exclusive`, and the daily switch window (`HH:mm:ss`, `""`
+   * both when `switch_route_is_manual`). A task given by id is found first, as for an action.
+   * Retried like a read; any task the path does not name is the server's 404 DBS.300400.
+   *
+   * @example const { after_shard_num, auto_switch_begin_time } = await client.getMigrationDetails(job)
+   */
+  async getMigrationDetails(task: MigrationTask, options: CallOptions = {}): Promise<MigrateResults> {
+    const target = await this.#target(task, options);
+    const path =
+      (await this.#projectPath(options)) +
+      pathOf('instances', target.instanceId, 'databases', target.dbName, 'migration', 'jobs', target.jobId);
+    return (await send(this.#setup.transport, { method: 'GET', path, idempotent: true }, options))
+      .json as MigrateResults;
+  }
+
+  /**
+   * One page of a task's run log (ShowMigrationLog), newest first, as the API answers: `offset`
+   * 0 and `limit` 10 unless given (the server checks them as the list's). A task given by id is
+   * read first for its instance. Retried like a read.
+   *
+   * @example const { task_logs, total } = await client.listRunLogs(jobId, { limit: 50 })
+   */
+  async listRunLogs(
+    task: LoggedTask,
+    query: { offset?: number; limit?: number } = {},
+    options: CallOptions = {},
+  ): Promise<RunLogsResponse> {
+    const target = await logTarget(task, async (id) => (await this.getJob(id, options)).instance.id);
+    return this.#runLogPage(target, query, options);
+  }
+
+  /**
+   * Every line of a task's run log as it is at this call, newest first, page after page (128 a
+   * page unless `pageSize`); a line appended meanwhile is not yielded (the tenant stream's `log`
+   * events tell those), and none is yielded twice.
+   *
+   * @example for await (const line of client.runLogs(jobId)) console.log(line.created_time, line.level, line.message)
+   */
+  runLogs(
+    task: LoggedTask,
+    options: CallOptions & { pageSize?: number } = {},
+  ): AsyncIterableIterator<RunLogItem> {
+    const { pageSize, ...callOptions } = options;
+    const size = pageSizeOf(pageSize);
+    const lines = async function* (this: DdmClient) {
+      const target = await logTarget(task, async (id) => (await this.getJob(id, callOptions)).instance.id);
+      yield* logLines((query) => this.#runLogPage(target, query, callOptions), size);
+    };
+    return lines.call(this);
+  }
+
+  /**
    * The project's task changes as they happen, each task as the list shows it: ddm-jobs'
    * extension `GET /v3/{project_id}/jobs/stream`, Server-Sent Events (the cloud's DDM answers
    * 404). One connection, opened on the first `next()` (its opening retried like a read): it
@@ -252,6 +310,28 @@ export class DdmClient {
     return pathOf('v3', await this.projectId(options));
   }
 
+  async #target(task: MigrationTask, options: CallOptions) {
+    // The server's own 404 (with its request id) when a task given by id does not exist.
+    return migrationTarget(task, async (id) =>
+      listedItem((query) => this.listJobs(query, options), await this.getJob(id, options)),
+    );
+  }
+
+  async #runLogPage(
+    target: { jobId: string; instanceId: string },
+    query: { offset?: number; limit?: number },
+    options: CallOptions,
+  ): Promise<RunLogsResponse> {
+    const pairs: [string, string][] = [];
+    if (query.offset !== undefined) pairs.push(['offset', String(query.offset)]);
+    if (query.limit !== undefined) pairs.push(['limit', String(query.limit)]);
+    const path =
+      (await this.#projectPath(options)) +
+      pathOf('instance', target.instanceId, 'task', target.jobId, 'run-logs');
+    const call = { method: 'GET' as const, path, query: pairs, idempotent: true };
+    return (await send(this.#setup.transport, call, options)).json as RunLogsResponse;
+  }
+
   async #jobAction(
     action: 'cancel' | 'retry' | 'rollback' | 'clean',
     task: MigrationTask,
@@ -268,10 +348,7 @@ export class DdmClient {
     idempotent: boolean,
     options: CallOptions,
   ): Promise<unknown> {
-    // The server's own 404 (with its request id) when a task given by id does not exist.
-    const target = await migrationTarget(task, async (id) =>
-      listedItem((query) => this.listJobs(query, options), await this.getJob(id, options)),
-    );
+    const target = await this.#target(task, options);
     const path =
       (await this.#projectPath(options)) +
       pathOf(

@@ -3,12 +3,17 @@
  * Node 20+ and browsers, with no runtime dependency.
  */
 export type {
+  DnInfo,
   JobDetail,
   JobHistoryEntry,
   JobItem,
   JobStatus,
   ListJobsResponse,
+  LogLevel,
+  MigrateResults,
   Operation,
+  RunLogItem,
+  RunLogsResponse,
   TenantStreamEvent,
 } from '@ddm-jobs/contract/wire';
 export { EXECUTING_STATUSES, FINISHED_STATUSES, JOB_STATUSES, LIST_LIMIT_MAX } from '@ddm-jobs/contract/wire';
@@ -28,7 +33,7 @@ export {
   stringToSign,
 } from './auth/aksk-signer.js';
 export type { Auth, PasswordAuth } from './auth/types.js';
-export { DdmClient, type JobsRange, type MigrationTask } from './client.js';
+export { DdmClient, type JobsRange, type LoggedTask, type MigrationTask } from './client.js';
 export type { DdmClientOptions } from './config.js';
 export {
   ConfigurationError,
