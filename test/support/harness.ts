@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import {
   type AppOptions,
   applyBootstrap,
+  applyInventory,
   type BootstrapFile,
   buildApp,
   CREDENTIAL_KEY_FILE,
+  checkInventoryDeclaration,
   type FeedOptions,
   openCredentialVault,
   openPostgresStore,
@@ -95,11 +97,21 @@ export async function startTestServer(
   const store = await openTestStore(dataDir);
   const credentialVault = openCredentialVault(join(dataDir, CREDENTIAL_KEY_FILE));
   const bootstrap = options.bootstrap ?? FIXTURE_IDENTITIES;
-  await applyBootstrap(store, bootstrap, clock, credentialVault);
+  /** The declared identities, and the shard-change inventory the bootstrap may declare. */
+  const applyDeclared = async () => {
+    await applyBootstrap(store, bootstrap, clock, credentialVault);
+    if (bootstrap.inventory)
+      await applyInventory(
+        { store, clock },
+        checkInventoryDeclaration(bootstrap.inventory, 'bootstrap'),
+        'bootstrap',
+      );
+  };
+  await applyDeclared();
   // No throttling unless asked for: the real clock stands still too, so no bucket would refill.
   const rateLimits = options.rateLimits ?? { perCredential: 0, perServiceCredential: 0, perAddress: 0 };
   const reapply = async () => {
-    await applyBootstrap(store, bootstrap, clock, credentialVault);
+    await applyDeclared();
     return { jobs: [] };
   };
   const logger = harnessLogger();

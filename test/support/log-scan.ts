@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ALICE_KEY, WORKER_KEY } from '../aksk/fixture.js';
 import { ADMIN_PASSWORD } from '../cli/cli-process.js';
 import { ADMIN as CONSOLE_ADMIN } from '../console/console-fixture.js';
+import { DATA_NODE_PASSWORDS } from './data-nodes.js';
 import { PASSWORD } from './harness.js';
 import { LOG_DIR_VARIABLE } from './run-logs.js';
 
@@ -12,7 +13,14 @@ import { LOG_DIR_VARIABLE } from './run-logs.js';
 // like one, appears in a log line: SECURITY.md's "no secret in logs", checked on every run.
 
 /** The secrets the fixtures sign in with; a log line holding one is a leak. */
-export const KNOWN_SECRETS = [PASSWORD, ADMIN_PASSWORD, CONSOLE_ADMIN.password, ALICE_KEY.sk, WORKER_KEY.sk];
+export const KNOWN_SECRETS = [
+  PASSWORD,
+  ADMIN_PASSWORD,
+  CONSOLE_ADMIN.password,
+  ALICE_KEY.sk,
+  WORKER_KEY.sk,
+  ...DATA_NODE_PASSWORDS,
+];
 
 /** Shapes of secrets whatever their value, with why each is one. */
 export const SECRET_PATTERNS: { name: string; pattern: RegExp }[] = [

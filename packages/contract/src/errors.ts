@@ -31,6 +31,15 @@ export const ERRORS = {
   invalidTimeRange: ddm(400, 'DBS.300377', 'Invalid time range.'),
   operationNotAllowed: ddm(400, 'DBS.300379', 'The operation is not allowed for this type of tasks.'),
   jobNotFound: ddm(404, 'DBS.300400', 'The task is not found.'),
+  // Starting a shard change (docs/api.md, "Starting a shard change"); the cloud answers each with 400.
+  scaleOutFailed: ddm(400, 'DBS.300118', 'Failed to scale out the schema. Check the request parameters.'),
+  schemaNotFound: ddm(400, 'DBS.300129', 'The schema does not exist.'),
+  schemaNotRunning: ddm(400, 'DBS.300130', 'The schema status does not allow this operation.'),
+  dataNodeInUse: ddm(400, 'DBS.300133', 'The data node is already used by a shard configuration.'),
+  dataNodeLogin: ddm(400, 'DBS.300357', 'The user name or password of the data node is incorrect.'),
+  preCheckFailed: ddm(400, 'DBS.300363', 'Pre-check failed.'),
+  loadBalancingOff: ddm(400, 'DBS.300370', 'Load balancing is not enabled.'),
+  invalidParameter: ddm(400, 'DBS.300375', 'Invalid parameter.'),
   serverFailure: ddm(500, 'DBS.300002', 'Server failure.'),
   // The API gateway's
   tokenMissing: gateway(
@@ -76,6 +85,12 @@ export const ERRORS = {
   versionConflict: ddm(409, 'DDMJOBS.0410', 'The task has changed since the given version.'),
   idConflict: ddm(409, 'DDMJOBS.0411', 'A task with this id exists with other content.'),
   // The emulator's (decided)
+  credentialsHandedOut: ddm(
+    409,
+    'DDMJOBS.0420',
+    "The request's data-node credentials were handed out already, or dropped.",
+  ),
+  preCheckAnswered: ddm(409, 'DDMJOBS.0421', 'The pre-check was answered already.'),
   clockNotVirtual: ddm(
     409,
     'DDMJOBS.0412',

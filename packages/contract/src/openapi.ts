@@ -2,6 +2,7 @@ import type { TSchema } from 'typebox';
 import { ACTION_RULES, MIGRATION_ACTIONS } from './action-rules.js';
 import { EVENTS_LIMIT_DEFAULT, EVENTS_QUERY_RULES } from './events-query.js';
 import { QUERY_RULES } from './list-query.js';
+import { shardChangePaths } from './openapi-shards.js';
 import {
   ActionJobResponseSchema,
   EmptyResponseSchema,
@@ -517,6 +518,7 @@ export function buildOpenApiDocument(version: string): object {
         },
       },
       ...runLogPaths(),
+      ...shardChangePaths(),
       ...feedPaths(),
       '/healthz': {
         get: {

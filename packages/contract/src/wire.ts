@@ -18,5 +18,12 @@ export type { TokenBody, TokenRequest } from './schemas/keystone.js';
 export type { DnInfo, MigrateResults } from './schemas/migration-details.js';
 export type { PolicyResponse } from './schemas/policy.js';
 export type { AppendLogsResponse, RunLogItem, RunLogsResponse } from './schemas/run-logs.js';
+export type {
+  AvailableDataNodesResponse,
+  DataNode,
+  PerformResponse,
+  PreCheckResponse,
+  PreCheckResult,
+} from './schemas/shards.js';
 export * from './statuses.js';
 export * from './time-format.js';

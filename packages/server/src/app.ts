@@ -35,6 +35,7 @@ import { consoleRoutes, DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { emulatorRoutes } from './routes/emulator.js';
 import { internalEventsRoutes } from './routes/internal-events.js';
 import { internalJobsRoutes } from './routes/internal-jobs.js';
+import { internalShardRoutes } from './routes/internal-shards.js';
 import { jobHistoryRoutes } from './routes/job-history.js';
 import { keystoneRoutes } from './routes/keystone.js';
 import { migrationActionsRoutes } from './routes/migration-actions.js';
@@ -42,9 +43,13 @@ import { migrationDetailsRoutes } from './routes/migration-details.js';
 import { internalLogsRoutes, runLogsRoutes } from './routes/run-logs.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { serviceInfoRoutes } from './routes/service-info.js';
+import { shardChangeRoutes } from './routes/shard-changes.js';
 import { tenantJobsRoutes } from './routes/tenant-jobs.js';
 import { tenantStreamRoutes } from './routes/tenant-stream.js';
+import { createShardChanges } from './shards/shard-changes.js';
+import { createShardWorkers } from './shards/shard-workers.js';
 import { createSimulator, type Simulator } from './simulator/index.js';
+import { simulateShardChange } from './simulator/shard-change.js';
 import type { Store } from './store/interfaces.js';
 import { createStreamSlots, DEFAULT_MAX_STREAMS_PER_USER } from './throttling/stream-slots.js';
 import { createThrottling, DEFAULT_RATE_LIMITS, type RateLimits } from './throttling/throttling.js';
@@ -172,6 +177,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const simulator = createSimulator({ ...simulation, logger: options.logger });
   app.decorate('simulator', simulator);
   app.addHook('onClose', async () => simulator.stop());
+  // Starting shard changes: in the emulator its simulator plays a perform's task.
+  const shardChanges = createShardChanges({
+    store,
+    producer: simulation.producer,
+    clock,
+    vault: options.credentialVault,
+    emulator: options.emulator && { simulate: (job, instance) => simulateShardChange(store, job, instance) },
+  });
+  app.register(async (scope) => shardChangeRoutes(scope, { shardChanges, auth }));
+  const workers = createShardWorkers({ store, clock, vault: options.credentialVault });
+  app.register(async (scope) => internalShardRoutes(scope, { workers, auth }));
   app.register(async (scope) => scenarioRoutes(scope, { ...simulation, auth }));
   if (!options.tokenChecker) {
     app.register(async (scope) =>
@@ -192,6 +208,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await simulator.stop();
       try {
         await store.resetJobs(clock.now());
+        await store.resetShards();
         throttling.reset();
         return await reapply();
       } finally {

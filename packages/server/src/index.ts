@@ -35,7 +35,9 @@ export { createTenantEventIds, TENANT_EVENT_ID_SECRET } from './jobs/tenant-even
 export { createLogger, REDACTED_PATHS } from './logger.js';
 export { closeOnSignals, type RunningServer, type ServeOptions, startServer } from './serve.js';
 export {
+  applyInventory,
   applyScenario,
+  checkInventoryDeclaration,
   createSimulator,
   parseScenario,
   readScenarioFile,

@@ -13,7 +13,12 @@ import { createProducer } from './jobs/producer.js';
 import { createLogger } from './logger.js';
 import { DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { recordDemoTasks } from './simulator/demo.js';
-import { applyScenario, readScenarioFile } from './simulator/index.js';
+import {
+  applyInventory,
+  applyScenario,
+  checkInventoryDeclaration,
+  readScenarioFile,
+} from './simulator/index.js';
 import type { Store } from './store/interfaces.js';
 import { describeStore, openStore } from './store/open-store.js';
 import type { RateLimits } from './throttling/throttling.js';
@@ -87,7 +92,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   try {
     const bootstrap = options.bootstrapFile ? await readBootstrapFile(options.bootstrapFile) : undefined;
     const scenario = options.scenarioFile ? await readScenarioFile(options.scenarioFile) : undefined;
-    if (bootstrap) await applyBootstrap(store, bootstrap, clock, credentialVault);
+    // The bootstrap file's shard-change inventory, checked before anything is applied.
+    const inventory =
+      bootstrap?.inventory && checkInventoryDeclaration(bootstrap.inventory, options.bootstrapFile as string);
+    /** The declared identities and inventory, at start and on the emulator's reset. */
+    const applyDeclared = async () => {
+      if (bootstrap) await applyBootstrap(store, bootstrap, clock, credentialVault);
+      if (inventory) await applyInventory({ store, clock }, inventory, options.bootstrapFile as string);
+    };
+    await applyDeclared();
     const admin = bootstrap ? undefined : await createDefaultAdmin(store, clock, options.adminPassword);
     if (admin?.generatedPassword) {
       options.print('Created user admin (domain default) with a generated password, shown this once:');
@@ -107,7 +120,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await recordDeclaredTasks();
     const emulator = {
       async reapply() {
-        if (bootstrap) await applyBootstrap(store, bootstrap, clock, credentialVault);
+        await applyDeclared();
         return recordDeclaredTasks();
       },
     };

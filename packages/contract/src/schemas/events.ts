@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { InternalJobSchema } from './internal.js';
 import { JobItemSchema } from './jobs.js';
 import { RunLogItemSchema } from './run-logs.js';
+import { InternalShardRequestSchema } from './shard-internal.js';
 
 export const JOB_EVENT_TYPES = ['created', 'changed', 'removed', 'reset', 'log'] as const;
 
@@ -16,11 +17,20 @@ const Cursor = Type.String({
   description: 'Position in the feed, decimal digits; increases in commit order, never reused',
 });
 
+/** The internal feed's types: the tasks' and, for workers only, a tenant's shard-change request. */
+export const FEED_EVENT_TYPES = [...JOB_EVENT_TYPES, 'requested'] as const;
+
+export const FeedEventTypeSchema = Type.Enum([...FEED_EVENT_TYPES], {
+  description:
+    'created, changed, removed, reset, log: as the tenant stream tells them; requested: a tenant asked for a ' +
+    "shard change's pre-check (workers only)",
+});
+
 /** One entry of the change feed as the internal API shows it. */
 export const FeedEventSchema = Type.Object(
   {
     cursor: Cursor,
-    type: JobEventTypeSchema,
+    type: FeedEventTypeSchema,
     at: Type.Integer({ description: 'When it happened, epoch milliseconds (server clock)' }),
     job: Type.Union([InternalJobSchema, Type.Null()], {
       description:
@@ -30,6 +40,7 @@ export const FeedEventSchema = Type.Object(
     logs: Type.Optional(
       Type.Array(RunLogItemSchema, { description: 'log only: the lines appended, in the order sent' }),
     ),
+    shard_request: Type.Optional(InternalShardRequestSchema),
   },
   { additionalProperties: false },
 );

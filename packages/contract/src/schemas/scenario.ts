@@ -134,9 +134,17 @@ export type ScenarioTask = Static<typeof ScenarioTaskSchema>;
 const scenarioFields = <T extends TSchema>(task: T) => ({
   project: Type.Optional(ProjectRef),
   instance: Type.Optional(InstanceSchema),
-  tasks: withRule(
-    Type.Array(task, { maxItems: SCENARIO_LIMITS.tasks }),
-    `must be a list of at most ${SCENARIO_LIMITS.tasks} tasks`,
+  tasks: Type.Optional(
+    withRule(
+      Type.Array(task, { maxItems: SCENARIO_LIMITS.tasks }),
+      `must be a list of at most ${SCENARIO_LIMITS.tasks} tasks`,
+    ),
+  ),
+  // Checked on its own (InventoryDeclarationSchema), which builds on this file's step schema.
+  inventory: Type.Optional(
+    Type.Unknown({
+      description: 'Instances, schemas and data nodes for shard changes (docs/scenarios.md, "Inventory")',
+    }),
   ),
 });
 
@@ -193,7 +201,10 @@ export function checkScenarioDocument(value: unknown): ParseResult<ScenarioDocum
     if (!isMapping(value)) throw new ScenarioShapeError('The scenario must be a mapping with a tasks list.');
     const top = checkTop(value);
     if (!top.ok) throw new ScenarioShapeError(top.detail);
-    top.value.tasks.forEach((task, i) => {
+    // A scenario declares tasks, an inventory, or both; neither is a mistake.
+    if (top.value.tasks === undefined && top.value.inventory === undefined)
+      throw new ScenarioShapeError('tasks is required.');
+    (top.value.tasks ?? []).forEach((task, i) => {
       const path = `tasks[${i}]`;
       const checked = at(checkTask, task, path, 'task fields');
       checkSteps(checked.steps, `${path}.steps`);

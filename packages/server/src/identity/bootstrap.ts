@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createValidator } from '@ddm-jobs/contract';
+import { createValidator, InventoryDeclarationSchema } from '@ddm-jobs/contract';
 import Type, { type Static } from 'typebox';
 import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../clock/clock.js';
@@ -65,6 +65,9 @@ export const BootstrapSchema = Type.Object(
         ),
       ),
     ),
+    // Shard-change inventory (docs/scenarios.md, "Inventory"), applied beside the identities by
+    // the emulator's wiring (serve.ts), as a scenario's is.
+    inventory: Type.Optional(InventoryDeclarationSchema),
   },
   { additionalProperties: false },
 );

@@ -15,6 +15,7 @@ import type { StandingChecks } from '../identity/standing.js';
 import type { FeedWatcher } from '../jobs/feed-watcher.js';
 import { toInternalJob } from '../jobs/internal-job.js';
 import { runLogItemOf } from '../jobs/run-logs.js';
+import { toInternalShardRequest } from '../shards/internal-request.js';
 import type { JobStore } from '../store/interfaces.js';
 import type { JobEvent, JobRow } from '../store/records.js';
 import type { StreamSlots } from '../throttling/stream-slots.js';
@@ -40,6 +41,7 @@ const toFeedEvent = (event: JobEvent): FeedEvent => ({
   ...(event.logs && event.job
     ? { logs: event.logs.map((line) => runLogItemOf(event.job as JobRow, line)) }
     : {}),
+  ...(event.request ? { shard_request: toInternalShardRequest(event.request) } : {}),
 });
 
 /**

@@ -78,7 +78,8 @@ export function tenantStreamRoutes(app: FastifyInstance, deps: TenantStreamDeps)
               events: events.map((e) => {
                 const job = e.job;
                 const data: TenantStreamEvent = {
-                  type: e.type,
+                  // A project's page holds no workers' entries (`requested`): their project is none.
+                  type: e.type as TenantStreamEvent['type'],
                   job: job === null ? null : jobItemOf(job, formatTime),
                   ...(e.logs && job ? { logs: e.logs.map((line) => runLogItemOf(job, line)) } : {}),
                 };

@@ -10,6 +10,7 @@ import type { Clock } from '../clock/clock.js';
 import { DEFAULT_DOMAIN } from '../identity/ids.js';
 import type { Producer } from '../jobs/producer.js';
 import type { Store } from '../store/interfaces.js';
+import { applyInventory } from './inventory.js';
 import { encode, isSettled } from './plan.js';
 import { type Scenario, ScenarioError, type ScenarioTaskPlan } from './scenario.js';
 import { movesUntil, type Plan, progressAt } from './timeline.js';
@@ -119,6 +120,7 @@ export async function applyScenario(deps: ApplyDeps, scenario: Scenario): Promis
   const now = clock.now();
   const offsetAt = createZoneOffset(deps.timeZone);
   const projects = await resolveProjects(store, scenario);
+  if (scenario.inventory) await applyInventory(deps, scenario.inventory, scenario.source, scenario.project);
   const planned: Planned[] = [];
   for (const task of scenario.tasks) {
     const projectId = projects.get(task.project ?? scenario.project ?? '') as string;

@@ -1,5 +1,7 @@
 export { type ApplyDeps, applyScenario, copyId } from './apply.js';
+export { applyInventory } from './inventory.js';
 export {
+  checkInventoryDeclaration,
   DEFAULT_INSTANCE,
   parseScenario,
   readScenarioFile,

@@ -3,8 +3,11 @@ import {
   canBeRecordedIn,
   canExpand,
   checkScenarioDocument,
+  createValidator,
   type DailyWindow,
   EXECUTING_STATUSES,
+  type InventoryDeclaration,
+  InventoryDeclarationSchema,
   isMigrationTask,
   isProducerMoveAllowed,
   type JobStatus,
@@ -58,6 +61,8 @@ export interface Scenario {
   source: string;
   project: string | undefined;
   tasks: ScenarioTaskPlan[];
+  /** Instances, schemas and data nodes for shard changes (docs/scenarios.md, "Inventory"). */
+  inventory?: InventoryDeclaration;
 }
 
 /** The instance of tasks that name none, here or at the top of the scenario. */
@@ -228,6 +233,50 @@ function checkTask(task: ScenarioTask, path: string): ScenarioTaskPlan {
   };
 }
 
+/** The timeline a perform's migrateLogicDb task plays in the emulator, checked as a scenario task's. */
+export interface ShardChangePlan {
+  steps: PlanStep[];
+  cancel: Reaction;
+  rollback: Reaction;
+  retry: PlanStep[];
+}
+
+/**
+ * Checks a `shard_change` template (docs/scenarios.md, "Inventory") as a migration task's
+ * timeline; its window comes from the tenant's perform, so no step may give one. Throws a
+ * ScenarioError naming the field at fault.
+ */
+export function checkShardChangeTemplate(
+  template: Omit<ScenarioTask, 'name'>,
+  path: string,
+  source: string,
+): ShardChangePlan {
+  try {
+    template.steps.forEach((step, i) => {
+      if (step.window)
+        fault(`${path}.steps[${i}].window cannot be given: the perform's request sets the window.`);
+    });
+    const task = checkTask({ ...template, name: 'migrateLogicDb', database: 'template' }, path);
+    return { steps: task.steps, cancel: task.cancel, rollback: task.rollback, retry: task.retry };
+  } catch (error) {
+    if (error instanceof Fault) throw new ScenarioError(source, error.message);
+    throw error;
+  }
+}
+
+const validateInventory = createValidator<InventoryDeclaration>(InventoryDeclarationSchema);
+
+/** Checks an `inventory` section (a scenario's, the bootstrap file's); throws a ScenarioError naming the field at fault. */
+export function checkInventoryDeclaration(value: unknown, source: string): InventoryDeclaration {
+  const checked = validateInventory(value);
+  if (!checked.ok) throw new ScenarioError(source, `inventory.${checked.detail}`);
+  checked.value.instances.forEach((instance, i) => {
+    if (instance.shard_change)
+      checkShardChangeTemplate(instance.shard_change, `inventory.instances[${i}].shard_change`, source);
+  });
+  return checked.value;
+}
+
 /**
  * Reads a scenario from YAML or JSON text (JSON is YAML) and checks it whole: the schema, then
  * the timelines against the state machine and the limits. Throws a ScenarioError naming the
@@ -252,7 +301,8 @@ export function parseScenario(text: string, source: string): Scenario {
   if (!checked.ok) throw new ScenarioError(source, checked.detail);
   const document = checked.value;
   try {
-    const tasks = document.tasks.map((task, i) => checkTask(task, `tasks[${i}]`));
+    const declared = document.tasks ?? [];
+    const tasks = declared.map((task, i) => checkTask(task, `tasks[${i}]`));
     const total = tasks.reduce((sum, task) => sum + task.count, 0);
     if (total > SCENARIO_LIMITS.tasks)
       fault(`tasks declare ${total} tasks, counting copies; at most ${SCENARIO_LIMITS.tasks}.`);
@@ -268,8 +318,11 @@ export function parseScenario(text: string, source: string): Scenario {
       source,
       project: document.project,
       tasks: instance
-        ? tasks.map((task, i) => (document.tasks[i]?.instance ? task : { ...task, instance }))
+        ? tasks.map((task, i) => (declared[i]?.instance ? task : { ...task, instance }))
         : tasks,
+      ...(document.inventory === undefined
+        ? {}
+        : { inventory: checkInventoryDeclaration(document.inventory, source) }),
     };
   } catch (error) {
     if (error instanceof Fault) throw new ScenarioError(source, error.message);

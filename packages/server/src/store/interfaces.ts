@@ -24,6 +24,7 @@ import type {
   TokenSubject,
   User,
 } from './records.js';
+import type { ShardStore } from './shard-store.js';
 
 /**
  * The store interface: everything the server keeps, the seam between the domain and the
@@ -37,7 +38,8 @@ export interface Store
     MigrationDetailsStore,
     IdentityStore,
     CredentialStore,
-    RetentionStore {
+    RetentionStore,
+    ShardStore {
   /** A trivial query, for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

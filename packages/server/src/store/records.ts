@@ -1,4 +1,5 @@
 import type { DnInfo, JobStatus, LogLevel, TaskState } from '@ddm-jobs/contract/wire';
+import type { ShardRequestView } from './shard-records.js';
 
 /**
  * The records the store keeps and hands out: tasks and their change feed, identities, access
@@ -44,7 +45,7 @@ export type JobChange = Partial<
  * What the change feed tells: a task created, changed or removed, every task removed by a reset,
  * or lines appended to a task's run log.
  */
-export type JobEventType = 'created' | 'changed' | 'removed' | 'reset' | 'log';
+export type JobEventType = 'created' | 'changed' | 'removed' | 'reset' | 'log' | 'requested';
 
 /**
  * One entry of the change feed, written in the same transaction as the change it tells, so the
@@ -58,6 +59,8 @@ export interface JobEvent {
   job: JobRow | null;
   /** For a `log` entry: the lines appended, in the order sent. */
   logs?: RunLogLine[];
+  /** For a `requested` entry (workers' only): the shard-change request a tenant made. */
+  request?: ShardRequestView;
 }
 
 /** One line of a task's run log: its level and message, and when it was written (server clock). */

@@ -1,10 +1,12 @@
 import type { Store } from '../interfaces.js';
 import { createPostgresCredentialStore } from './credential-store.js';
 import { createPostgresIdentityStore } from './identity-store.js';
+import { writersLock } from './job-events.js';
 import { createPostgresJobStore } from './job-store.js';
 import { migrate } from './migrate.js';
 import { createFeedAnnouncer, listenForChanges } from './notifications.js';
 import { createPool, type PoolOptions } from './pool.js';
+import { createPostgresShardStore } from './shard-store.js';
 
 export interface PostgresOptions {
   /** `postgres://user:password@host:5432/database` */
@@ -37,12 +39,14 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     const schema = rows[0]?.name ?? 'public';
     const schemaHash = rows[0]?.hash ?? 0;
     const changes = listenForChanges({ url: options.url, schema });
+    const announcer = createFeedAnnouncer(pool, schema);
     let closed = false;
     return {
-      ...createPostgresJobStore(pool, schemaHash, createFeedAnnouncer(pool, schema)),
+      ...createPostgresJobStore(pool, schemaHash, announcer),
       feedNotifications: changes.feed,
       ...createPostgresIdentityStore(pool, changes.identity),
       ...createPostgresCredentialStore(pool),
+      ...createPostgresShardStore(pool, writersLock(schemaHash).shared, announcer),
       async ping() {
         await pool.query('SELECT 1');
       },

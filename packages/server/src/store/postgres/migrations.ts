@@ -506,4 +506,37 @@ CREATE TABLE migration_details (
 );
 `,
   },
+  {
+    version: 11,
+    name: 'inventories and requests of shard changes',
+    sql: `
+-- Starting shard changes (docs/api.md, "Starting a shard change"). Each instance's inventory, as a
+-- producer reported it or the emulator's declarations gave it: one JSON document (schemas, data
+-- nodes, declared pre-check outcomes; the emulator's data-node passwords only as scrypt hashes).
+CREATE TABLE shard_inventory (
+  project_id TEXT COLLATE "C" NOT NULL,
+  instance_id TEXT COLLATE "C" NOT NULL,
+  document TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (project_id, instance_id)
+);
+-- Tenants' pre-checks and performs. body: the request (data-node users, never a password) and the
+-- items answered at once; results: the items a worker answered later; sealed_accounts: the
+-- data-node passwords sealed by the credential vault for a worker, NULL once handed out or dropped.
+CREATE TABLE shard_requests (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  kind TEXT NOT NULL,
+  project_id TEXT COLLATE "C" NOT NULL,
+  instance_id TEXT COLLATE "C" NOT NULL,
+  database_name TEXT COLLATE "C" NOT NULL,
+  created_at BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  results TEXT,
+  sealed_accounts BYTEA,
+  answered_at BIGINT
+);
+CREATE INDEX shard_requests_by_instance ON shard_requests (project_id, instance_id, kind, created_at);
+CREATE INDEX shard_requests_pending ON shard_requests (created_at) WHERE answered_at IS NULL AND kind = 'precheck';
+`,
+  },
 ];

@@ -1,4 +1,5 @@
 import type { JobEvent, JobEventType, JobRow, RunLogLine } from '../records.js';
+import type { ShardRequestView } from '../shard-records.js';
 
 /**
  * The change feed's rows as both databases return them, and what both store in them.
@@ -12,13 +13,17 @@ export const EVENT_COLUMNS = 'seq, type, at, job, logs';
 
 export type EventRow = [seq: number, type: JobEventType, at: number, job: string | null, logs: string | null];
 
-export const toEvent = ([cursor, type, at, job, logs]: EventRow): JobEvent => ({
-  cursor,
-  type,
-  at,
-  job: job === null ? null : (JSON.parse(job) as JobRow),
-  ...(logs === null ? {} : { logs: JSON.parse(logs) as RunLogLine[] }),
-});
+export const toEvent = ([cursor, type, at, job, logs]: EventRow): JobEvent =>
+  // A shard-change request's entry holds the request where the others hold a task.
+  type === 'requested'
+    ? { cursor, type, at, job: null, request: JSON.parse(job as string) as ShardRequestView }
+    : {
+        cursor,
+        type,
+        at,
+        job: job === null ? null : (JSON.parse(job) as JobRow),
+        ...(logs === null ? {} : { logs: JSON.parse(logs) as RunLogLine[] }),
+      };
 
 /**
  * Of the oldest feed entries ([cursor, at], oldest first), the cursor of the last one written

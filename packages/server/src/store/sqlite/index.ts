@@ -6,6 +6,7 @@ import { createSqliteCredentialStore } from './credential-store.js';
 import { createSqliteIdentityStore } from './identity-store.js';
 import { createSqliteJobStore } from './job-store.js';
 import { migrate } from './migrate.js';
+import { createSqliteShardStore } from './shard-store.js';
 
 export interface SqliteOptions {
   /** The data folder; the database is `ddm-jobs.sqlite` inside it. */
@@ -32,6 +33,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
     ...createSqliteJobStore(db),
     ...createSqliteIdentityStore(db),
     ...createSqliteCredentialStore(db),
+    ...createSqliteShardStore(db),
     async ping() {
       ping.get();
     },

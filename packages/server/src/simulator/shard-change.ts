@@ -1,0 +1,40 @@
+import type { JobStore } from '../store/interfaces.js';
+import type { JobRow } from '../store/records.js';
+import type { InstanceInventory } from '../store/shard-records.js';
+import { encode } from './plan.js';
+import { checkShardChangeTemplate, type ShardChangePlan } from './scenario.js';
+import type { Plan } from './timeline.js';
+
+/**
+ * The default timeline of a perform's task in the emulator (docs/scenarios.md, "Inventory"): it
+ * migrates for 10 minutes, waits in ToBeSwitched for its window (or the tenant's switch), switches
+ * in 30 seconds and completes.
+ */
+export const DEFAULT_SHARD_CHANGE: ShardChangePlan = checkShardChangeTemplate(
+  {
+    steps: [{ status: 'Running', progress: 100, over: '10m' }, { status: 'ToBeSwitched' }],
+    on_switch: { after: '30s' },
+  },
+  'shard_change',
+  'the default shard change',
+);
+
+/**
+ * Hands a perform's migrateLogicDb task to the simulator: the instance's declared template or the
+ * default, with the window the tenant's request gave the task.
+ */
+export async function simulateShardChange(
+  store: Pick<JobStore, 'saveSimulation'>,
+  job: JobRow,
+  instance: InstanceInventory,
+): Promise<void> {
+  const timeline = instance.template
+    ? (JSON.parse(instance.template) as ShardChangePlan)
+    : DEFAULT_SHARD_CHANGE;
+  const plan: Plan = {
+    v: 1,
+    ...timeline,
+    window: { begin: job.switchBegin, end: job.switchEnd, since: job.createdAt },
+  };
+  await store.saveSimulation(encode({ jobId: job.id, plan, step: 0, stepStartedAt: job.createdAt }));
+}
