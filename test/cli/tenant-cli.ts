@@ -23,11 +23,14 @@ export function sandbox(dirs: ReturnType<typeof tempDirs>) {
   const home = dirs.make();
   return {
     home,
-    run(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Finished> {
+    run(
+      args: string[],
+      options: { env?: Record<string, string>; cwd?: string; input?: string } = {},
+    ): Promise<Finished> {
       return runToEnd(process.execPath, [CLI, ...args], {
         cwd: options.cwd ?? home,
         env: isolatedEnv(home, options.env),
-        input: '',
+        input: options.input ?? '',
       });
     },
     /** Writes `text` to `path` under the home folder (folders made as needed); returns its full path. */

@@ -1,5 +1,6 @@
 import type {
   ActionJobResponse,
+  AvailableDataNodesResponse,
   JobDetail,
   JobHistoryEntry,
   JobHistoryResponse,
@@ -7,6 +8,8 @@ import type {
   ListJobsResponse,
   MigrateResults,
   MigrationAction,
+  PerformResponse,
+  PreCheckResponse,
   RunLogItem,
   RunLogsResponse,
   ShowJobResponse,
@@ -16,6 +19,7 @@ import { isDdmApiError } from './errors.js';
 import { pageSizeOf, pages } from './paging.js';
 import { pathOf } from './request.js';
 import { type LoggedTask, logLines, logTarget } from './run-logs.js';
+import { type ShardChangeInput, type ShardSchema, shardChangeBody, shardPath } from './shard-changes.js';
 import { listedItem, type MigrationTask, migrationTarget, nonEmpty } from './tasks.js';
 import { readStream, type StreamedEvent, type StreamJobsOptions } from './tenant-stream.js';
 import { checkDailyTime, type DailySwitchWindow, type TimeInput, toEpochMs } from './times.js';
@@ -304,6 +308,78 @@ export class DdmClient {
   async waitForJob(jobId: string, options: WaitOptions = {}): Promise<JobDetail> {
     nonEmpty(jobId, 'jobId');
     return waitFor((callOptions) => this.getJob(jobId, callOptions), jobId, options);
+  }
+
+  /**
+   * The data nodes a schema's shards may move to (ListAvailableRdsForMigrate), one page:
+   * `offset` 0 and `limit` 10 unless given (1 to 128).
+   *
+   * @example const { data_nodes } = await client.listAvailableDataNodes({ instanceId, dbName: 'db_orders' }, { limit: 50 })
+   */
+  async listAvailableDataNodes(
+    schema: ShardSchema,
+    query: { offset?: number; limit?: number } = {},
+    options: CallOptions = {},
+  ): Promise<AvailableDataNodesResponse> {
+    const pairs: [string, string][] = [];
+    if (query.offset !== undefined) pairs.push(['offset', String(query.offset)]);
+    if (query.limit !== undefined) pairs.push(['limit', String(query.limit)]);
+    const path = shardPath(await this.#projectPath(options), schema, 'available-data-nodes');
+    const call = { method: 'GET' as const, path, query: pairs, idempotent: true };
+    return (await send(this.#setup.transport, call, options)).json as AvailableDataNodesResponse;
+  }
+
+  /**
+   * Pre-checks a shard change (CheckMigrateLogicDb): the id to read its later items with, and
+   * the items answered at once. Not retried (each call is a new pre-check).
+   *
+   * @example const { job_id } = await client.precheckShardChange(schema, { newShardNumber: 9, dataNodes: [{ id, user, password }] })
+   */
+  async precheckShardChange(
+    schema: ShardSchema,
+    input: ShardChangeInput,
+    options: CallOptions = {},
+  ): Promise<PreCheckResponse> {
+    const path = shardPath(await this.#projectPath(options), schema, 'precheck');
+    const call = { method: 'POST' as const, path, body: shardChangeBody(input), idempotent: false };
+    return (await send(this.#setup.transport, call, options)).json as PreCheckResponse;
+  }
+
+  /**
+   * A pre-check's later items (CheckPreliminaryResults); none while they are not answered yet.
+   *
+   * @example const { pre_check_results } = await client.getPrecheckResult(schema, precheckId)
+   */
+  async getPrecheckResult(
+    schema: ShardSchema,
+    precheckId: string,
+    options: CallOptions = {},
+  ): Promise<PreCheckResponse> {
+    const path = shardPath(
+      await this.#projectPath(options),
+      schema,
+      'precheck',
+      nonEmpty(precheckId, 'precheckId'),
+    );
+    const call = { method: 'GET' as const, path, idempotent: true };
+    return (await send(this.#setup.transport, call, options)).json as PreCheckResponse;
+  }
+
+  /**
+   * Starts the shard change a passed pre-check checked (MigrateLogicDb): the new migrateLogicDb
+   * task, listed at once. Not retried (a second call would start a second change).
+   *
+   * @example const { jobId } = await client.startShardChange(schema, { newShardNumber: 9, dataNodes, switchWindow: { begin: '02:00:00', end: '04:00:00' } })
+   */
+  async startShardChange(
+    schema: ShardSchema,
+    input: ShardChangeInput,
+    options: CallOptions = {},
+  ): Promise<{ jobId: string }> {
+    const path = shardPath(await this.#projectPath(options), schema, 'migration');
+    const call = { method: 'POST' as const, path, body: shardChangeBody(input), idempotent: false };
+    const answer = (await send(this.#setup.transport, call, options)).json as PerformResponse;
+    return { jobId: answer.job_id };
   }
 
   async #projectPath(options: CallOptions): Promise<string> {

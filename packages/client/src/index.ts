@@ -3,6 +3,8 @@
  * Node 20+ and browsers, with no runtime dependency.
  */
 export type {
+  AvailableDataNodesResponse,
+  DataNode,
   DnInfo,
   JobDetail,
   JobHistoryEntry,
@@ -12,6 +14,9 @@ export type {
   LogLevel,
   MigrateResults,
   Operation,
+  PerformResponse,
+  PreCheckResponse,
+  PreCheckResult,
   RunLogItem,
   RunLogsResponse,
   TenantStreamEvent,
@@ -48,6 +53,7 @@ export {
   TimeoutError,
 } from './errors.js';
 export { backoffDelay, parseRetryAfter, retryDelay } from './retry.js';
+export type { DataNodeAccount, ShardChangeInput, ShardSchema } from './shard-changes.js';
 export type { StreamedEvent, StreamJobsOptions } from './tenant-stream.js';
 export type { DailySwitchWindow, TimeInput } from './times.js';
 export type { CallOptions } from './transport.js';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { actionCommands } from './actions.js';
 import { getCommand } from './get.js';
 import { listCommand } from './list.js';
+import { nodesCommand, precheckCommand } from './shard-changes.js';
 import { switchWindowCommand } from './switch-window.js';
 
 /**
@@ -13,4 +14,6 @@ export function tenantCommands(program: Command): void {
   getCommand(program);
   actionCommands(program);
   switchWindowCommand(program);
+  nodesCommand(program);
+  precheckCommand(program);
 }
