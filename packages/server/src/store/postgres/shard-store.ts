@@ -5,7 +5,7 @@ import {
   inventoryDocument,
   REQUEST_COLUMNS,
   type RequestRow,
-  requestBody,
+  shardRequestValues,
   toInventory,
   toShardRequest,
 } from '../rows/shard-rows.js';
@@ -67,18 +67,7 @@ ${appendEntry('inserted', {
       return row && toInventory(row);
     },
     async recordShardRequest(request, announced, now) {
-      const values = [
-        request.id,
-        request.kind,
-        request.projectId,
-        request.instanceId,
-        request.databaseName,
-        request.createdAt,
-        requestBody(request),
-        request.results === null ? null : JSON.stringify(request.results),
-        request.sealedAccounts,
-        request.answeredAt,
-      ];
+      const values = shardRequestValues(request);
       if (!announced) {
         await pool.query({ name: 'shard-request-quiet', text: recordQuiet, values });
         return;

@@ -28,6 +28,23 @@ export function requestBody(request: ShardRequest): string {
   return JSON.stringify(body satisfies RequestBody);
 }
 
+/**
+ * The values of a request's row, in the order both databases' inserts name their columns: id,
+ * kind, project, instance, database, created, body, results, sealed accounts, answered.
+ */
+export const shardRequestValues = (request: ShardRequest) => [
+  request.id,
+  request.kind,
+  request.projectId,
+  request.instanceId,
+  request.databaseName,
+  request.createdAt,
+  requestBody(request),
+  request.results === null ? null : JSON.stringify(request.results),
+  request.sealedAccounts,
+  request.answeredAt,
+];
+
 export function toShardRequest([body, results, sealed, answeredAt]: RequestRow): ShardRequest {
   return {
     ...(JSON.parse(body) as RequestBody),

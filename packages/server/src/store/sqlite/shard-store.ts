@@ -5,7 +5,7 @@ import {
   inventoryDocument,
   REQUEST_COLUMNS,
   type RequestRow,
-  requestBody,
+  shardRequestValues,
   toInventory,
   toShardRequest,
 } from '../rows/shard-rows.js';
@@ -50,18 +50,7 @@ export function createSqliteShardStore(db: Database): ShardStore {
   const dropSealed = db.prepare('UPDATE shard_requests SET sealed_accounts = NULL WHERE id = ?');
   const record = db.transaction(
     (request: Parameters<ShardStore['recordShardRequest']>[0], announced: boolean, now: number) => {
-      insert.run(
-        request.id,
-        request.kind,
-        request.projectId,
-        request.instanceId,
-        request.databaseName,
-        request.createdAt,
-        requestBody(request),
-        request.results === null ? null : JSON.stringify(request.results),
-        request.sealedAccounts,
-        request.answeredAt,
-      );
+      insert.run(...shardRequestValues(request));
       if (announced) announce.run(request.id, now, JSON.stringify(shardRequestView(request)));
     },
   );
