@@ -87,6 +87,14 @@ describe('ddm-jobs get', () => {
       'Fail reason: Shard 3 of the source is unreachable: connection timed out.',
       'Actions:     cancel, retry, rollback',
       '',
+      // A migration's details follow; the scenario recorded none, and its window is manual.
+      'Shards:            - -> -',
+      'Data nodes before: -',
+      'Data nodes after:  -',
+      'Migrating node:    -',
+      'Exclusive:         no',
+      `Switch window:     manual (ddm-jobs switch ${FOR_GET})`,
+      '',
     ]);
   });
 

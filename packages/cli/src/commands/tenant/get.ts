@@ -1,6 +1,8 @@
+import { isMigrationTask } from '@ddm-jobs/contract/wire';
 import type { Command } from 'commander';
 import { addConnectionOptions, type ConnectionFlags, connect } from '../../tenant/connection.js';
 import { colorEnabled } from '../../tenant/output/colors.js';
+import { migrationDetailLines } from '../../tenant/output/details-view.js';
 import { type OutputFormat, outputOption, print, printData } from '../../tenant/output/format.js';
 import { jobDetails } from '../../tenant/output/job-view.js';
 
@@ -8,7 +10,8 @@ import { jobDetails } from '../../tenant/output/job-view.js';
  * `ddm-jobs get ID`: one task. The list's view of it comes first (findJob), since only the list
  * carries the database, the fail reason and the offered actions; a task the list no longer
  * shows (older than 30 days) falls back to `GET .../jobs/{id}`, whose 404 is the answer for an
- * unknown id.
+ * unknown id. A shard migration the list shows gets its details too (table only: the data stays
+ * the task as the list gives it, which scripts read; `details -o json` gives the details).
  */
 export function getCommand(program: Command): void {
   const command = program
@@ -21,7 +24,7 @@ export function getCommand(program: Command): void {
     `
 With --output json or yaml: the task as the list gives it (with database_name, operations and
 fail_reason), or, for a task older than the list's 30 days, as GET /v3/{project_id}/jobs/{id}
-gives it.
+gives it. A shard-migration task's table also shows its details (as ddm-jobs details ID).
 
 Examples:
   $ ddm-jobs get 7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d
@@ -32,5 +35,9 @@ Examples:
     const job = (await client.findJob(id)) ?? (await client.getJob(id));
     if (options.output !== 'table') return printData(options.output, job);
     for (const line of jobDetails(job, Date.now(), colorEnabled(process.stdout))) print(line);
+    if ('operations' in job && isMigrationTask(job.name)) {
+      print('');
+      for (const line of migrationDetailLines(await client.getMigrationDetails(job), job.id)) print(line);
+    }
   });
 }

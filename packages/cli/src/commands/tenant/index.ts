@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { actionCommands } from './actions.js';
+import { detailsCommand } from './details.js';
 import { getCommand } from './get.js';
 import { listCommand } from './list.js';
+import { logsCommand } from './logs.js';
 import { nodesCommand, precheckCommand } from './shard-changes.js';
 import { switchWindowCommand } from './switch-window.js';
 
@@ -12,6 +14,8 @@ import { switchWindowCommand } from './switch-window.js';
 export function tenantCommands(program: Command): void {
   listCommand(program);
   getCommand(program);
+  detailsCommand(program);
+  logsCommand(program);
   actionCommands(program);
   switchWindowCommand(program);
   nodesCommand(program);
