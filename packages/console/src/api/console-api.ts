@@ -4,7 +4,13 @@ import {
   type StreamedEvent,
   type StreamJobsOptions,
 } from '@ddm-jobs/client';
-import type { JobHistoryEntry, JobItem, ListJobsResponse } from '@ddm-jobs/contract/wire';
+import type {
+  JobHistoryEntry,
+  JobItem,
+  ListJobsResponse,
+  MigrateResults,
+  RunLogItem,
+} from '@ddm-jobs/contract/wire';
 import { type Session, serverNow } from '../session/session.js';
 import type { TaskAction } from '../tasks/actions.js';
 import type { TimeWindow } from '../tasks/range.js';
@@ -16,6 +22,10 @@ export interface ConsoleApi {
   /** Acts on a migration task; the daily window only for `window` (undefined: switch by hand). */
   act(job: JobItem, action: TaskAction, window?: DailySwitchWindow): Promise<void>;
   history(jobId: string, signal: AbortSignal): Promise<JobHistoryEntry[]>;
+  /** A shard-migration task's details (shards, data nodes, node, switch window). */
+  details(job: JobItem, signal: AbortSignal): Promise<MigrateResults>;
+  /** The newest `max` lines of a task's run log, oldest first (as they are read on screen). */
+  runLogs(job: JobItem, max: number, signal: AbortSignal): Promise<RunLogItem[]>;
   /** One connection of the tenant stream; its 401 is the caller's, which ends the session itself. */
   stream(options: StreamJobsOptions): AsyncIterableIterator<StreamedEvent>;
 }
@@ -71,6 +81,16 @@ export function createConsoleApi(session: Session, onUnauthorized: () => void): 
         }
       }),
     history: (jobId, signal) => guarded(() => client.getJobHistory(jobId, { signal })),
+    details: (job, signal) => guarded(() => client.getMigrationDetails(job, { signal })),
+    runLogs: (job, max, signal) =>
+      guarded(async () => {
+        const lines: RunLogItem[] = [];
+        for await (const line of client.runLogs(job, { signal })) {
+          lines.push(line);
+          if (lines.length >= max) break;
+        }
+        return lines.reverse();
+      }),
     stream: (options) => client.streamJobs(options),
   };
 }

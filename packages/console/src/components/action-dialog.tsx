@@ -1,6 +1,6 @@
 import type { DailySwitchWindow } from '@ddm-jobs/client';
 import { type JobItem, MIN_SWITCH_WINDOW_SECONDS, parseDailyTime } from '@ddm-jobs/contract/wire';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api/console-api.js';
 import { describeError, isUnauthorized } from '../api/describe-error.js';
 import { ACTIONS, type TaskAction } from '../tasks/actions.js';
@@ -33,8 +33,8 @@ function windowFrom(value: SwitchWindowValue): DailySwitchWindow | undefined | s
 }
 
 /**
- * Where the dialog starts: the list does not show a task's window, only whether it has one (a
- * manual task offers toBeSwitched), so the mode is the task's and the times start empty.
+ * Where the dialog starts until the task's details arrive: the list shows only whether a task
+ * has a window (a manual task offers toBeSwitched), so the mode is the task's, the times empty.
  */
 const initialStrategy = (job: JobItem): SwitchWindowValue => ({
   mode: job.operations.includes('toBeSwitched') ? 'manual' : 'window',
@@ -42,12 +42,44 @@ const initialStrategy = (job: JobItem): SwitchWindowValue => ({
   end: '',
 });
 
+/**
+ * The task's current strategy from its details (`GET .../migration/jobs/{id}`), once they
+ * arrive, unless the person already changed a field: what they typed is never overwritten.
+ * Without the details (an error) the dialog keeps its start; saving still works.
+ */
+function useCurrentStrategy(job: JobItem, api: ConsoleApi, enabled: boolean) {
+  const [strategy, setStrategy] = useState<SwitchWindowValue>(() => initialStrategy(job));
+  const touched = useRef(false);
+  useEffect(() => {
+    if (!enabled) return;
+    const controller = new AbortController();
+    api.details(job, controller.signal).then(
+      (details) => {
+        if (touched.current) return;
+        setStrategy(
+          details.switch_route_is_manual
+            ? { mode: 'manual', begin: '', end: '' }
+            : { mode: 'window', begin: details.auto_switch_begin_time, end: details.auto_switch_end_time },
+        );
+      },
+      // Without the details the dialog keeps its start: the person can still type a window.
+      () => {},
+    );
+    return () => controller.abort();
+  }, [api, job.id, enabled]);
+  const change = (value: SwitchWindowValue) => {
+    touched.current = true;
+    setStrategy(value);
+  };
+  return [strategy, change] as const;
+}
+
 /** Asks before acting on a task; the strategy's window is entered here too. */
 export function ActionDialog({ job, action, api, onClose, onDone }: ActionDialogProps) {
   const text = ACTIONS[action];
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [strategy, setStrategy] = useState<SwitchWindowValue>(() => initialStrategy(job));
+  const [strategy, setStrategy] = useCurrentStrategy(job, api, action === 'window');
 
   const submit = async (event: Event) => {
     event.preventDefault();

@@ -1,12 +1,14 @@
-import type { JobItem } from '@ddm-jobs/contract/wire';
+import { isMigrationTask, type JobItem, type RunLogItem } from '@ddm-jobs/contract/wire';
 import type { ComponentChildren } from 'preact';
 import type { ConsoleApi } from '../api/console-api.js';
 import { ACTIONS, actionsOf } from '../tasks/actions.js';
 import { hasEnded } from '../tasks/job-fields.js';
 import { formatDdmTime } from '../time/local-time.js';
 import { HistoryList } from './history-list.js';
+import { MigrationDetails } from './migration-details.js';
 import { ModalDialog } from './modal-dialog.js';
 import { ProgressCell } from './progress-cell.js';
+import { RunLogList } from './run-log-list.js';
 import { StatusBadge } from './status-badge.js';
 
 function Field({ label, children }: { label: string; children: ComponentChildren }) {
@@ -18,11 +20,19 @@ function Field({ label, children }: { label: string; children: ComponentChildren
   );
 }
 
+interface DetailPanelProps {
+  job: JobItem;
+  api: ConsoleApi;
+  /** The run-log lines the tenant stream brought since the panel opened, oldest first. */
+  liveLines: readonly RunLogItem[];
+  onClose: () => void;
+}
+
 /**
- * Every field of a task as the list shows it, kept live (the row's latest copy), and the
- * history of its status changes.
+ * Every field of a task as the list shows it, kept live (the row's latest copy), a shard
+ * migration's details, the history of its status changes, and its run log, live.
  */
-export function DetailPanel({ job, api, onClose }: { job: JobItem; api: ConsoleApi; onClose: () => void }) {
+export function DetailPanel({ job, api, liveLines, onClose }: DetailPanelProps) {
   const actions = actionsOf(job);
   return (
     <ModalDialog title="Task details" onClose={onClose} variant="sheet">
@@ -50,8 +60,16 @@ export function DetailPanel({ job, api, onClose }: { job: JobItem; api: ConsoleA
             {actions.length ? actions.map((a) => ACTIONS[a].label).join(', ') : 'None'}
           </Field>
         </dl>
+        {isMigrationTask(job.name) && (
+          <>
+            <h3 class="section-title">Shard change</h3>
+            <MigrationDetails api={api} job={job} />
+          </>
+        )}
         <h3 class="section-title">Status history</h3>
         <HistoryList api={api} jobId={job.id} status={job.status} />
+        <h3 class="section-title">Run log</h3>
+        <RunLogList api={api} job={job} live={liveLines} />
       </div>
     </ModalDialog>
   );

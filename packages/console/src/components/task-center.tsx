@@ -1,4 +1,4 @@
-import type { JobItem } from '@ddm-jobs/contract/wire';
+import type { JobItem, RunLogItem } from '@ddm-jobs/contract/wire';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { createConsoleApi } from '../api/console-api.js';
 import { useTenantStream } from '../live/use-tenant-stream.js';
@@ -31,6 +31,8 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
   const [limit, setLimit] = useState(10);
   const [detailId, setDetailId] = useState<string>();
   const [detailCopy, setDetailCopy] = useState<JobItem>();
+  // The open panel's run-log lines brought by `log` events, appended as they come.
+  const [liveLines, setLiveLines] = useState<readonly RunLogItem[]>([]);
   const [acting, setActing] = useState<{ job: JobItem; action: TaskAction }>();
   const [notice, setNotice] = useState('');
 
@@ -39,7 +41,11 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
     onEvent: (event) => {
       list.onEvent(event);
       // The panel follows its task even when it leaves the page.
-      if (event.job && event.job.id === detailId) setDetailCopy(event.job);
+      if (event.job && event.job.id === detailId) {
+        setDetailCopy(event.job);
+        const lines = event.type === 'log' ? event.logs : undefined;
+        if (lines?.length) setLiveLines((shown) => [...shown, ...lines]);
+      }
     },
     onUnauthorized: onExpired,
     onFresh: () => list.load(true),
@@ -62,6 +68,7 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
   const openDetail = useCallback((job: JobItem) => {
     setDetailId(job.id);
     setDetailCopy(job);
+    setLiveLines([]);
   }, []);
   const openAction = useCallback((job: JobItem, action: TaskAction) => setActing({ job, action }), []);
 
@@ -119,7 +126,9 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
           />
         </section>
       </main>
-      {detail && <DetailPanel job={detail} api={api} onClose={() => setDetailId(undefined)} />}
+      {detail && (
+        <DetailPanel job={detail} api={api} liveLines={liveLines} onClose={() => setDetailId(undefined)} />
+      )}
       {acting && (
         <ActionDialog
           job={acting.job}
