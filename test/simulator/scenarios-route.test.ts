@@ -180,6 +180,7 @@ it('the OpenAPI document describes the route, its three body types and the scena
     'over',
     'window',
     'reason',
+    'logs',
   ]);
   expect(Object.keys(route.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
 });

@@ -63,6 +63,12 @@ export const ScenarioStepSchema = Type.Object(
       ),
     ),
     reason: Type.Optional(Reason),
+    // Checked with the producers' run-log rules (parseLogLines), so that both say the same.
+    logs: Type.Optional(
+      Type.Unknown({
+        description: 'Run-log lines [{level, message}] appended when the task reaches the step',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

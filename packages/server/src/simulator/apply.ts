@@ -4,6 +4,7 @@ import {
   FINISHED_STATUSES,
   formatDailyTime,
   inputExcerpt,
+  type NewLogLine,
   type ZoneOffset,
 } from '@ddm-jobs/contract';
 import type { Clock } from '../clock/clock.js';
@@ -63,6 +64,8 @@ interface Planned {
   id: string;
   body: Record<string, unknown>;
   simulation: { plan: Plan; step: number; stepStartedAt: number } | undefined;
+  /** The run-log lines of the steps reached by now, each group timed when its step began. */
+  logs: { lines: NewLogLine[]; at: number }[];
 }
 
 /** What a copy of a task is at `now`, created at `createdAt`: the body recording it, and its simulation. */
@@ -83,7 +86,8 @@ function plan(
     rollback: task.rollback,
     retry: task.retry,
   };
-  const last = movesUntil(planned, 0, createdAt, now, offsetAt).at(-1);
+  const moves = movesUntil(planned, 0, createdAt, now, offsetAt);
+  const last = moves.at(-1);
   const step = last?.step ?? 0;
   const start = last?.at ?? createdAt;
   const current = planned.steps[step];
@@ -106,7 +110,17 @@ function plan(
     body.switch_route_end_time = formatDailyTime(window.end);
   }
   const settled = isSettled(task.name, current.status);
-  return { id, body, simulation: settled ? undefined : { plan: planned, step, stepStartedAt: start } };
+  // The log reads as if the task had run since its creation: every step reached so far.
+  const logs = [{ step: 0, at: createdAt }, ...moves].flatMap(({ step: index, at }) => {
+    const lines = planned.steps[index]?.logs;
+    return lines?.length ? [{ lines, at }] : [];
+  });
+  return {
+    id,
+    body,
+    simulation: settled ? undefined : { plan: planned, step, stepStartedAt: start },
+    logs,
+  };
 }
 
 /**
@@ -133,10 +147,11 @@ export async function applyScenario(deps: ApplyDeps, scenario: Scenario): Promis
     }
   }
   const jobs: string[] = [];
-  for (const { id, body, simulation } of planned) {
+  for (const { id, body, simulation, logs } of planned) {
     if ((await store.getJob(id)) || (await store.findRemovedJob(id))) continue;
     const { created } = await producer.record(body);
     if (!created) continue;
+    for (const { lines, at } of logs) await store.appendRunLogs(id, lines, at);
     if (simulation) await store.saveSimulation(encode({ jobId: id, ...simulation }));
     jobs.push(id);
   }

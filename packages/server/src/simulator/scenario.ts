@@ -13,6 +13,7 @@ import {
   type JobStatus,
   parseDailyTime,
   parseDuration,
+  parseLogLines,
   SCENARIO_LIMITS,
   type ScenarioReaction,
   type ScenarioStep,
@@ -166,7 +167,13 @@ function checkTimeline(name: string, steps: ScenarioStep[], path: string, retry:
         end: parseDailyTime(step.window.end) as number,
       };
     }
-    return { status, progress: step.progress, over, reason: step.reason };
+    let logs: StepSpec['logs'];
+    if (step.logs !== undefined) {
+      const lines = parseLogLines({ logs: step.logs });
+      if (!lines.ok) fault(`${at}.${lines.detail}`);
+      else logs = lines.value;
+    }
+    return { status, progress: step.progress, over, reason: step.reason, logs };
   });
   return { specs, window };
 }

@@ -68,6 +68,14 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const { store, producer, clock, logger } = deps;
   const offsetAt = createZoneOffset(deps.timeZone);
   const save = (running: Running) => store.saveSimulation(encode(running));
+  /**
+   * A step's run-log lines, timed when the task entered it. Written before the simulation is
+   * saved at that step: after a crash between the two, the next tick finds the task already
+   * there (reconcile) and writes them no second time.
+   */
+  const writeLogs = async (jobId: string, step: PlanStep, at: number) => {
+    if (step.logs?.length) await store.appendRunLogs(jobId, step.logs, at);
+  };
 
   const report = (job: JobRow, step: PlanStep, progress: number, at?: number) =>
     producer.report(
@@ -101,6 +109,9 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
         step: 0,
         stepStartedAt: retry.createdAt,
       };
+      // The retry task is in its first step since its creation.
+      const first = plan.retry[0];
+      if (first) await writeLogs(retryId, first, retry.createdAt);
       await save(adopted);
       simulated.add(retryId);
     }
@@ -137,6 +148,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     for (const move of movesUntil(running.plan, running.step, running.stepStartedAt, now, offsetAt)) {
       const step = running.plan.steps[move.step] as PlanStep;
       job = await report(job, step, step.from, move.at);
+      await writeLogs(job.id, step, move.at);
       running = { ...running, step: move.step, stepStartedAt: move.at };
       await save(running);
     }

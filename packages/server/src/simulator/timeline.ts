@@ -1,4 +1,10 @@
-import { EXECUTING_STATUSES, type JobStatus, type SecondOfDay, type ZoneOffset } from '@ddm-jobs/contract';
+import {
+  EXECUTING_STATUSES,
+  type JobStatus,
+  type NewLogLine,
+  type SecondOfDay,
+  type ZoneOffset,
+} from '@ddm-jobs/contract';
 import { windowOpensAt } from './daily-window.js';
 
 /** A step as the simulator runs it: its percents resolved, its duration in milliseconds. */
@@ -11,6 +17,8 @@ export interface PlanStep {
   over: number | null;
   /** The fail reason of a Failed step. */
   reason?: string;
+  /** Run-log lines appended when the task enters the step, timed then. */
+  logs?: NewLogLine[];
 }
 
 /** What follows a tenant's cancel, rollback or route switch: how long it takes, and whether it fails. */
@@ -46,6 +54,7 @@ export interface StepSpec {
   progress?: number | undefined;
   over?: number | undefined;
   reason?: string | undefined;
+  logs?: NewLogLine[] | undefined;
 }
 
 /**
@@ -69,6 +78,7 @@ export function resolveSteps(specs: readonly StepSpec[]): PlanStep[] {
       to,
       over: spec.over ?? null,
       ...(spec.reason === undefined ? {} : { reason: spec.reason }),
+      ...(spec.logs === undefined ? {} : { logs: spec.logs }),
     };
   });
 }
