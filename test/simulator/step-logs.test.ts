@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { internal, MINUTE, PARAMETER_ERROR } from '../support/api.js';
 import { PROJECT_A, startTestServer, type TestServer } from '../support/harness.js';
-import { apply, at, INSTANCE, listed } from './support.js';
+import { act, apply, at, INSTANCE, listed } from './support.js';
 
 /**
  * A scenario step's `logs`: run-log lines appended when the simulated task reaches the step,
@@ -84,6 +84,35 @@ describe('run-log lines of scenario steps', () => {
       ['shard 3 is slow'],
       ['shard 3 unreachable', 'nothing was switched'],
     ]);
+  });
+
+  it("give a retry task its first on_retry step's lines at its creation, then its later steps'", async () => {
+    server = await startTestServer();
+    const t0 = server.clock.now();
+    const failing = SCENARIO.replace(
+      '          - { level: INFO, message: nothing was switched }\n',
+      `          - { level: INFO, message: nothing was switched }
+    on_retry:
+      steps:
+        - { status: Running, progress: 100, over: 2m, logs: [{ level: INFO, message: retrying }] }
+        - { status: ToBeSwitched, logs: [{ level: INFO, message: "copied, waiting for the switch" }] }
+`,
+    );
+    expect(failing).toContain('on_retry');
+    await apply(server, failing);
+    await at(server, t0, 10 * MINUTE);
+    const response = await act(server, TASK, 'retry');
+    expect(response.statusCode).toBe(202);
+    const retryId = response.json().job_id as string;
+    await at(server, t0, 11 * MINUTE);
+    expect((await runLog(retryId)).lines).toEqual([['INFO', 'retrying', t0 + 10 * MINUTE]]);
+    await at(server, t0, 13 * MINUTE);
+    expect((await runLog(retryId)).lines).toEqual([
+      ['INFO', 'copied, waiting for the switch', t0 + 12 * MINUTE],
+      ['INFO', 'retrying', t0 + 10 * MINUTE],
+    ]);
+    // The failed task's own log is its own.
+    expect((await runLog(TASK)).total).toBe(4);
   });
 
   it.each([
