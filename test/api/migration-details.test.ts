@@ -57,7 +57,7 @@ const recordMigration = async (fields: Record<string, unknown> = {}) =>
   })) as { id: string; version: number };
 
 describe('the details of a shard-configuration task', () => {
-  it('show every field a producer recorded, in the documented order and types', async () => {
+  it('show every field a producer recorded, in the documented order and types, with the window', async () => {
     const job = await recordMigration({
       original_shard_num: 8,
       after_shard_num: 9,
@@ -65,6 +65,8 @@ describe('the details of a shard-configuration task', () => {
       after_dn_info_list: NODES_AFTER,
       node_id_for_migrate: '0c12161a26a4426c9bc72efe4ff05224no09',
       is_exclusive: true,
+      switch_route_begin_time: '17:00:00',
+      switch_route_end_time: '18:30:00',
     });
     const response = ok(await details(job.id));
     expect(response.headers['content-type']).toMatch(/^application\/json/);
@@ -75,9 +77,9 @@ describe('the details of a shard-configuration task', () => {
         after_shard_num: 9,
         original_dn_info_list: NODES_BEFORE,
         after_dn_info_list: NODES_AFTER,
-        switch_route_is_manual: true,
-        auto_switch_begin_time: '',
-        auto_switch_end_time: '',
+        switch_route_is_manual: false,
+        auto_switch_begin_time: '17:00:00',
+        auto_switch_end_time: '18:30:00',
         node_id_for_migrate: '0c12161a26a4426c9bc72efe4ff05224no09',
         is_exclusive: true,
       }),
