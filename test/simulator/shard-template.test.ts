@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { shardBody, shardPath } from '../api/shard-support.js';
 import { internal } from '../support/api.js';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { PROJECT_A, startTestServer, type TestServer } from '../support/harness.js';
 import { at, DATABASE, INSTANCE, listed } from './support.js';
 
 /**
@@ -19,8 +19,10 @@ inventory:
       available_data_nodes: [{ id: rds-2in01, name: orders-2 }]
       shard_change:
         steps:
-          - { status: Running, progress: 62, over: 4m }
-          - { status: Failed, reason: "Shard 3 of the source is unreachable." }
+          - { status: Running, progress: 62, over: 4m, logs: [{ level: INFO, message: Copying the shards. }] }
+          - status: Failed
+            reason: Shard 3 of the source is unreachable.
+            logs: [{ level: ERROR, message: Shard 3 does not answer. }]
         on_rollback: { after: 1m }
 `;
 
@@ -57,6 +59,12 @@ async function tenant(method: 'GET' | 'POST', path: string, body?: unknown) {
   });
 }
 
+/** The task's run-log lines, newest first, as level and message. */
+async function runLog(id: string) {
+  const page = await tenant('GET', `/v3/${PROJECT_A}/instance/${INSTANCE}/task/${id}/run-logs?limit=10`);
+  return (page.json().task_logs as { level: string; message: string }[]).map((l) => [l.level, l.message]);
+}
+
 describe('a scenario’s inventory', () => {
   it('declares the instance, and its template is what a perform’s task plays', async () => {
     expect((await post(SCENARIO)).statusCode).toBe(401);
@@ -80,6 +88,8 @@ describe('a scenario’s inventory', () => {
       instance_name: 'ddm-orders',
       process: '0%',
     });
+    // The first step's lines come with the task, the next step's when it gets there.
+    expect(await runLog(id)).toEqual([['INFO', 'Copying the shards.']]);
     await at(server, origin, 2 * 60_000);
     expect(await listed(server, id)).toMatchObject({ status: 'Running', process: '31%' });
     await at(server, origin, 5 * 60_000);
@@ -88,6 +98,10 @@ describe('a scenario’s inventory', () => {
       fail_reason: 'Shard 3 of the source is unreachable.',
       operations: ['toBeCanceled', 'toBeRetried', 'toBeRolled'],
     });
+    expect(await runLog(id)).toEqual([
+      ['ERROR', 'Shard 3 does not answer.'],
+      ['INFO', 'Copying the shards.'],
+    ]);
   });
 
   it('refuses a mistake naming the field (DBS.280001), a template step with a window too', async () => {
@@ -99,8 +113,10 @@ describe('a scenario’s inventory', () => {
     });
     const windowed = await postAsWorker(
       SCENARIO.replace(
-        '{ status: Failed, reason: "Shard 3 of the source is unreachable." }',
-        '{ status: ToBeSwitched, window: { begin: "02:00:00", end: "04:00:00" } }',
+        `- status: Failed
+            reason: Shard 3 of the source is unreachable.
+            logs: [{ level: ERROR, message: Shard 3 does not answer. }]`,
+        '- { status: ToBeSwitched, window: { begin: "02:00:00", end: "04:00:00" } }',
       ),
     );
     expect(windowed.statusCode).toBe(400);

@@ -1,4 +1,4 @@
-import type { JobStore } from '../store/interfaces.js';
+import type { JobStore, RunLogStore } from '../store/interfaces.js';
 import type { JobRow } from '../store/records.js';
 import type { InstanceInventory } from '../store/shard-records.js';
 import { encode } from './plan.js';
@@ -21,10 +21,12 @@ export const DEFAULT_SHARD_CHANGE: ShardChangePlan = checkShardChangeTemplate(
 
 /**
  * Hands a perform's migrateLogicDb task to the simulator: the instance's declared template or the
- * default, with the window the tenant's request gave the task.
+ * default, with the window the tenant's request gave the task. The first step's run-log lines are
+ * written at once, timed at the creation, as a scenario's task gets them; the simulator writes the
+ * later steps' lines as the task reaches them.
  */
 export async function simulateShardChange(
-  store: Pick<JobStore, 'saveSimulation'>,
+  store: Pick<JobStore, 'saveSimulation'> & Pick<RunLogStore, 'appendRunLogs'>,
   job: JobRow,
   instance: InstanceInventory,
 ): Promise<void> {
@@ -36,5 +38,7 @@ export async function simulateShardChange(
     ...timeline,
     window: { begin: job.switchBegin, end: job.switchEnd, since: job.createdAt },
   };
+  const firstLines = timeline.steps[0]?.logs;
+  if (firstLines?.length) await store.appendRunLogs(job.id, firstLines, job.createdAt);
   await store.saveSimulation(encode({ jobId: job.id, plan, step: 0, stepStartedAt: job.createdAt }));
 }
