@@ -58,6 +58,11 @@ export default defineConfig({
             'test/aksk/signed-actions.test.ts',
             // No response to any credential carries another project's task, on both databases.
             'test/hardening/isolation-property.test.ts',
+            // The shard-configuration family through the SDK over real HTTP: starting a shard
+            // change, its details and run logs, the switch window.
+            'test/client/shard-changes.test.ts',
+            'test/client/task-details-logs.test.ts',
+            'test/client/actions.test.ts',
           ],
           exclude: [...configDefaults.exclude, ...SQLITE_ONLY],
           env: { DDM_JOBS_TEST_STORE: 'postgres' },
