@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { BootstrapFile } from '@ddm-jobs/server';
 import pg from 'pg';
 import { ALICE_KEY, WORKER_KEY } from '../aksk/fixture.js';
-import type { Answer } from '../support/api.js';
 import { DATA_NODE_PASSWORDS } from '../support/data-nodes.js';
 import {
   FIXTURE_IDENTITIES,
@@ -12,6 +11,7 @@ import {
   TEST_STORE,
   type TestServer,
 } from '../support/harness.js';
+import { type HttpAnswer, originOf, sendOverHttp } from '../support/real-http.js';
 import { sdkSign } from '../support/sdk-signer.js';
 import { TEST_DATABASE_URL } from '../support/stores.js';
 
@@ -43,44 +43,48 @@ export function startShardServer(options: { emulator: boolean; inventory?: Boots
 export type Auth = 'token' | 'aksk';
 
 /** Every answer a suite got, with its path: none may hold a data-node password but a worker's accounts. */
-export const answers: { path: string; response: Answer }[] = [];
+export const answers: { path: string; response: HttpAnswer }[] = [];
 
-/** A request as alice (or `user`), with a token or signed with alice's access key. */
+/**
+ * A request as alice (or `user`) over real HTTP, with a token or signed with alice's access key
+ * (the signature covering the host the request is sent to).
+ */
 export async function call(
   server: TestServer,
   method: 'GET' | 'POST' | 'PUT',
   path: string,
   options: { auth?: Auth; user?: string; body?: unknown } = {},
-): Promise<Answer> {
+): Promise<HttpAnswer> {
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  let response: Answer;
+  let headers: Record<string, string>;
+  let url = path;
   if (options.auth === 'aksk') {
     const [pathname, query] = path.split('?');
     const pairs = query ? query.split('&').map((pair) => pair.split('=') as [string, string]) : [];
     const key = options.user === 'worker' ? WORKER_KEY : ALICE_KEY;
+    const host = new URL(await originOf(server)).host;
     const signed = sdkSign(
-      { method, path: pathname as string, query: pairs, ...(body === undefined ? {} : { body }) },
+      {
+        method,
+        path: pathname as string,
+        query: pairs,
+        headers: { Host: host },
+        ...(body === undefined ? {} : { body }),
+      },
       key,
       server.clock.now(),
     );
-    response = await server.app.inject({
-      method,
-      url: signed.url,
-      headers: signed.headers,
-      ...(body === undefined ? {} : { payload: body }),
-    });
+    ({ url, headers } = signed);
   } else {
-    const headers: Record<string, string> = {
-      'x-auth-token': await server.tokenFor(options.user ?? 'alice'),
-    };
+    headers = { 'x-auth-token': await server.tokenFor(options.user ?? 'alice') };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    response = await server.app.inject({
-      method,
-      url: path,
-      headers,
-      ...(body === undefined ? {} : { payload: body }),
-    });
   }
+  const response = await sendOverHttp(server, {
+    method,
+    url,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   answers.push({ path, response });
   return response;
 }
