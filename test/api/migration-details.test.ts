@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE_KEY, startSignedServer } from '../aksk/fixture.js';
-import { type Answer, internal, MINUTE, PARAMETER_ERROR, TASK_NOT_FOUND } from '../support/api.js';
+import { internal, MINUTE, PARAMETER_ERROR, TASK_NOT_FOUND } from '../support/api.js';
 import { PROJECT_A, PROJECT_B, type TestServer } from '../support/harness.js';
+import { type HttpAnswer, sendOverHttp } from '../support/real-http.js';
 import { sdkSign } from '../support/sdk-signer.js';
 import { act, DATABASE, INSTANCE } from './actions-support.js';
 
@@ -27,12 +28,13 @@ const details = async (
   db = DATABASE,
   projectId = PROJECT_A,
 ) =>
-  server.app.inject({
+  sendOverHttp(server, {
+    method: 'GET',
     url: detailsUrl(id, instance, db, projectId),
     headers: { 'x-auth-token': await server.tokenFor(user) },
   });
 
-const ok = (response: Answer, status = 200) => {
+const ok = (response: HttpAnswer, status = 200) => {
   expect(response.statusCode, response.body).toBe(status);
   return response;
 };

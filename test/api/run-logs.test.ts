@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE_KEY, startSignedServer, WORKER_KEY } from '../aksk/fixture.js';
-import { type Answer, DAY, internal, MINUTE, PARAMETER_ERROR, TASK_NOT_FOUND } from '../support/api.js';
+import { DAY, internal, MINUTE, PARAMETER_ERROR, TASK_NOT_FOUND } from '../support/api.js';
 import { PROJECT_A, PROJECT_B, type TestServer } from '../support/harness.js';
+import { type HttpAnswer, sendOverHttp } from '../support/real-http.js';
 import { sdkSign } from '../support/sdk-signer.js';
 import { act, DATABASE, INSTANCE } from './actions-support.js';
 
@@ -22,14 +23,15 @@ const logsUrl = (id: string, query = '', instance = INSTANCE, projectId = PROJEC
   `/v3/${projectId}/instance/${instance}/task/${id}/run-logs${query}`;
 
 const read = async (id: string, query = '', user = 'alice', instance = INSTANCE, projectId = PROJECT_A) =>
-  server.app.inject({
+  sendOverHttp(server, {
+    method: 'GET',
     url: logsUrl(id, query, instance, projectId),
     headers: { 'x-auth-token': await server.tokenFor(user) },
   });
 
 const append = (id: string, body: unknown) => internal(server, 'POST', `/internal/v1/jobs/${id}/logs`, body);
 
-const ok = (response: Answer, status = 200) => {
+const ok = (response: HttpAnswer, status = 200) => {
   expect(response.statusCode, response.body).toBe(status);
   return response;
 };

@@ -4,7 +4,7 @@ import type { TestServer } from './harness.js';
 export interface HttpAnswer {
   statusCode: number;
   body: string;
-  headers: Record<string, string>;
+  headers: Record<string, string | string[] | number | undefined>;
   // biome-ignore lint/suspicious/noExplicitAny: as `app.inject`'s answers, so tests read fields directly
   json(): any;
 }
