@@ -56,6 +56,20 @@ describe.each(['token', 'AK/SK'] as const)('with %s', (kind) => {
       database_name: 'db_orders',
     });
 
+    // Its details are the request's; its run log starts with the task.
+    const job = await client.findJob(jobId);
+    if (!job) throw new Error('the shard change is not listed');
+    expect(await client.getMigrationDetails(job)).toMatchObject({
+      original_shard_num: 8,
+      after_shard_num: 9,
+      after_dn_info_list: [{ dn_instance_id: dataNodes[0]?.id }],
+      switch_route_is_manual: false,
+      auto_switch_begin_time: '02:00:00',
+      auto_switch_end_time: '04:00:00',
+    });
+    const logLevels = async () => (await client.listRunLogs(job)).task_logs.map((line) => line.level);
+    expect(await logLevels()).toEqual(['INFO']);
+
     await advance(5 * MINUTE);
     expect(await client.findJob(jobId)).toMatchObject({ status: 'Running', process: '50%' });
     await advance(6 * MINUTE);
@@ -64,6 +78,7 @@ describe.each(['token', 'AK/SK'] as const)('with %s', (kind) => {
       status: 'ToBeSwitched',
       operations: ['modifySwitchingStrategy', 'toBeCanceled'],
     });
+    expect(await logLevels()).toEqual(['INFO', 'INFO']);
     await advance(13 * 60 * MINUTE + 48 * MINUTE); // 01:59
     expect((await client.findJob(jobId))?.status).toBe('ToBeSwitched');
     await advance(2 * MINUTE); // 02:01: switched at 02:00 in 30 s

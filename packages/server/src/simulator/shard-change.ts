@@ -8,11 +8,24 @@ import type { Plan } from './timeline.js';
 /**
  * The default timeline of a perform's task in the emulator (docs/scenarios.md, "Inventory"): it
  * migrates for 10 minutes, waits in ToBeSwitched for its window (or the tenant's switch), switches
- * in 30 seconds and completes.
+ * in 30 seconds and completes, with a run-log line as it starts and one as it waits.
  */
 export const DEFAULT_SHARD_CHANGE: ShardChangePlan = checkShardChangeTemplate(
   {
-    steps: [{ status: 'Running', progress: 100, over: '10m' }, { status: 'ToBeSwitched' }],
+    steps: [
+      {
+        status: 'Running',
+        progress: 100,
+        over: '10m',
+        logs: [
+          { level: 'INFO', message: 'Shard configuration started: copying the data to the new shards.' },
+        ],
+      },
+      {
+        status: 'ToBeSwitched',
+        logs: [{ level: 'INFO', message: 'Data copied; the routes switch in the switch window or by hand.' }],
+      },
+    ],
     on_switch: { after: '30s' },
   },
   'shard_change',
