@@ -40,6 +40,35 @@ function integer(value: QueryValue): number | undefined {
 /** The "integer" rule above (docs/api.md, "Listing tasks"), for the other query parsers: undefined when broken. */
 export const queryInteger = integer;
 
+/** A page's position: skip `offset`, take at most `limit`. */
+export interface Paging {
+  offset: number;
+  limit: number;
+}
+
+/**
+ * `offset` (≥ 0, default 0) and `limit` (1 to 128, default 10), the paging of the list and of
+ * every other paged read of the API (run logs, available data nodes), with one set of messages.
+ *
+ * @example parsePaging({ offset: '10', limit: '5' }) // { ok: true, value: { offset: 10, limit: 5 } }
+ */
+export function parsePaging(query: Record<string, QueryValue>): ParseResult<Paging> {
+  let offset = 0;
+  if (query.offset !== undefined) {
+    const n = integer(query.offset);
+    if (n === undefined || n < 0) return { ok: false, detail: QUERY_RULES.offset };
+    offset = n;
+  }
+  let limit = LIST_LIMIT_DEFAULT;
+  if (query.limit !== undefined) {
+    const n = integer(query.limit);
+    if (n === undefined || n < LIST_LIMIT_MIN || n > LIST_LIMIT_MAX)
+      return { ok: false, detail: QUERY_RULES.limit };
+    limit = n;
+  }
+  return { ok: true, value: { offset, limit } };
+}
+
 /**
  * Parses and checks the list query. `nowMs` is the server clock's now, for the 30-day rule.
  * Unknown parameters are ignored; a repeated or empty known parameter is an error.
@@ -51,18 +80,9 @@ export function parseListJobsQuery(
   nowMs: number,
 ): ParseResult<ListJobsQuery> {
   const fail = (detail: string) => ({ ok: false as const, detail });
-  let offset = 0;
-  if (query.offset !== undefined) {
-    const n = integer(query.offset);
-    if (n === undefined || n < 0) return fail(QUERY_RULES.offset);
-    offset = n;
-  }
-  let limit = LIST_LIMIT_DEFAULT;
-  if (query.limit !== undefined) {
-    const n = integer(query.limit);
-    if (n === undefined || n < LIST_LIMIT_MIN || n > LIST_LIMIT_MAX) return fail(QUERY_RULES.limit);
-    limit = n;
-  }
+  const paging = parsePaging(query);
+  if (!paging.ok) return paging;
+  const { offset, limit } = paging.value;
   if (query.start_time === undefined) return fail('start_time is required.');
   const startTime = integer(query.start_time);
   if (startTime === undefined || startTime < nowMs - THIRTY_DAYS_MS - THIRTY_DAY_GRACE_MS) {

@@ -1,5 +1,5 @@
 import type { TSchema } from 'typebox';
-import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, LIST_LIMIT_MIN } from './list-query.js';
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, LIST_LIMIT_MIN, QUERY_RULES } from './list-query.js';
 import { EmptyResponseSchema } from './schemas/actions.js';
 import { InstanceInventoryBodySchema } from './schemas/inventory.js';
 import { ErrorBodySchema, GatewayErrorBodySchema } from './schemas/jobs.js';
@@ -16,7 +16,6 @@ import {
   ShardChangeBodySchema,
   ShardPathSchema,
 } from './schemas/shards.js';
-import { NODES_QUERY_RULES } from './shard-rules.js';
 
 /**
  * The OpenAPI paths of starting a shard change (docs/api.md, "Starting a shard change") and of
@@ -75,7 +74,7 @@ export function shardChangePaths(): Record<string, object> {
             in: 'query',
             required: false,
             schema: { type: 'integer', minimum: 0, default: 0 },
-            description: NODES_QUERY_RULES.offset,
+            description: QUERY_RULES.offset,
           },
           {
             name: 'limit',
@@ -87,7 +86,7 @@ export function shardChangePaths(): Record<string, object> {
               maximum: LIST_LIMIT_MAX,
               default: LIST_LIMIT_DEFAULT,
             },
-            description: NODES_QUERY_RULES.limit,
+            description: QUERY_RULES.limit,
           },
         ],
         responses: {

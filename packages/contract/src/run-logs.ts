@@ -5,15 +5,7 @@
  * the OpenAPI document and the SDK describe it.
  */
 import { inputExcerpt } from './input-excerpt.js';
-import {
-  LIST_LIMIT_DEFAULT,
-  LIST_LIMIT_MAX,
-  LIST_LIMIT_MIN,
-  type ParseResult,
-  QUERY_RULES,
-  type QueryValue,
-  queryInteger,
-} from './list-query.js';
+import type { ParseResult } from './list-query.js';
 
 /** The levels a line may have: those DDM's console shows. */
 export const LOG_LEVELS = ['INFO', 'WARNING', 'ERROR'] as const;
@@ -24,11 +16,6 @@ export const LOG_LINES_MAX = 1000;
 /** Characters one line's message may hold. */
 export const LOG_MESSAGE_MAX = 1024;
 
-export interface RunLogsQuery {
-  offset: number;
-  limit: number;
-}
-
 /** One line as a producer sends it. */
 export interface NewLogLine {
   level: LogLevel;
@@ -37,29 +24,6 @@ export interface NewLogLine {
 
 /** C0 controls and DEL, as the other free-text fields refuse them. */
 const hasControl = (text: string) => [...text].some((c) => (c.codePointAt(0) ?? 0) < 0x20 || c === '\u007f');
-
-/**
- * Parses the run logs' paging, as the list's `offset` and `limit` (same integer rule, same
- * bounds and defaults, same messages).
- *
- * @example parseRunLogsQuery({ offset: '10', limit: '5' }) // { ok: true, value: { offset: 10, limit: 5 } }
- */
-export function parseRunLogsQuery(query: Record<string, QueryValue>): ParseResult<RunLogsQuery> {
-  let offset = 0;
-  if (query.offset !== undefined) {
-    const n = queryInteger(query.offset);
-    if (n === undefined || n < 0) return { ok: false, detail: QUERY_RULES.offset };
-    offset = n;
-  }
-  let limit = LIST_LIMIT_DEFAULT;
-  if (query.limit !== undefined) {
-    const n = queryInteger(query.limit);
-    if (n === undefined || n < LIST_LIMIT_MIN || n > LIST_LIMIT_MAX)
-      return { ok: false, detail: QUERY_RULES.limit };
-    limit = n;
-  }
-  return { ok: true, value: { offset, limit } };
-}
 
 export const LOG_RULES = {
   body: 'The body must be a JSON object {"logs": [{"level", "message"}, ...]}.',

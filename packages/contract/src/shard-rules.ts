@@ -5,46 +5,8 @@
  */
 import type { ErrorName } from './errors.js';
 import { inputExcerpt } from './input-excerpt.js';
-import {
-  LIST_LIMIT_DEFAULT,
-  LIST_LIMIT_MAX,
-  LIST_LIMIT_MIN,
-  type ParseResult,
-  type QueryValue,
-  queryInteger,
-} from './list-query.js';
 import { type DataNodeAccount, type ShardChangeBody, ShardChangeBodySchema } from './schemas/shards.js';
 import { createValidator } from './validate.js';
-
-export const NODES_QUERY_RULES = {
-  offset: 'offset must be an integer from 0.',
-  limit: `limit must be an integer from ${LIST_LIMIT_MIN} to ${LIST_LIMIT_MAX}.`,
-} as const;
-
-/**
- * `offset` (≥ 0, default 0) and `limit` (1 to 128, default 10) of the available data nodes, with
- * the list's integer rule; unknown parameters are ignored.
- *
- * @example parseNodesQuery({ limit: '20' }) // { ok: true, value: { offset: 0, limit: 20 } }
- */
-export function parseNodesQuery(
-  query: Record<string, QueryValue>,
-): ParseResult<{ offset: number; limit: number }> {
-  let offset = 0;
-  if (query.offset !== undefined) {
-    const n = queryInteger(query.offset);
-    if (n === undefined || n < 0) return { ok: false, detail: NODES_QUERY_RULES.offset };
-    offset = n;
-  }
-  let limit = LIST_LIMIT_DEFAULT;
-  if (query.limit !== undefined) {
-    const n = queryInteger(query.limit);
-    if (n === undefined || n < LIST_LIMIT_MIN || n > LIST_LIMIT_MAX)
-      return { ok: false, detail: NODES_QUERY_RULES.limit };
-    limit = n;
-  }
-  return { ok: true, value: { offset, limit } };
-}
 
 /** A shard change as asked for, its values checked but not yet against the instance. */
 export interface ShardChangeRequest {

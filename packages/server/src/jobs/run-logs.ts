@@ -1,6 +1,6 @@
 import {
   parseLogLines,
-  parseRunLogsQuery,
+  parsePaging,
   type QueryValue,
   type RunLogItem,
   type RunLogsResponse,
@@ -51,7 +51,7 @@ export function createRunLogs(store: Pick<JobStore, 'getJob'> & RunLogStore, clo
 
     async read(projectId, instanceId, taskId, query) {
       // As the actions: the parameters first, then the task.
-      const paging = parseRunLogsQuery(query);
+      const paging = parsePaging(query);
       if (!paging.ok) throw new ApiError('parameter', paging.detail);
       const { offset, limit } = paging.value;
       const job = await store.getJob(taskId.toLowerCase());

@@ -3,7 +3,7 @@ import {
   type AvailableDataNodesResponse,
   checkMigrationPath,
   type PreCheckResponse,
-  parseNodesQuery,
+  parsePaging,
   parseShardChangeBody,
   parseSwitchStrategy,
   type QueryValue,
@@ -131,7 +131,7 @@ export function createShardChanges(deps: ShardChangesDeps): ShardChanges {
 
   return {
     async availableNodes(path, query) {
-      const parsed = parseNodesQuery(query);
+      const parsed = parsePaging(query);
       if (!parsed.ok) throw new ApiError('parameter', parsed.detail);
       const { offset, limit } = parsed.value;
       const { instance } = await schemaOf(path);
