@@ -75,7 +75,9 @@ describe('ddm-jobs serve --bootstrap docs/bootstrap.example.yaml', () => {
       'readonly auditor@acme tenant-a@default',
       'readonly auditor@acme tenant-b@acme',
       'readonly carol@default tenant-a@default',
+      'service ddm-worker@default default@default',
       'service ddm-worker@default tenant-a@default',
+      'te_admin alice@default default@default',
       'te_admin alice@default tenant-a@default',
     ]);
   });
