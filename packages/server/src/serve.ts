@@ -161,8 +161,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       options.print(
         'Emulator: POST /internal/v1/reset empties the tasks and applies the declared files again',
       );
-    // The walk-through signs in here, which a server behind an external IAM does not offer.
-    if (options.demo && defaultProject && !options.iamUrl)
+    // The walk-through signs in as the first-start admin, whom a bootstrap file replaces (its
+    // own users sign in instead), and here, which a server behind an external IAM does not offer.
+    if (options.demo && defaultProject && !options.bootstrapFile && !options.iamUrl)
       printWalkThrough(options.print, url, defaultProject.id);
     return {
       app,
@@ -196,7 +197,7 @@ function printWalkThrough(print: (line: string) => void, url: string, projectId:
   print(
     `  export OS_AUTH_URL=${url}/v3 OS_USERNAME=admin OS_PASSWORD="$PASSWORD" OS_USER_DOMAIN_NAME=default OS_PROJECT_NAME=default`,
   );
-  print('  node packages/cli/dist/main.js list && node packages/cli/dist/main.js watch');
+  print('  npx ddm-jobs list && npx ddm-jobs watch');
 }
 
 /**
