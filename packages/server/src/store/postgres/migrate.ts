@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { latestVersion, NewerSchemaError } from '../schema-version.js';
 import { MIGRATIONS } from './migrations.js';
 import { quoteSchema } from './pool.js';
 
@@ -9,7 +10,8 @@ const MIGRATE_LOCK = 0x6464_6d01;
  * Creates the schema if missing and applies the migrations not yet applied, each in its own
  * transaction, under a session advisory lock per schema: several nodes starting at once take
  * turns, and each finds what the one before applied, so each migration runs exactly once.
- * Returns the versions this call applied.
+ * Returns the versions this call applied. A schema a newer release has migrated is refused
+ * (NewerSchemaError) before anything is written to it.
  */
 export async function migrate(pool: pg.Pool, schema: string | undefined): Promise<number[]> {
   const client = await pool.connect();
@@ -49,6 +51,9 @@ async function applyPending(client: pg.PoolClient, schema: string | undefined): 
   );
   const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
   const done = new Set(rows.map((row) => row.version));
+  const found = Math.max(0, ...done);
+  const known = latestVersion(MIGRATIONS);
+  if (found > known) throw new NewerSchemaError('the database ', found, known);
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {
     if (done.has(migration.version)) continue;

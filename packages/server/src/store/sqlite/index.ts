@@ -27,7 +27,13 @@ export function openSqliteStore(options: SqliteOptions): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (error) {
+    // E.g. a file a newer release migrated: nothing was written; let go of it.
+    db.close();
+    throw error;
+  }
   const ping = db.prepare('SELECT 1').pluck();
   return {
     ...createSqliteJobStore(db),

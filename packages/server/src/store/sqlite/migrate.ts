@@ -1,11 +1,14 @@
 import type { Database } from 'better-sqlite3';
+import { latestVersion, NewerSchemaError } from '../schema-version.js';
 import { MIGRATIONS } from './migrations.js';
 
 /**
  * Applies the migrations not yet applied. `BEGIN IMMEDIATE` takes the write lock first, so two
- * processes starting on one file at once apply each migration exactly once.
+ * processes starting on one file at once apply each migration exactly once. A file a newer
+ * release has migrated is refused (NewerSchemaError) before anything is written to it.
  */
 export function migrate(db: Database): number[] {
+  refuseNewer(db);
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   );
@@ -30,4 +33,15 @@ export function migrate(db: Database): number[] {
     }
   }
   return applied;
+}
+
+/** Throws NewerSchemaError when the file records a migration above the latest this code knows. */
+function refuseNewer(db: Database): void {
+  const recorded = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (!recorded) return;
+  const found = db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number | null;
+  const known = latestVersion(MIGRATIONS);
+  if (found !== null && found > known) throw new NewerSchemaError(`the database ${db.name} `, found, known);
 }
