@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { BootstrapError, VERSION } from '@ddm-jobs/server/admin';
 import { Command, CommanderError } from 'commander';
+import { backupCommand } from './commands/backup.js';
 import { completionCommand } from './commands/completion.js';
 import { iamCommand } from './commands/iam/index.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -27,6 +28,7 @@ const program = new Command('ddm-jobs')
 program.commandsGroup('Service commands:');
 serveCommand(program);
 migrateCommand(program);
+backupCommand(program);
 iamCommand(program);
 // The tenant commands talk to a DDM service (this one or the cloud's) through the SDK.
 program.commandsGroup('Tenant commands:');

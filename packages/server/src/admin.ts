@@ -26,5 +26,6 @@ export {
   type StoreLocation,
 } from './store/open-store.js';
 export type * from './store/records.js';
+export { backupSqliteFile } from './store/sqlite/backup.js';
 export { openSqliteStore, SQLITE_FILE } from './store/sqlite/index.js';
 export { VERSION } from './version.js';
