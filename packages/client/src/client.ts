@@ -64,6 +64,16 @@ export class DdmClient {
   }
 
   /**
+   * The DDM endpoint in use: the configured one, or, with password auth and none configured, the
+   * public `ddm` endpoint of the token's catalog (signing in to learn it).
+   *
+   * @example const base = await client.endpoint() // 'https://ddm.eu-de.otc.t-systems.com'
+   */
+  endpoint(options: CallOptions = {}): Promise<string> {
+    return this.#setup.transport.endpoint(options.signal);
+  }
+
+  /**
    * One page of the tasks created in `[startTime, endTime]`, newest first, as the API answers.
    * The server checks the rules (limit 1..128, start not older than 30 days).
    *

@@ -2,6 +2,7 @@ import { createTimeFormatter, formatDailyTime } from '@ddm-jobs/contract';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type Clock, monotonicClock, systemClock } from './clock/clock.js';
+import { installClockDate } from './http/clock-date.js';
 import { clientErrorAnswer, frameworkErrorAnswer, installErrorHandling } from './http/error-handler.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, installUrlLimit, serverLimitOptions } from './http/limits.js';
 import { installObservability, registerFeedMetrics } from './http/observability.js';
@@ -135,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app);
   installShutdownRefusal(app);
   installSecurityHeaders(app, headers);
+  installClockDate(app, clock);
   const metrics = installObservability(app, store);
   installUrlLimit(app);
   const throttling = createThrottling(

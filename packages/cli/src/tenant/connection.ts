@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Surroundings } from './config/clouds-file.js';
 import { CONNECTION_FIELDS } from './config/fields.js';
 import { type ConnectionFlags, type ConnectionPlan, resolveConnection } from './config/resolve.js';
+import { ServerClock } from './server-clock.js';
 
 export type { ConnectionFlags, ConnectionPlan };
 
@@ -85,15 +86,48 @@ export function processSurroundings(): Surroundings {
   return { env: process.env, cwd: process.cwd(), home: process.env.HOME || homedir() };
 }
 
+/** A client of the tenant commands and the server's clock it reads from the answers. */
+export interface Connection {
+  client: DdmClient;
+  clock: ServerClock;
+  /** Now on the server's clock, once it answered (see ServerClock.sync). */
+  serverNow(): Promise<number>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
 /**
  * A client for the tenant commands, configured from the flags, the environment and clouds.yaml
- * (flags beat environment beats file). Rejects with a usage error (exit 2) when nothing
- * authenticates or no endpoint can be found, naming what to set. Nothing is sent yet: a wrong
- * password shows on the first call.
+ * (flags beat environment beats file), on the server's clock: its requests go through a
+ * ServerClock, which also dates access-key signatures (a virtual clock may be months away from
+ * this machine's, and the server refuses a signature 15 minutes off). Rejects with a usage error
+ * (exit 2) when nothing authenticates or no endpoint can be found, naming what to set. Nothing
+ * is sent yet, except a HEAD to learn the clock before the first signature: a wrong password
+ * shows on the first call.
  */
+export async function connectWithClock(
+  options: ConnectionFlags,
+  surroundings: Surroundings = processSurroundings(),
+): Promise<Connection> {
+  const plan = resolveConnection(options, surroundings);
+  const clock = new ServerClock();
+  const client = new DdmClient({ ...clientOptions(plan), fetch: clock.fetch, now: clock.now });
+  const timeoutMs = plan.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (plan.kind === 'aksk') await clock.sync(client, timeoutMs);
+  return {
+    client,
+    clock,
+    async serverNow() {
+      await clock.sync(client, timeoutMs);
+      return clock.now();
+    },
+  };
+}
+
+/** `connectWithClock`'s client, for the commands that reckon no time. */
 export async function connect(
   options: ConnectionFlags,
   surroundings: Surroundings = processSurroundings(),
 ): Promise<DdmClient> {
-  return new DdmClient(clientOptions(resolveConnection(options, surroundings)));
+  return (await connectWithClock(options, surroundings)).client;
 }

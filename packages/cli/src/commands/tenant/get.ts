@@ -1,6 +1,6 @@
 import { isMigrationTask } from '@ddm-jobs/contract/wire';
 import type { Command } from 'commander';
-import { addConnectionOptions, type ConnectionFlags, connect } from '../../tenant/connection.js';
+import { addConnectionOptions, type ConnectionFlags, connectWithClock } from '../../tenant/connection.js';
 import { colorEnabled } from '../../tenant/output/colors.js';
 import { migrationDetailLines } from '../../tenant/output/details-view.js';
 import { type OutputFormat, outputOption, print, printData } from '../../tenant/output/format.js';
@@ -31,10 +31,11 @@ Examples:
   $ ddm-jobs get 7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d --output json`,
   );
   command.action(async (id: string, options: ConnectionFlags & { output: OutputFormat }) => {
-    const client = await connect(options);
+    const { client, clock } = await connectWithClock(options);
     const job = (await client.findJob(id)) ?? (await client.getJob(id));
     if (options.output !== 'table') return printData(options.output, job);
-    for (const line of jobDetails(job, Date.now(), colorEnabled(process.stdout))) print(line);
+    // The answers just read told the server's clock: "3 minutes ago" on a virtual one too.
+    for (const line of jobDetails(job, clock.now(), colorEnabled(process.stdout))) print(line);
     if ('operations' in job && isMigrationTask(job.name)) {
       print('');
       for (const line of migrationDetailLines(await client.getMigrationDetails(job), job.id)) print(line);

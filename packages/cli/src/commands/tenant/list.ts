@@ -1,6 +1,6 @@
 import { JOB_STATUSES, type JobItem, THIRTY_DAYS_MS } from '@ddm-jobs/contract/wire';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { addConnectionOptions, type ConnectionFlags, connect } from '../../tenant/connection.js';
+import { addConnectionOptions, type ConnectionFlags, connectWithClock } from '../../tenant/connection.js';
 import { colorEnabled } from '../../tenant/output/colors.js';
 import { type OutputFormat, outputOption, print, printData } from '../../tenant/output/format.js';
 import { jobTable } from '../../tenant/output/job-view.js';
@@ -8,6 +8,7 @@ import { parseIsoInstant, parseSince } from '../../tenant/time-input.js';
 import { UsageError } from '../../tenant/usage-error.js';
 
 const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** The cloud console's default window. */
 const DEFAULT_SPAN = 7 * DAY;
 
@@ -33,7 +34,10 @@ export function parseStatuses(value: string): string[] {
   });
 }
 
-/** The window asked for, checked here so that a mistake is a usage error, not the API's 400. */
+/**
+ * The window asked for, checked here so that a mistake is a usage error, not the API's 400.
+ * `now` is the server's (a virtual clock's), which is what its 30 days are counted from.
+ */
 export function windowOf(options: Pick<ListOptions, 'since' | 'start' | 'end'>, now: number) {
   if (options.start === undefined) {
     if (options.end !== undefined) throw new UsageError('--end needs --start (or use --since).');
@@ -42,11 +46,11 @@ export function windowOf(options: Pick<ListOptions, 'since' | 'start' | 'end'>, 
   const endTime = options.end ?? now;
   if (options.start > endTime) throw new UsageError('--start must not be after --end.');
   if (options.start < now - THIRTY_DAYS_MS)
-    throw new UsageError('--start must lie within the last 30 days: the API keeps tasks for 30 days.');
+    throw new UsageError(
+      `--start must lie within the last 30 days of the server's clock (now ${iso(now)}): the API keeps tasks for 30 days.`,
+    );
   return { startTime: options.start, endTime };
 }
-
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /**
  * `ddm-jobs list`: the tasks of a window, newest first, as a table for people or as the API's
@@ -94,9 +98,9 @@ Examples:
   $ ddm-jobs list --os-cloud otc --output yaml`,
   );
   command.action(async (options: ListOptions) => {
-    const now = Date.now();
+    const { client, serverNow } = await connectWithClock(options);
+    const now = await serverNow();
     const { startTime, endTime } = windowOf(options, now);
-    const client = await connect(options);
     const statuses = options.status === undefined ? undefined : new Set(options.status);
     const name = options.name?.toLowerCase();
     const jobs: JobItem[] = [];

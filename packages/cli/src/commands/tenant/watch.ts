@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { addConnectionOptions, type ConnectionFlags, connect } from '../../tenant/connection.js';
+import { addConnectionOptions, type ConnectionFlags, connectWithClock } from '../../tenant/connection.js';
 import { colorEnabled } from '../../tenant/output/colors.js';
 import { parseSince } from '../../tenant/time-input.js';
 import { LineView, LiveView, type WatchView } from '../../tenant/watch/views.js';
@@ -70,7 +70,7 @@ Examples:
   $ ddm-jobs watch > watch.log`,
     )
     .action(async (id: string | undefined, options: WatchOptions) => {
-      const client = await connect(options);
+      const { client, serverNow } = await connectWithClock(options);
       const stdout = process.stdout;
       const color = colorEnabled(stdout);
       const print = (line: string) => stdout.write(`${line}\n`);
@@ -93,7 +93,11 @@ Examples:
           process.exitCode = task.status === 'Failed' ? 1 : 0;
           return;
         }
-        const tasks = await watchExecuting(client, view, { ...settings, sinceMs: options.since });
+        const tasks = await watchExecuting(client, view, {
+          ...settings,
+          sinceMs: options.since,
+          now: serverNow,
+        });
         if (tasks.length === 0)
           print(`No task created in the last ${shortDuration(options.since)} is executing.`);
         else view.finish(tasks);

@@ -11,7 +11,8 @@ export interface PollSettings {
 }
 
 /**
- * Watches the tasks executing in the window from `sinceMs` before the start until now: a task is
+ * Watches the tasks executing in the window from `sinceMs` before the start until now (`now`: the
+ * server's clock): a task is
  * shown from the first poll that finds it executing (also one that starts during the watch, such
  * as a retry's task or a cancelled one), and stays until the end. Ends when none of the tasks
  * shown executes any more; resolves with them (none when nothing executed at the start).
@@ -19,14 +20,15 @@ export interface PollSettings {
 export async function watchExecuting(
   client: DdmClient,
   view: WatchView,
-  settings: PollSettings & { sinceMs: number },
+  settings: PollSettings & { sinceMs: number; now: () => Promise<number> },
 ): Promise<WatchedTask[]> {
   // The start is fixed, so a task shown never slides out of a moving window; it moves only when
-  // the API's 30-day limit would refuse it (a watch running for weeks).
-  const from = Date.now() - settings.sinceMs;
+  // the API's 30-day limit would refuse it (a watch running for weeks). Both ends are on the
+  // server's clock, which each poll's answers keep up to date (a virtual clock moves in jumps).
+  const from = (await settings.now()) - settings.sinceMs;
   const shown = new Map<string, WatchedTask>();
   for (;;) {
-    const end = Date.now();
+    const end = await settings.now();
     const listed = new Set<string>();
     for await (const item of client.jobs({ startTime: Math.max(from, end - THIRTY_DAYS_MS), endTime: end })) {
       listed.add(item.id);
