@@ -167,7 +167,7 @@ describe('bodies of the actions that take none', () => {
     expect((await act(server, job, 'cancel', { payload: '[]' })).body).toBe(
       PARAMETER_ERROR('The body must be a JSON object.'),
     );
-    expect((await act(server, job, 'cancel')).body).toBe(NOT_ALLOWED);
+    expect((await act(server, job, 'cancel')).body).toBe(NOT_ALLOWED('Completed'));
   });
 });
 

@@ -22,7 +22,8 @@ describe('concurrent actions on one task', () => {
     await server.tokenFor('alice');
     const responses = await Promise.all(Array.from({ length: 20 }, () => act(server, job, 'cancel')));
     expect(tally(responses.map((r) => r.statusCode))).toEqual({ 202: 1, 400: 19 });
-    for (const r of responses.filter((r) => r.statusCode === 400)) expect(r.body).toBe(NOT_ALLOWED);
+    for (const r of responses.filter((r) => r.statusCode === 400))
+      expect(r.body).toBe(NOT_ALLOWED('Canceling'));
     // One change: from version 1 to 2.
     expect(await stored(server, job.id)).toMatchObject({ status: 'Canceling', version: 2 });
   });

@@ -85,7 +85,7 @@ describe('route-switch', () => {
     // Nothing more to do: a second switch is refused.
     const again = await act(server, job, 'route-switch');
     expect(again.statusCode).toBe(400);
-    expect(again.body).toBe(NOT_ALLOWED);
+    expect(again.body).toBe(NOT_ALLOWED('Completed'));
   });
 });
 
@@ -139,7 +139,7 @@ describe('retry', () => {
     // A second retry of the same failed task is refused; the retry task runs its own course.
     const twice = await act(server, job, 'retry');
     expect(twice.statusCode).toBe(400);
-    expect(twice.body).toBe(NOT_ALLOWED);
+    expect(twice.body).toBe(NOT_ALLOWED('Failed'));
     expectOk(await report(retryId, { status: 'ToBeSwitched' }));
     expect((await list()).jobs[0]).toMatchObject({
       id: retryId,

@@ -6,6 +6,7 @@ import {
   act,
   DAILY_WINDOW,
   listedItem,
+  NOT_A_MIGRATION,
   NOT_ALLOWED,
   RECORDED_WINDOW,
   recordMigration,
@@ -94,7 +95,7 @@ describe.each(STATES)('a migrateLogicDb task $label', (state) => {
     });
     if (!state.operations.includes(operation)) {
       expect(response.statusCode).toBe(400);
-      expect(response.body).toBe(NOT_ALLOWED);
+      expect(response.body).toBe(NOT_ALLOWED(before.status as string));
       expect((await stored(server, job.id)).version).toBe(before.version);
       return;
     }
@@ -182,7 +183,7 @@ describe('a task that is not a shard migration', () => {
         ...(action === 'route-switch-strategy' ? { payload: strategyBody() } : {}),
       });
       expect(response.statusCode).toBe(400);
-      expect(response.body).toBe(NOT_ALLOWED);
+      expect(response.body).toBe(NOT_A_MIGRATION('a CreateInstance task'));
       expect((await listedItem(server, job))?.operations).toEqual([]);
     }
   });
@@ -191,6 +192,6 @@ describe('a task that is not a shard migration', () => {
     const job = await recordMigration(server, { name: 'EnlargeNode', status: 'Expanding' });
     const response = await act(server, job, 'cancel');
     expect(response.statusCode).toBe(400);
-    expect(response.body).toBe(NOT_ALLOWED);
+    expect(response.body).toBe(NOT_A_MIGRATION('an EnlargeNode task'));
   });
 });

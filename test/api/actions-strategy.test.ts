@@ -86,7 +86,10 @@ describe.each<Credential>(['token', 'aksk'])('route-switch-strategy over HTTP (%
     });
     expect(await operations()).toEqual(WINDOW);
     // With a window, switching by hand is not offered.
-    expect(await put(credential, 'route-switch', undefined)).toEqual({ status: 400, text: NOT_ALLOWED });
+    expect(await put(credential, 'route-switch', undefined)).toEqual({
+      status: 400,
+      text: NOT_ALLOWED('ToBeSwitched'),
+    });
   });
 
   it('makes the switch manual with empty times, an empty object or absent times', async () => {

@@ -7,7 +7,15 @@ import { PROJECT_A, type TestServer } from '../support/harness.js';
 export const INSTANCE = 'inst0001';
 export const DATABASE = 'db_e487';
 
-export const NOT_ALLOWED = ddmErrorText('DBS.300379', 'The operation is not allowed for this type of tasks.');
+/** DBS.300379: the cloud's message, then the status that refuses the action. */
+export const NOT_ALLOWED = (status: string) =>
+  ddmErrorText('DBS.300379', `The operation is not allowed for this type of tasks. (the task is ${status})`);
+/** DBS.300379 for a task that is not a shard migration, named with its article ("an EnlargeNode task"). */
+export const NOT_A_MIGRATION = (task: string) =>
+  ddmErrorText(
+    'DBS.300379',
+    `The operation is not allowed for this type of tasks. (${task} takes no actions)`,
+  );
 export const INVALID_RANGE = (detail: string) => ddmErrorText('DBS.300377', `Invalid time range. ${detail}`);
 
 export type ActionName = 'cancel' | 'retry' | 'rollback' | 'clean' | 'route-switch' | 'route-switch-strategy';

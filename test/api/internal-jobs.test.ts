@@ -17,10 +17,11 @@ import { PROJECT_A, startTestServer, type TestServer } from '../support/harness.
 
 /** The internal producer API: recording tasks and reporting their progress (role service). */
 
+// "An EnlargeNode task", "A migrateLogicDb task": the article as a person writes it.
 const transitionRefused = (name: string, from: string, to: string) =>
   ddmErrorText(
     'DDMJOBS.0409',
-    `The status transition is not allowed. A ${name} task cannot move from ${from} to ${to}.`,
+    `The status transition is not allowed. ${name === 'EnlargeNode' ? 'An' : 'A'} ${name} task cannot move from ${from} to ${to}.`,
   );
 
 describe('the internal producer API', () => {
@@ -234,7 +235,7 @@ describe('the internal producer API', () => {
       [
         'a status the task never reaches',
         () => ({ ...valid(), name: 'CreateInstance', status: 'ToBeSwitched' }),
-        'status must be a status a task named CreateInstance can be in.',
+        'status must be a status a CreateInstance task can be in.',
       ],
       ['a JSON array', () => '[]', 'The body must be a JSON object.'],
       ['invalid JSON', () => '{"name":', 'The body is not valid JSON.'],

@@ -189,5 +189,9 @@ describe('the real clock', () => {
     });
     expect(response.statusCode).toBe(404);
     expect(response.json().error_code).toBe('APIGW.0101');
+    // The gateway's message, then how to have the reset.
+    expect(response.json().error_msg).toBe(
+      "The API does not exist or has not been published in the environment (the reset is the emulator's: start the server with --emulator, or DDM_JOBS_EMULATOR=1)",
+    );
   });
 });

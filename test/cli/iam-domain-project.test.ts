@@ -110,6 +110,7 @@ describe('ddm-jobs iam project', () => {
 
   it('refuses an unknown domain with exit 1', async () => {
     const dir = dirs.make();
+    await iam(dir, ['domain', 'create', 'acme']);
     const result = await ddmJobs(['iam', 'project', 'create', 'p', '--domain', 'nowhere', '--data-dir', dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('ddm-jobs: domain nowhere not found\n');
@@ -126,6 +127,17 @@ describe('the data folder of ddm-jobs iam', () => {
     ).toBe(0);
     const names = (await iamList<{ name: string }>(dir, ['project', 'list'])).map((p) => p.name);
     expect(names.sort()).toEqual(['one', 'three', 'two']);
+  });
+
+  it('says on stderr, in one line, that it creates the database of a folder that has none', async () => {
+    const dir = `${dirs.make()}/new`;
+    const first = await ddmJobs(['iam', 'project', 'create', 'one', '--data-dir', dir]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^created project one /);
+    expect(first.stderr).toBe(`ddm-jobs: no database in ${dir}: creating ${dir}/ddm-jobs.sqlite\n`);
+    // The next one finds it: nothing to say.
+    const second = await ddmJobs(['iam', 'project', 'create', 'two', '--data-dir', dir]);
+    expect([second.code, second.stderr]).toEqual([0, '']);
   });
 
   it('must hold a database for a listing: a mistyped folder is exit 1, not an empty list', async () => {

@@ -216,11 +216,11 @@ describe('the actions', () => {
 });
 
 describe('refusals and failures', () => {
-  it('exits 1 with DBS.300379 and the request id for an action the task does not offer', async () => {
+  it('exits 1 with DBS.300379, the task’s status and the request id for an action the task does not offer', async () => {
     const result = await run(['retry', RUNNING]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^ddm-jobs: DBS\.300379 The operation is not allowed for this type of tasks\. \(request id [0-9a-f]{32}\)\n$/,
+      /^ddm-jobs: DBS\.300379 The operation is not allowed for this type of tasks\. \(the task is Running\) \(request id [0-9a-f]{32}\)\n$/,
     );
   });
 

@@ -202,12 +202,18 @@ describe('configuration mistakes', () => {
     ]);
   });
 
-  it('exits 1 with the IAM’s error and the request id for a wrong password', async () => {
+  it('exits 1 with the IAM’s error, the request id and what to check for a wrong password', async () => {
     const result = await sandbox(dirs).run(['list'], {
-      env: { ...server.passwordEnv, OS_PASSWORD: 'wrong' },
+      env: { ...server.passwordEnv, OS_PASSWORD: 'not-the-password-7f3a' },
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^ddm-jobs: IAM\.401 .+/);
     expect(result.stderr).toMatch(REQUEST_ID);
+    // One line, naming the three settings a refused sign-in is about; never the password itself.
+    expect(result.stderr.split('\n')).toHaveLength(2);
+    expect(result.stderr).toMatch(
+      /; check the user name \(OS_USERNAME\), the password \(OS_PASSWORD\) and the user's domain \(OS_USER_DOMAIN_NAME or OS_USER_DOMAIN_ID; .+\)/,
+    );
+    expect(result.stderr).not.toContain('not-the-password-7f3a');
   });
 });

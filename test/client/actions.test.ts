@@ -124,7 +124,7 @@ describe('the task an action names', () => {
     expect(error).toMatchObject({
       status: 400,
       errorCode: 'DBS.300379',
-      errorMsg: 'The operation is not allowed for this type of tasks.',
+      errorMsg: 'The operation is not allowed for this type of tasks. (the task is Running)',
     });
   });
 

@@ -188,6 +188,12 @@ it('the OpenAPI document describes the route, its three body types and the scena
 it('refuses another content type (415) and a body past 1 MiB (413), recording nothing', async () => {
   const plain = await post('tasks: []', 'text/plain');
   expect([plain.statusCode, plain.json().error_code]).toEqual([415, 'APIGW.0203']);
+  // The gateway's message names the types this route takes, YAML too.
+  expect(plain.json().error_msg).toBe(
+    'Unsupported media type: send application/json or YAML (application/yaml, text/yaml)',
+  );
+  const form = await post('tasks=', 'application/x-www-form-urlencoded');
+  expect([form.statusCode, form.json().error_code]).toEqual([415, 'APIGW.0203']);
   const huge = await post(`# ${'x'.repeat(1024 * 1024)}\ntasks: []\n`, 'application/yaml');
   expect([huge.statusCode, huge.json().error_code]).toEqual([413, 'APIGW.0201']);
   // Under the limit, past the 64 KiB of other bodies: accepted.

@@ -28,5 +28,6 @@ export * from './schemas/shards.js';
 export * from './shard-rules.js';
 export * from './state-machine.js';
 export * from './statuses.js';
+export * from './task-noun.js';
 export * from './time-format.js';
 export * from './validate.js';

@@ -491,7 +491,7 @@ export function buildOpenApiDocument(version: string): object {
             'Emulator only (--emulator): empty the tasks, apply the bootstrap and scenario files again',
           responses: {
             '200': json(ResetResponseSchema, 'Reset; the ids of the tasks the scenarios recorded again'),
-            '404': gatewayError('APIGW.0101: the server is not an emulator'),
+            '404': gatewayError('APIGW.0101: the server is not an emulator (start it with --emulator)'),
             ...authErrors,
           },
         },

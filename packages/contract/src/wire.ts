@@ -26,4 +26,5 @@ export type {
   PreCheckResult,
 } from './schemas/shards.js';
 export * from './statuses.js';
+export * from './task-noun.js';
 export * from './time-format.js';

@@ -1,5 +1,5 @@
 import type { DdmClient } from '@ddm-jobs/client';
-import { isMigrationTask, type JobItem } from '@ddm-jobs/contract/wire';
+import { aTask, isMigrationTask, type JobItem } from '@ddm-jobs/contract/wire';
 
 /**
  * A task the action commands cannot act on although it exists: not a shard migration, or too
@@ -25,7 +25,7 @@ export async function findMigration(client: DdmClient, id: string): Promise<JobI
   }
   if (!isMigrationTask(job.name))
     throw new NotActionableError(
-      `task ${id} is a ${job.name} task: only shard-migration tasks (migrateLogicDb, retryMigrateLogicDb) take actions.`,
+      `task ${id} is ${aTask(job.name)}: only shard-migration tasks (migrateLogicDb, retryMigrateLogicDb) take actions.`,
     );
   return job;
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   ACTION_RULES,
   type ActionParseResult,
+  aTask,
   checkIgnoredBody,
   checkMigrationPath,
   isMigrationTask,
@@ -100,7 +101,9 @@ export function createTenantActions(store: JobStore, clock: Clock): TenantAction
       throw new ApiError('jobNotFound');
     }
     // Only shard migrations take actions, whatever database the path names (other tasks have none).
-    if (!isMigrationTask(job.name)) throw new ApiError('operationNotAllowed');
+    // The cloud's message first, then why, which the cloud leaves the caller to guess.
+    if (!isMigrationTask(job.name))
+      throw new ApiError('operationNotAllowed', `(${aTask(job.name)} takes no actions)`);
     if (job.databaseName !== request.databaseName) throw new ApiError('jobNotFound');
     return job;
   };
@@ -116,7 +119,8 @@ export function createTenantActions(store: JobStore, clock: Clock): TenantAction
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         if (attempt > 0) await afterLostRound(attempt);
         const job = await find(request);
-        if (!operationsOf(job).includes(rule.operation)) throw new ApiError('operationNotAllowed');
+        if (!operationsOf(job).includes(rule.operation))
+          throw new ApiError('operationNotAllowed', `(the task is ${job.status})`);
         const now = clock.now();
         const write = writeFor(action, job, window, now);
         if (write.kind === 'update') {

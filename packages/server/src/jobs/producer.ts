@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  aTask,
   type BatchItemResult,
   type BatchJobsResponse,
   type BatchReport,
@@ -24,6 +25,9 @@ import { changedJob, createdJob } from '../store/rows/job-rows.js';
 import { afterLostRound, MAX_CAS_ATTEMPTS } from './compare-and-set.js';
 import { type DetailFields, detailsOf, hasDetails } from './migration-details.js';
 
+/** A sentence's first word: "An EnlargeNode task ...". */
+const capitalized = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 const validateCreate = createValidator<CreateJobBody>(CreateJobBodySchema);
 const validatePatch = createValidator<PatchJobBody>(PatchJobBodySchema);
 const validateBatchReport = createValidator<BatchReport>(BatchReportSchema);
@@ -46,7 +50,7 @@ function newJobFrom(body: unknown, now: number): NewJob {
   const request = checked.value;
   const status = request.status ?? 'Running';
   if (!canBeRecordedIn(request.name, status)) {
-    throw parameter(`status must be a status a task named ${request.name} can be in.`);
+    throw parameter(`status must be a status ${aTask(request.name)} can be in.`);
   }
   const createdAt = request.created_at ?? now;
   if (createdAt > now) throw parameter('created_at must be epoch milliseconds, not in the future.');
@@ -112,8 +116,8 @@ function changeOf(job: JobRow, patch: PatchJobBody, now: number, at = now): JobC
   if (!isProducerMoveAllowed(job.name, job.status, status)) {
     const detail =
       status === job.status
-        ? `A ${job.name} task in ${status} takes no more reports.`
-        : `A ${job.name} task cannot move from ${job.status} to ${status}.`;
+        ? `${capitalized(aTask(job.name))} in ${status} takes no more reports.`
+        : `${capitalized(aTask(job.name))} cannot move from ${job.status} to ${status}.`;
     throw new ApiError('transitionNotAllowed', detail);
   }
   const moved = status !== job.status;

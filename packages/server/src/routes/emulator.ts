@@ -56,9 +56,13 @@ export function emulatorRoutes(app: FastifyInstance, deps: EmulatorDeps): void {
     return clockAnswer(clock);
   });
 
-  if (reset) {
-    app.post('/internal/v1/reset', { schema: { response: { 200: ResetResponseSchema } } }, async () =>
-      reset(),
-    );
-  }
+  // Without the emulator the path still answers the gateway's 404, saying how to have it.
+  app.post('/internal/v1/reset', { schema: { response: { 200: ResetResponseSchema } } }, async () => {
+    if (!reset)
+      throw new ApiError(
+        'noSuchApi',
+        "(the reset is the emulator's: start the server with --emulator, or DDM_JOBS_EMULATOR=1)",
+      );
+    return reset();
+  });
 }

@@ -26,6 +26,10 @@ export function scenarioRoutes(app: FastifyInstance, deps: ApplyDeps & { auth: A
       done(null, undefined);
     },
   );
+  // Any other type (this scope only): the gateway's 415, naming YAML too, which this route takes.
+  app.addContentTypeParser('*', (_request, _payload, done) => {
+    done(new ApiError('unsupportedMediaType', `or YAML (${YAML_TYPES.join(', ')})`), undefined);
+  });
 
   app.post(
     '/internal/v1/scenarios',

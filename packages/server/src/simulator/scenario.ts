@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import {
+  aTask,
   canBeRecordedIn,
   canExpand,
   checkScenarioDocument,
@@ -142,10 +143,10 @@ function checkTimeline(name: string, steps: ScenarioStep[], path: string, retry:
     const previous = steps[i - 1];
     if (!previous) {
       if (retry && status !== 'Running') fault(`${at}.status must be Running: a retry starts running.`);
-      if (!canBeRecordedIn(name, status)) fault(`${at}.status: a ${name} task is never ${status}.`);
+      if (!canBeRecordedIn(name, status)) fault(`${at}.status: ${aTask(name)} is never ${status}.`);
     } else {
       if (!isProducerMoveAllowed(name, previous.status, status))
-        fault(`${at}.status: a ${name} task cannot move from ${previous.status} to ${status}.`);
+        fault(`${at}.status: ${aTask(name)} cannot move from ${previous.status} to ${status}.`);
       if (previous.over === undefined && previous.status !== 'ToBeSwitched')
         fault(`${at} can never begin: ${path}[${i - 1}] has no over, so it lasts for ever.`);
     }

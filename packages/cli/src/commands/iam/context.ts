@@ -45,8 +45,12 @@ export async function withIam<T>(
 ): Promise<T> {
   const location = databaseLocation(command.optsWithGlobals<DatabaseOptions>());
   const { dataDir } = location;
-  if (mode === 'existing' && !location.databaseUrl && !existsSync(join(dataDir, SQLITE_FILE))) {
-    throw new IamError(`no database in ${dataDir} (start the server on it, or create an identity first)`);
+  const sqliteFile = join(dataDir, SQLITE_FILE);
+  if (!location.databaseUrl && !existsSync(sqliteFile)) {
+    if (mode === 'existing')
+      throw new IamError(`no database in ${dataDir} (start the server on it, or create an identity first)`);
+    // On stderr, so that stdout stays the command's answer: a mistyped --data-dir shows at once.
+    process.stderr.write(`ddm-jobs: no database in ${dataDir}: creating ${sqliteFile}\n`);
   }
   const store = await openStore(location);
   try {
