@@ -61,7 +61,8 @@ export function startServe(options) {
     const onData = (chunk) => {
       output += chunk;
       if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT / 2);
-      const url = /ddm-jobs listening on (http:\/\/\S+)/.exec(output)?.[1];
+      // [^\s"]: in a JSON log record (--log-format json) the URL ends at the closing quote.
+      const url = /ddm-jobs listening on (http:\/\/[^\s"]+)/.exec(output)?.[1];
       if (url) {
         clearTimeout(timer);
         resolve({ child, url, output: () => output });

@@ -105,6 +105,12 @@ export interface AppOptions {
   httpLimits?: Partial<HttpLimits>;
   /** Event streams open at once per user, tenant stream and internal feed together (10); 0: no limit. */
   maxStreamsPerUser?: number;
+  /**
+   * Addresses or CIDRs of the reverse proxies trusted to tell the client's address
+   * (`X-Forwarded-For`) and scheme (`X-Forwarded-Proto`), as proxy-addr reads them: `request.ip`
+   * (logs, the per-address limit) is the nearest address not in this list. None: the socket's.
+   */
+  trustProxy?: readonly string[];
 }
 
 /** Largest request body accepted; the task API's bodies are a few hundred bytes. */
@@ -124,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'req_id' }),
     genReqId: createRequestIdGenerator(),
     bodyLimit: BODY_LIMIT_BYTES,
+    ...(options.trustProxy?.length ? { trustProxy: [...options.trustProxy] } : {}),
     // Off: installShutdownRefusal answers the documented 503 instead of Fastify's own body.
     return503OnClosing: false,
     frameworkErrors: frameworkErrorAnswer(headers),

@@ -32,7 +32,7 @@ export {
 } from './jobs/feed-watcher.js';
 export { createProducer, type Producer } from './jobs/producer.js';
 export { createTenantEventIds, TENANT_EVENT_ID_SECRET } from './jobs/tenant-event-ids.js';
-export { createLogger, REDACTED_PATHS } from './logger.js';
+export { createLogger, type LogFormat, REDACTED_PATHS } from './logger.js';
 export { closeOnSignals, type RunningServer, type ServeOptions, startServer } from './serve.js';
 export {
   applyInventory,

@@ -1,7 +1,8 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
- * The server's logger: one JSON line per event on stdout. What the server logs never holds a
+ * The server's logger: one JSON line per event on stdout (or, for people, those lines rewritten
+ * by pretty-log.ts). What the server logs never holds a
  * secret by construction (the request line names the route template, not the URL, and no header
  * or body is logged: http/observability.ts); redaction is the second line of defence, should a
  * later log call hand over a request, its headers or a parsed body. The scan at the end of every
@@ -30,6 +31,9 @@ export const REDACTED_PATHS = [
   'secretKey',
   '*.secretKey',
 ];
+
+/** `json`: one JSON object per line, for machines; `pretty`: readable lines, for people. */
+export type LogFormat = 'json' | 'pretty';
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {

@@ -10,7 +10,8 @@ import { applyBootstrap, createDefaultAdmin, readBootstrapFile } from './identit
 import { externalIamChecker } from './identity/external-iam.js';
 import { DEFAULT_DOMAIN } from './identity/ids.js';
 import { createProducer } from './jobs/producer.js';
-import { createLogger } from './logger.js';
+import { createLogger, type LogFormat } from './logger.js';
+import { prettyLogStream } from './pretty-log.js';
 import { DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { recordDemoTasks } from './simulator/demo.js';
 import {
@@ -63,8 +64,17 @@ export interface ServeOptions {
   /** The built console served under /console/; packages/console/dist by default. */
   consoleDir?: string | undefined;
   logLevel: string;
-  /** Where the start-up notes for people go (the URL, the admin password, a curl example). */
+  /** `json` (the default): one JSON line per log record; `pretty`: lines for people (pretty-log.ts). */
+  logFormat?: LogFormat | undefined;
+  /** Addresses or CIDRs of trusted reverse proxies (`--trust-proxy`): see AppOptions.trustProxy. */
+  trustProxy?: readonly string[] | undefined;
+  /** Where the start-up notes for people go (the URL, a curl example). */
   print: (line: string) => void;
+  /**
+   * Where the generated admin password goes, shown once: `print` by default. With JSON logs the
+   * CLI gives stderr, so that the password is in no log record.
+   */
+  printSecret?: ((line: string) => void) | undefined;
 }
 
 export interface RunningServer {
@@ -79,7 +89,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   assertTimeZone(options.timeZone);
   const clock: Clock =
     options.clock === 'virtual' ? new VirtualClock(options.clockStart ?? Date.now()) : systemClock;
-  const logger: Logger = createLogger(options.logLevel);
+  const logger: Logger = createLogger(
+    options.logLevel,
+    options.logFormat === 'pretty' ? prettyLogStream(process.stdout) : undefined,
+  );
   const location = {
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
@@ -103,9 +116,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await applyDeclared();
     const admin = bootstrap ? undefined : await createDefaultAdmin(store, clock, options.adminPassword);
     if (admin?.generatedPassword) {
-      options.print('Created user admin (domain default) with a generated password, shown this once:');
-      options.print(`  export PASSWORD='${admin.generatedPassword}'`);
-      options.print('(Set DDM_JOBS_ADMIN_PASSWORD on a first start to choose it instead.)');
+      const printSecret = options.printSecret ?? options.print;
+      printSecret('Created user admin (domain default) with a generated password, shown this once:');
+      printSecret(`  export PASSWORD='${admin.generatedPassword}'`);
+      printSecret('(Set DDM_JOBS_ADMIN_PASSWORD on a first start to choose it instead.)');
     }
     const defaultProject = await store.findProject({ name: 'default', domainId: DEFAULT_DOMAIN });
     const simulation = { store, producer: createProducer(store, clock), clock, timeZone: options.timeZone };
@@ -140,6 +154,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ...(options.actionRoles ? { actionRoles: options.actionRoles } : {}),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+      ...(options.trustProxy?.length ? { trustProxy: options.trustProxy } : {}),
       ...(options.iamUrl ? { tokenChecker: externalIamChecker({ url: options.iamUrl, clock }) } : {}),
     });
     if (options.iamUrl) options.print(`Tokens are validated by the IAM at ${options.iamUrl}`);

@@ -1,8 +1,14 @@
 import { DEFAULT_ACTION_ROLES, parseRoleList } from '@ddm-jobs/server/admin';
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { databaseLocation, databaseSchemaOption, databaseUrlOption } from './database-options.js';
-
-const print = (line: string) => process.stdout.write(`${line}\n`);
+import { type Command, InvalidArgumentError, Option, type OptionValues } from 'commander';
+import {
+  type DatabaseOptions,
+  databaseLocation,
+  databaseSchemaOption,
+  databaseUrlOption,
+} from './database-options.js';
+import { applyConfigFile } from './serve-config.js';
+import { startupOutput } from './serve-output.js';
+import { parseTrustProxy } from './trust-proxy.js';
 
 /** An http(s) URL without a trailing slash, e.g. for `--iam-url`. */
 export function parseHttpUrl(value: string): string {
@@ -59,11 +65,20 @@ export function parsePort(value: string): number {
   return port;
 }
 
-/** `ddm-jobs serve`: every flag also reads an environment variable; the flag wins. */
+/**
+ * `ddm-jobs serve`: every flag also reads an environment variable and a key of the `--config`
+ * file; a flag beats its variable, which beats the file, which beats the default.
+ */
 export function serveCommand(program: Command): void {
   program
     .command('serve')
     .description('run the task service (embedded SQLite in the data folder, or PostgreSQL)')
+    .addOption(
+      new Option(
+        '--config <file>',
+        'YAML file of serve options, keyed by the flags without -- (docs/configuration.md)',
+      ).env('DDM_JOBS_CONFIG'),
+    )
     .addOption(new Option('--host <host>', 'address to listen on').env('DDM_JOBS_HOST').default('127.0.0.1'))
     .addOption(
       new Option('--port <port>', 'port to listen on (0: any free port)')
@@ -209,6 +224,22 @@ export function serveCommand(program: Command): void {
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default('info'),
     )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'json: one JSON object a line on stdout (the default unless stdout is a terminal); pretty: lines for people (the default on a terminal)',
+      )
+        .env('DDM_JOBS_LOG_FORMAT')
+        .choices(['json', 'pretty']),
+    )
+    .addOption(
+      new Option(
+        '--trust-proxy <list>',
+        'addresses or CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated (docs/deployment.md)',
+      )
+        .env('DDM_JOBS_TRUST_PROXY')
+        .argParser(parseTrustProxy),
+    )
     .addHelpText(
       'after',
       `
@@ -223,12 +254,19 @@ Examples:
   $ ddm-jobs serve --bootstrap identities.yaml --time-zone Europe/Berlin
   $ ddm-jobs serve --iam-url https://iam.example.com --action-roles te_admin,ddm_operator
   $ DDM_JOBS_DATABASE_URL=postgres://ddm:secret@db:5432/ddm ddm-jobs serve --credential-key-file /etc/ddm-jobs/credential.key
+  $ ddm-jobs serve --config /etc/ddm-jobs/ddm-jobs.yaml --port 9090
+  $ ddm-jobs serve --host 127.0.0.1 --trust-proxy 127.0.0.1 --public-url https://ddm.example.com --log-format json
   $ ddm-jobs serve --emulator --clock virtual --clock-start 2026-01-01T00:00:00Z --scenario scenarios/healthy-migration.yaml`,
     )
-    .action(async (options) => {
-      // Loaded here, not at the top: the HTTP server is heavy to load and only `serve` needs it.
+    .action(async (_flags, command: Command) => {
+      const configFile: string | undefined = command.opts().config || undefined;
+      if (configFile) applyConfigFile(command, configFile);
+      const options = command.opts<DatabaseOptions & OptionValues>();
       const location = databaseLocation(options);
+      // Loaded here, not at the top: the HTTP server is heavy to load and only `serve` needs it.
       const { closeOnSignals, startServer } = await import('@ddm-jobs/server');
+      const output = await startupOutput(options.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'));
+      if (configFile) output.print(`Configuration: ${configFile}`);
       const server = await startServer({
         host: options.host,
         port: options.port,
@@ -256,8 +294,11 @@ Examples:
         scenarioFile: options.scenario,
         consoleDir: options.consoleDir,
         logLevel: options.logLevel,
-        print,
+        logFormat: output.format,
+        trustProxy: options.trustProxy,
+        print: output.print,
+        printSecret: output.printSecret,
       });
-      closeOnSignals(server, print);
+      closeOnSignals(server, output.print);
     });
 }

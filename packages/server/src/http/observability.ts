@@ -5,7 +5,8 @@ import type { JobStore } from '../store/interfaces.js';
 
 /**
  * Per-request observability: the `X-Request-Id` header, one JSON log line per request (request
- * id, method, route, status, duration; never headers or bodies, so never a token or password),
+ * id, method, route, status, duration, client address; never headers or bodies, so never a token
+ * or password),
  * and the Prometheus metrics served at `/metrics`.
  */
 export function installObservability(app: FastifyInstance, jobs: JobStore): Registry {
@@ -50,6 +51,8 @@ export function installObservability(app: FastifyInstance, jobs: JobStore): Regi
         route,
         status: reply.statusCode,
         duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+        // The client's address: the socket's, or the one a trusted proxy names (--trust-proxy).
+        ip: request.ip,
       },
       'request',
     );
