@@ -8,6 +8,8 @@
 #   tool's own browser download does not work everywhere, a distribution's package does.
 # - `script` (util-linux), which gives `ddm-jobs watch` a pseudo-terminal in its tests, and zsh,
 #   in which the tests run the zsh completion script (bash is there already).
+# - nginx and openssl (Debian's), with which a test puts a TLS reverse proxy with a self-signed
+#   certificate in front of the server, configured as docs/deployment.md says.
 set -euo pipefail
 
 need=()
@@ -16,6 +18,8 @@ command -v openstack >/dev/null 2>&1 || need+=(python3-openstackclient)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 # The places test/support/postgres-cluster.ts looks in, in its order.
 has_postgres() {
