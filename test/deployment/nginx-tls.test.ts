@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../cli/cli-process.js';
+import { launchChromium, signInThroughForm } from '../console/console-fixture.js';
 import { passwordAuth } from '../support/keystone-body.js';
 import { runToEnd, type Server, startServer, stopServer } from '../support/processes.js';
 import { httpsRequest, openHttpsStream } from './https-client.js';
@@ -12,7 +13,8 @@ import { type NginxProxy, startNginx } from './nginx.js';
 /**
  * ddm-jobs behind Debian's nginx with TLS, configured with the very block docs/deployment.md
  * gives (ports and paths changed only), with a self-signed certificate made here by openssl: the
- * API, the console and both event streams work through it, events arrive at once (not held in
+ * API, the console (signed in with Chromium, a bar moving live) and both event streams work
+ * through it, events arrive at once (not held in
  * the proxy's buffers), and `--trust-proxy` makes logs and the per-address limit see the client's
  * address from X-Forwarded-For only when the proxy is trusted; a forged header changes nothing.
  */
@@ -179,6 +181,67 @@ describe('behind nginx with TLS, configured as docs/deployment.md says', () => {
     // The request lines name the client, as the proxy reported it (this test runs on 127.0.0.1).
     const record = await loggedRecord(server, list.headers['x-request-id'] as string);
     expect(record).toMatchObject({ route: '/v3/:project_id/jobs', status: 200, ip: '127.0.0.1' });
+  }, 60_000);
+
+  it('lets a person sign in to the console through the proxy and see a task change live', async () => {
+    const { proxy } = await serveBehindNginx('console', ['--trust-proxy', '127.0.0.1']);
+    const signIn = await httpsRequest(`${proxy.url}/v3/auth/tokens?nocatalog`, {
+      ca,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: signInBody,
+    });
+    const token = signIn.headers['x-subject-token'] as string;
+    const project = (JSON.parse(signIn.body) as { token: { project: { id: string } } }).token.project.id;
+    const id = randomUUID();
+    const report = (method: string, path: string, body: unknown) =>
+      httpsRequest(`${proxy.url}${path}`, {
+        ca,
+        method,
+        headers: { 'content-type': 'application/json', 'x-auth-token': token },
+        body: JSON.stringify(body),
+      });
+    const created = await report('POST', '/internal/v1/jobs', {
+      id,
+      project_id: project,
+      name: 'EnlargeNode',
+      instance_id: 'inst0001',
+      instance_name: 'behind-nginx',
+      status: 'Running',
+      progress: 10,
+    });
+    expect(created.status, created.body).toBe(201);
+
+    const browser = await launchChromium();
+    try {
+      // The certificate is the test's own: the browser is told to accept it, as a person would.
+      const context = await browser.newContext({
+        ignoreHTTPSErrors: true,
+        timezoneId: 'UTC',
+        locale: 'en-GB',
+      });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('request', (request) => requests.push(request.url()));
+      await signInThroughForm(page, proxy.url, { user: 'admin', password: ADMIN_PASSWORD });
+      const row = page.locator('.task-table tbody tr', { hasText: 'behind-nginx' });
+      await row.locator('progress[value="10"]').waitFor();
+      // The tenant stream through nginx moves the bar without a reload.
+      expect((await report('PATCH', `/internal/v1/jobs/${id}`, { progress: 40 })).status).toBe(200);
+      await row.locator('progress[value="40"]').waitFor({ timeout: 5_000 });
+      expect(errors).toEqual([]);
+      const origin = new URL(proxy.url).origin;
+      expect(requests.filter((url) => !url.startsWith('data:') && new URL(url).origin !== origin)).toEqual(
+        [],
+      );
+    } finally {
+      await browser.close();
+    }
   }, 60_000);
 
   it('counts and logs the client behind a trusted proxy by its address, never a forged one', async () => {
