@@ -10,6 +10,7 @@ import { installRawJsonBody } from './http/raw-json-body.js';
 import { createRequestIdGenerator } from './http/request-id.js';
 import { installSecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { installShutdownRefusal } from './http/shutdown.js';
+import { installStartupGate } from './http/startup-gate.js';
 import { installThrottling } from './http/throttling.js';
 import type { CredentialVault } from './identity/aksk/credential-vault.js';
 import { createSignedRequestVerifier } from './identity/aksk/signed-request-verifier.js';
@@ -111,6 +112,11 @@ export interface AppOptions {
    * (logs, the per-address limit) is the nearest address not in this list. None: the socket's.
    */
   trustProxy?: readonly string[];
+  /**
+   * The node's start-up work done after it listens (serve.ts): requests wait until it settles, and
+   * are refused with 503 APIGW.0202 if it fails (http/startup-gate.ts). None: no wait (tests).
+   */
+  startup?: Promise<unknown>;
 }
 
 /** Largest request body accepted; the task API's bodies are a few hundred bytes. */
@@ -142,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   installErrorHandling(app);
   installShutdownRefusal(app);
+  if (options.startup) installStartupGate(app, options.startup);
   installSecurityHeaders(app, headers);
   installClockDate(app, clock);
   const metrics = installObservability(app, store);

@@ -5,21 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { type Clock, systemClock, VirtualClock } from './clock/clock.js';
+import { readDeclarations, type StartOutcome } from './declarations.js';
 import { CREDENTIAL_KEY_FILE, openCredentialVault } from './identity/aksk/credential-vault.js';
-import { applyBootstrap, createDefaultAdmin, readBootstrapFile } from './identity/bootstrap.js';
 import { externalIamChecker } from './identity/external-iam.js';
-import { DEFAULT_DOMAIN } from './identity/ids.js';
-import { createProducer } from './jobs/producer.js';
+import { listenFailure } from './listen-failure.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { prettyLogStream } from './pretty-log.js';
 import { DEFAULT_CONSOLE_DIR } from './routes/console.js';
-import { recordDemoTasks } from './simulator/demo.js';
-import {
-  applyInventory,
-  applyScenario,
-  checkInventoryDeclaration,
-  readScenarioFile,
-} from './simulator/index.js';
 import type { Store } from './store/interfaces.js';
 import { describeStore, openStore } from './store/open-store.js';
 import type { RateLimits } from './throttling/throttling.js';
@@ -84,7 +76,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the store, applies identities, records the demo, listens. */
+/**
+ * Opens the store, reads the declared files, listens, then applies the declarations (identities,
+ * the first admin, the demo and scenario tasks) under the store's start-up lock: a port already
+ * taken stops the start before anything is written, and nodes starting at once on one database
+ * take turns. Requests that arrive meanwhile wait for that work (http/startup-gate.ts). `ddm-jobs
+ * listening on URL` is printed once it is done.
+ */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   assertTimeZone(options.timeZone);
   const clock: Clock =
@@ -102,47 +100,26 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const credentialVault = openCredentialVault(
     options.credentialKeyFile ?? join(options.dataDir, CREDENTIAL_KEY_FILE),
   );
+  // Settled once the declarations are applied; requests that arrive before wait for it.
+  let startupDone: () => void = () => {};
+  let startupFailed: (error: unknown) => void = () => {};
+  const startup = new Promise<void>((resolve, reject) => {
+    startupDone = resolve;
+    startupFailed = reject;
+  });
+  // Only the gate awaits it; a start that fails before the app exists throws below instead.
+  startup.catch(() => {});
+  let app: FastifyInstance | undefined;
   try {
-    const bootstrap = options.bootstrapFile ? await readBootstrapFile(options.bootstrapFile) : undefined;
-    const scenario = options.scenarioFile ? await readScenarioFile(options.scenarioFile) : undefined;
-    // The bootstrap file's shard-change inventory, checked before anything is applied.
-    const inventory =
-      bootstrap?.inventory && checkInventoryDeclaration(bootstrap.inventory, options.bootstrapFile as string);
-    /** The declared identities and inventory, at start and on the emulator's reset. */
-    const applyDeclared = async () => {
-      if (bootstrap) await applyBootstrap(store, bootstrap, clock, credentialVault);
-      if (inventory) await applyInventory({ store, clock }, inventory, options.bootstrapFile as string);
-    };
-    await applyDeclared();
-    const admin = bootstrap ? undefined : await createDefaultAdmin(store, clock, options.adminPassword);
-    if (admin?.generatedPassword) {
-      const printSecret = options.printSecret ?? options.print;
-      printSecret('Created user admin (domain default) with a generated password, shown this once:');
-      printSecret(`  export PASSWORD='${admin.generatedPassword}'`);
-      printSecret('(Set DDM_JOBS_ADMIN_PASSWORD on a first start to choose it instead.)');
-    }
-    const defaultProject = await store.findProject({ name: 'default', domainId: DEFAULT_DOMAIN });
-    const simulation = { store, producer: createProducer(store, clock), clock, timeZone: options.timeZone };
-    /** The declared tasks: the demo's and the scenario file's (tasks already there are kept). */
-    const recordDeclaredTasks = async () => {
-      const jobs: string[] = [];
-      if (options.demo && defaultProject)
-        jobs.push(...(await recordDemoTasks(simulation, defaultProject.id)));
-      if (scenario) jobs.push(...(await applyScenario(simulation, scenario)).jobs);
-      return { jobs };
-    };
-    await recordDeclaredTasks();
-    const emulator = {
-      async reapply() {
-        await applyDeclared();
-        return recordDeclaredTasks();
-      },
-    };
+    const declarations = await readDeclarations(options, { store, clock, vault: credentialVault });
+    // The emulator's reset applies them again, taking its turn with nodes that start meanwhile.
+    const emulator = { reapply: () => store.withStartupLock(() => declarations.reapply()) };
 
-    const app = await buildApp({
+    app = await buildApp({
       store,
       clock,
       logger,
+      startup,
       timeZone: options.timeZone,
       region: options.region,
       credentialVault,
@@ -158,7 +135,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ...(options.iamUrl ? { tokenChecker: externalIamChecker({ url: options.iamUrl, clock }) } : {}),
     });
     if (options.iamUrl) options.print(`Tokens are validated by the IAM at ${options.iamUrl}`);
-    const address = await app.listen({ host: options.host, port: options.port });
+    const address = await app.listen({ host: options.host, port: options.port }).catch((error: unknown) => {
+      throw listenFailure(error, options.host, options.port);
+    });
+    const { createdAdmin, adminWasThere, defaultProject } = await store.withStartupLock(() =>
+      declarations.applyAtStart(),
+    );
+    startupDone();
+    printAdminNote(options, { createdAdmin, adminWasThere, defaultProject });
     const url = options.publicUrl ?? address;
     options.print(`Store: ${describeStore(location)}`);
     options.print(`ddm-jobs listening on ${url}`);
@@ -180,19 +164,52 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // own users sign in instead), and here, which a server behind an external IAM does not offer.
     if (options.demo && defaultProject && !options.bootstrapFile && !options.iamUrl)
       printWalkThrough(options.print, url, defaultProject.id);
+    const running = app;
     return {
-      app,
+      app: running,
       store,
       url,
       async close() {
-        await app.close();
+        await running.close();
         await store.close();
       },
     };
   } catch (error) {
+    // Requests waiting for the start are refused (503) and the app stops its timers, so that
+    // the process can exit.
+    startupFailed(error);
+    await app?.close();
     await store.close();
     throw error;
   }
+}
+
+/**
+ * The first admin's password, shown once when generated; on a later start, how to set a new
+ * one, since that password is not shown again (and DDM_JOBS_ADMIN_PASSWORD no longer applies).
+ */
+function printAdminNote(options: ServeOptions, outcome: StartOutcome): void {
+  const { print } = options;
+  if (outcome.createdAdmin?.generatedPassword) {
+    const printSecret = options.printSecret ?? print;
+    printSecret('Created user admin (domain default) with a generated password, shown this once:');
+    printSecret(`  export PASSWORD='${outcome.createdAdmin.generatedPassword}'`);
+    printSecret('(Set DDM_JOBS_ADMIN_PASSWORD on a first start to choose it instead.)');
+  }
+  if (!outcome.adminWasThere) return;
+  // The URL may hold a password: never printed, only named.
+  const where = options.databaseUrl
+    ? `--database-url <this server's URL>${options.databaseSchema ? ` --database-schema ${options.databaseSchema}` : ''}`
+    : `--data-dir ${shellWord(options.dataDir)}`;
+  const ignored = options.adminPassword ? ' (DDM_JOBS_ADMIN_PASSWORD applies to a first start only)' : '';
+  print(
+    `User admin exists already${ignored}; to set a new password: ddm-jobs iam user set-password admin --password-stdin ${where}`,
+  );
+}
+
+/** A path as one shell word: as it is when plain, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 function printWalkThrough(print: (line: string) => void, url: string, projectId: string) {

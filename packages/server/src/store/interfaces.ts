@@ -42,6 +42,12 @@ export interface Store
     ShardStore {
   /** A trivial query, for health checks. */
   ping(): Promise<void>;
+  /**
+   * Runs `work` while no other process on this database runs its own: nodes (or processes on one
+   * SQLite folder) starting at once apply the declared identities and tasks one after the other,
+   * each finding what the one before wrote. The work goes through this store as usual.
+   */
+  withStartupLock<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ import { migrate } from './migrate.js';
 import { createFeedAnnouncer, listenForChanges } from './notifications.js';
 import { createPool, type PoolOptions } from './pool.js';
 import { createPostgresShardStore } from './shard-store.js';
+import { postgresStartupLock } from './startup-lock.js';
 
 export interface PostgresOptions {
   /** `postgres://user:password@host:5432/database` */
@@ -50,6 +51,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
       async ping() {
         await pool.query('SELECT 1');
       },
+      withStartupLock: postgresStartupLock(pool, schemaHash),
       async close() {
         if (closed) return;
         closed = true;

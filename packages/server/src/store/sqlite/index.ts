@@ -7,6 +7,7 @@ import { createSqliteIdentityStore } from './identity-store.js';
 import { createSqliteJobStore } from './job-store.js';
 import { migrate } from './migrate.js';
 import { createSqliteShardStore } from './shard-store.js';
+import { sqliteStartupLock } from './startup-lock.js';
 
 export interface SqliteOptions {
   /** The data folder; the database is `ddm-jobs.sqlite` inside it. */
@@ -43,6 +44,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
     async ping() {
       ping.get();
     },
+    withStartupLock: sqliteStartupLock(options.dataDir),
     async close() {
       if (db.open) db.close();
     },
