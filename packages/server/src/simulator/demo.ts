@@ -12,7 +12,8 @@ export const DEMO_SCENARIO_FILE = fileURLToPath(new URL('../../scenarios/demo.ya
 /**
  * Records the demo tasks in a project: the three of the documented example, moved to the last
  * hours, and tasks that the simulator moves along over the next minutes. Fixed ids make it run
- * once per data folder. Answers the ids of the tasks it recorded.
+ * once per database, however many nodes start on it at once (they take turns: declarations.ts).
+ * Answers the ids of the tasks it recorded.
  */
 export async function recordDemoTasks(deps: ApplyDeps, projectId: string): Promise<string[]> {
   const scenario = await readScenarioFile(DEMO_SCENARIO_FILE);
