@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './install/package-root.js';
 
 /**
- * The release of ddm-jobs, shown in the OpenAPI document and `ddm-jobs --version`: the server
- * package's own version, read from its package.json (one level above src/ and dist/ alike), so
- * that it is written in one place.
+ * The release of ddm-jobs, shown in the OpenAPI document and `ddm-jobs --version`: the version
+ * of the package this code runs from (the server's in the repository, `ddm-jobs`'s once
+ * installed), read from its package.json, so that it is written in one place.
  */
 export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
 ).version;

@@ -1,16 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
+import { PACKAGE_ROOT } from '../install/package-root.js';
 
 /**
- * The console's Vite output beside the server's package (packages/console/dist, or
- * node_modules/@ddm-jobs/console/dist once installed): found by path, so the server never loads
- * the console's code. This file sits as deep in src/ as in dist/, so one relative path serves both.
+ * The console's Vite output, found from the code's own location (never the working directory),
+ * so the server never loads the console's code: `console/` inside the installed `ddm-jobs`
+ * package (scripts/pack.js puts it there), else the console package's `dist/` beside the server's
+ * in the repository (packages/console/dist), where `npm run build` writes it.
  */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+export const DEFAULT_CONSOLE_DIR: string =
+  [join(PACKAGE_ROOT, 'console'), join(PACKAGE_ROOT, '..', 'console', 'dist')].find((dir) =>
+    existsSync(join(dir, 'index.html')),
+  ) ?? join(PACKAGE_ROOT, '..', 'console', 'dist');
 
 /**
  * Content-Security-Policy of every console answer: the console's own files only (no inline script

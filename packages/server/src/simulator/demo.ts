@@ -1,13 +1,14 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../install/package-root.js';
 import { type ApplyDeps, applyScenario } from './apply.js';
 import { readScenarioFile } from './scenario.js';
 
 /**
- * The demo scenario, shipped inside this package (`scenarios/demo.yaml` of @ddm-jobs/server): this
- * file lies as deep below the package's root in src/ as in dist/, so one relative path serves both,
- * in the repository and once installed.
+ * The demo scenario, shipped inside the package (`scenarios/demo.yaml` of @ddm-jobs/server in the
+ * repository, of `ddm-jobs` once installed): found from the code's own location, never the
+ * working directory.
  */
-export const DEMO_SCENARIO_FILE = fileURLToPath(new URL('../../scenarios/demo.yaml', import.meta.url));
+export const DEMO_SCENARIO_FILE = join(PACKAGE_ROOT, 'scenarios', 'demo.yaml');
 
 /**
  * Records the demo tasks in a project: the three of the documented example, moved to the last
