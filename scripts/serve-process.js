@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The built `ddm-jobs` command. */
 export const CLI = fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url));
-/** The repository's root folder, where the server is started (it finds the console from there). */
+/** The repository's root folder, the servers' working directory unless told otherwise. */
 export const REPO = fileURLToPath(new URL('../', import.meta.url));
 
 /** Output kept in memory at most; older output is dropped. */
@@ -20,6 +20,9 @@ const MAX_OUTPUT = 1 << 20;
  * @property {string[]} args Arguments after `serve`; include `--port 0` for any free port.
  * @property {Record<string, string>} [env] Variables added to the environment (e.g. DDM_JOBS_ADMIN_PASSWORD).
  * @property {string[]} [nodeArgs] Options of node itself, e.g. `--cpu-prof`.
+ * @property {string} [command] An installed `ddm-jobs` command to run (e.g. `PREFIX/bin/ddm-jobs`)
+ *   instead of the repository's built CLI; `nodeArgs` do not apply to it.
+ * @property {string} [cwd] The working directory (the repository's root).
  * @property {number} [timeoutMs] How long it may take to listen before it is killed (60 s).
  * @property {(child: import('node:child_process').ChildProcess) => void} [spawned] Given the process
  *   at once, before it listens: to stop it whatever happens, or to copy its output somewhere.
@@ -44,8 +47,11 @@ export function startServe(options) {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('DDM_JOBS_')),
   );
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve', ...options.args], {
-    cwd: REPO,
+  const [command, args] = options.command
+    ? [options.command, ['serve', ...options.args]]
+    : [process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve', ...options.args]];
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? REPO,
     env: { ...env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
