@@ -147,5 +147,5 @@ try {
   stageClient(join(stage, 'client'));
   process.stdout.write(`${pack(join(stage, 'ddm-jobs'), out)}\n${pack(join(stage, 'client'), out)}\n`);
 } finally {
-  if (!process.env.DDM_JOBS_PACK_KEEP) rmSync(stage, { recursive: true, force: true });
+  rmSync(stage, { recursive: true, force: true });
 }
