@@ -272,14 +272,18 @@ const CLI: Step[] = [
   },
   {
     // Follows the run log until the task ends, which takes minutes: stopped, still following.
-    // The demo's tasks write no run-log lines (yet), so any line it shows is one of the log's.
+    // The demo's task wrote its first two lines when it started running (packages/server/scenarios/demo.yaml).
     command: /^npx ddm-jobs logs c1f0b7e2-5a4d-4c1e-9d7b-3e2f6a8b9c01 --follow /,
     stopAfterS: 4,
     check(result) {
       expect(result.code).toBe(124);
       expect(result.stderr).toBe('');
-      for (const line of result.stdout.split('\n').filter(Boolean))
-        expect(line).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z {2}\w+ {2}\S/);
+      const lines = result.stdout.split('\n').filter(Boolean);
+      for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z {2}\w+ +\S/);
+      expect(lines.map((line) => line.replace(/^\S+ {2}\w+ +/, ''))).toEqual([
+        'pre-check passed: 8 shards of db_orders on 2 data nodes',
+        'copying the full data of 8 shards, then following the binlog',
+      ]);
     },
   },
   {
