@@ -114,14 +114,17 @@ export function startInBash(command: string, cwd: string, env: NodeJS.ProcessEnv
       void stop();
       reject(new Error(`${command}\ndid not listen within 60 s:\n${output}`));
     }, 60_000);
+    let settled: NodeJS.Timeout | undefined;
     const onData = (chunk: Buffer) => {
       output += chunk;
       // The address alone: the line may be a JSON log line, with a quote after it.
       const url = /ddm-jobs listening on (http:\/\/[\w.:[\]-]+)/.exec(output)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ url, output: () => output, stop });
-      }
+      if (!url) return;
+      clearTimeout(timer);
+      // The notes printed after that line (the console, the clock, the walk-through) may come in
+      // later chunks: resolved once the output has been quiet for a moment.
+      clearTimeout(settled);
+      settled = setTimeout(() => resolve({ url, output: () => output, stop }), 300);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
