@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The key file's name in the data folder, unless `--credential-key-file` names another. */
@@ -25,10 +25,21 @@ function readKey(file: string): Buffer | undefined {
   return key;
 }
 
-/** Writes a new key, readable by the owner only; `exclusive` fails if the file exists. */
+/**
+ * Writes a new key, readable by the owner only; `exclusive` fails (EEXIST) if the file exists.
+ * The key is written whole to a file of its own first and then linked (exclusive) or renamed into
+ * place, so another process reading FILE at that moment finds it missing or complete, never empty.
+ */
 function writeKey(file: string, key: Buffer, exclusive: boolean): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: exclusive ? 'wx' : 'w' });
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(draft, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    if (exclusive) linkSync(draft, file);
+    else renameSync(draft, file);
+  } finally {
+    rmSync(draft, { force: true });
+  }
 }
 
 /** A vault over one fixed key (rotation seals with the new key through this). */
