@@ -100,6 +100,40 @@ describe('ddm-jobs serve --config', () => {
     expect(server.output()).toContain(`ddm-jobs listening on ${server.url}`);
   }, 30_000);
 
+  it('reads a switch from its variable as people write it: 1 or true on, 0 or false off, else exit 2', async () => {
+    /** The status of the emulator's reset, asked by admin (role service): 404 when it is off. */
+    const resetStatus = async (url: string) => {
+      const signIn = await fetch(`${url}/v3/auth/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          passwordAuth(
+            { name: 'admin', domain: { name: 'default' }, password: ADMIN_PASSWORD },
+            { project: { name: 'default', domain: { name: 'default' } } },
+          ),
+        ),
+      });
+      const token = signIn.headers.get('x-subject-token') as string;
+      return (await fetch(`${url}/internal/v1/reset`, { method: 'POST', headers: { 'x-auth-token': token } }))
+        .status;
+    };
+    const on = await serve(['--port', '0', '--data-dir', dirs.make(), '--no-demo'], {
+      DDM_JOBS_EMULATOR: 'true',
+    });
+    expect(await resetStatus(on.url)).toBe(200);
+    const off = await serve(['--port', '0', '--data-dir', dirs.make(), '--no-demo'], {
+      DDM_JOBS_EMULATOR: 'false',
+    });
+    expect(await resetStatus(off.url)).toBe(404);
+    const refused = await ddmJobs(['serve', '--port', '0', '--data-dir', dirs.make()], {
+      env: { DDM_JOBS_EMULATOR: 'maybe' },
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "DDM_JOBS_EMULATOR must be 1, true, yes or on (or 0, false, no, off to leave it off), not 'maybe'.",
+    );
+  }, 30_000);
+
   it('stops on every kind of mistake with exit 2, naming the file and the key, writing nothing', async () => {
     // Each file starts with data-dir ./data (which must not appear), unless the YAML is `alone`.
     const cases: { yaml: string; says: string; alone?: boolean }[] = [

@@ -1,5 +1,6 @@
 import { DEFAULT_ACTION_ROLES, parseRoleList } from '@ddm-jobs/server/admin';
 import { type Command, InvalidArgumentError, Option, type OptionValues } from 'commander';
+import { UsageError } from '../tenant/usage-error.js';
 import {
   type DatabaseOptions,
   databaseLocation,
@@ -56,6 +57,23 @@ export function parseActionRoles(value: string): string[] {
   const parsed = parseRoleList(value);
   if ('error' in parsed) throw new InvalidArgumentError(parsed.error);
   return parsed.roles;
+}
+
+/**
+ * A switch set through its environment variable (`DDM_JOBS_EMULATOR=1`): commander turns a switch
+ * on whenever its variable is set, so `DDM_JOBS_EMULATOR=false` would turn it on. Read here as
+ * people write it: 1, true, yes or on; 0, false, no, off or empty; anything else is a usage error.
+ */
+export function readEnvSwitch(command: Command, attribute: string, variable: string): void {
+  if (command.getOptionValueSource(attribute) !== 'env') return;
+  const value = (process.env[variable] ?? '').trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) command.setOptionValueWithSource(attribute, true, 'env');
+  else if (['0', 'false', 'no', 'off', ''].includes(value))
+    command.setOptionValueWithSource(attribute, undefined, 'env');
+  else
+    throw new UsageError(
+      `${variable} must be 1, true, yes or on (or 0, false, no, off to leave it off), not '${value}'.`,
+    );
 }
 
 export function parsePort(value: string): number {
@@ -259,6 +277,7 @@ Examples:
   $ ddm-jobs serve --emulator --clock virtual --clock-start 2026-01-01T00:00:00Z --scenario scenarios/healthy-migration.yaml`,
     )
     .action(async (_flags, command: Command) => {
+      readEnvSwitch(command, 'emulator', 'DDM_JOBS_EMULATOR');
       const configFile: string | undefined = command.opts().config || undefined;
       if (configFile) applyConfigFile(command, configFile);
       const options = command.opts<DatabaseOptions & OptionValues>();
