@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 
 /**
@@ -20,10 +20,14 @@ export function installStartupGate(app: FastifyInstance, startup: Promise<unknow
       failed = true;
     },
   );
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!open && !failed) await settled;
-    if (!failed) return;
+  const refuse = (reply: FastifyReply, done: (error?: Error) => void) => {
     reply.header('retry-after', '1');
-    throw new ApiError('storeUnavailable');
+    done(new ApiError('storeUnavailable'));
+  };
+  // A callback hook, not an async one: once open, every request passes without a promise.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (open) return done();
+    if (failed) return refuse(reply, done);
+    settled.then(() => (failed ? refuse(reply, done) : done()));
   });
 }
