@@ -42,6 +42,10 @@ const NOT_RUN: { starts: string; why: string }[] = [
     starts: 'export DDM_JOBS_DATABASE_URL=postgres://ddm:secret@db.example.com',
     why: "a deployment's own database server and key path (/etc/ddm-jobs); test/cli/serve-postgres.test.ts runs migrate, serve on two nodes and iam against the run's PostgreSQL",
   },
+  {
+    starts: 'npm run pack',
+    why: 'npm install -g changes the machine; test/packaging/install.test.ts packs, installs the tarball globally into a temporary prefix and runs ddm-jobs serve from another folder',
+  },
 ];
 
 /** Fences of code a reader could paste somewhere and run (none: no language given). */
