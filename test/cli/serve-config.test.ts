@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { startServe, stopProcess } from '../../scripts/serve-process.js';
 import { passwordAuth } from '../support/keystone-body.js';
 import { keepProcessLog } from '../support/run-logs.js';
-import { ADMIN_PASSWORD, ddmJobs, REPO, tempDirs } from './cli-process.js';
+import { ADMIN_PASSWORD, ddmJobs, REPO, signInAdmin, tempDirs } from './cli-process.js';
 
 /**
  * `ddm-jobs serve --config FILE` (or DDM_JOBS_CONFIG) as operators use it, in real processes: a
@@ -103,19 +103,12 @@ describe('ddm-jobs serve --config', () => {
   it('reads a switch from its variable as people write it: 1 or true on, 0 or false off, else exit 2', async () => {
     /** The status of the emulator's reset, asked by admin (role service): 404 when it is off. */
     const resetStatus = async (url: string) => {
-      const signIn = await fetch(`${url}/v3/auth/tokens`, {
+      const { token } = await signInAdmin(url);
+      const reset = await fetch(`${url}/internal/v1/reset`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(
-          passwordAuth(
-            { name: 'admin', domain: { name: 'default' }, password: ADMIN_PASSWORD },
-            { project: { name: 'default', domain: { name: 'default' } } },
-          ),
-        ),
+        headers: { 'x-auth-token': token },
       });
-      const token = signIn.headers.get('x-subject-token') as string;
-      return (await fetch(`${url}/internal/v1/reset`, { method: 'POST', headers: { 'x-auth-token': token } }))
-        .status;
+      return reset.status;
     };
     const on = await serve(['--port', '0', '--data-dir', dirs.make(), '--no-demo'], {
       DDM_JOBS_EMULATOR: 'true',
