@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, stopProcess } from '../../scripts/serve-process.js';
+import { ADMIN_PASSWORD, signInAdmin } from '../cli/cli-process.js';
 import { type Finished, REPO, runToEnd } from '../support/processes.js';
 import { keepProcessLog } from '../support/run-logs.js';
 import { installedPackages, minimumNode, refusing } from './node-engines.js';
@@ -28,7 +29,6 @@ import { installedPackages, minimumNode, refusing } from './node-engines.js';
 // binding in its place; DDM_JOBS_PACKAGING_COMPILE=1 lets npm compile it instead.
 
 const COMPILE = process.env.DDM_JOBS_PACKAGING_COMPILE === '1';
-const ADMIN_PASSWORD = 'packaging-test-admin-password-1';
 const DEMO_TASK = '57933931-9323-422d-8f3d-20a62eb00c4e';
 const root = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
   version: string;
@@ -93,26 +93,6 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** A project-scoped token of the admin and the project's id. */
-async function signIn(): Promise<{ token: string; project: string }> {
-  const response = await fetch(`${server?.url}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: 'admin', domain: { name: 'default' }, password: ADMIN_PASSWORD } },
-        },
-        scope: { project: { name: 'default', domain: { name: 'default' } } },
-      },
-    }),
-  });
-  expect(response.status).toBe(201);
-  const body = (await response.json()) as { token: { project: { id: string } } };
-  return { token: response.headers.get('x-subject-token') ?? '', project: body.token.project.id };
-}
-
 describe('the packed ddm-jobs, installed with npm install -g', () => {
   it('is a command that shows the release', async () => {
     const run = await runToEnd(join(prefix, 'bin/ddm-jobs'), ['--version'], { cwd: work });
@@ -130,7 +110,7 @@ describe('the packed ddm-jobs, installed with npm install -g', () => {
   });
 
   it('serves the API from another folder, with the demo tasks', async () => {
-    const { token, project } = await signIn();
+    const { token, projectId: project } = await signInAdmin(server?.url as string);
     const now = Date.now();
     const response = await fetch(
       `${server?.url}/v3/${project}/jobs?start_time=${now - 86_400_000}&end_time=${now}&limit=100`,
