@@ -2,11 +2,11 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * The server's logger: one JSON line per event on stdout (or, for people, those lines rewritten
- * by pretty-log.ts). What the server logs never holds a
- * secret by construction (the request line names the route template, not the URL, and no header
- * or body is logged: http/observability.ts); redaction is the second line of defence, should a
- * later log call hand over a request, its headers or a parsed body. The scan at the end of every
- * test run (test/support/log-scan.ts) checks the first line holds.
+ * by pretty-log.ts). What the server logs never holds a secret by construction (the request line
+ * names the route template, not the URL, and no header or body is logged: http/observability.ts);
+ * redaction is the second line of defence, should a later log call hand over a request, its
+ * headers or a parsed body. The scan at the end of every test run (test/support/log-scan.ts)
+ * checks the first line holds.
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',

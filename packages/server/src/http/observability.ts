@@ -6,8 +6,7 @@ import type { JobStore } from '../store/interfaces.js';
 /**
  * Per-request observability: the `X-Request-Id` header, one JSON log line per request (request
  * id, method, route, status, duration, client address; never headers or bodies, so never a token
- * or password),
- * and the Prometheus metrics served at `/metrics`.
+ * or password), and the Prometheus metrics served at `/metrics`.
  */
 export function installObservability(app: FastifyInstance, jobs: JobStore): Registry {
   const registry = new Registry();
