@@ -51,7 +51,17 @@ describe('generated input on the tenant actions', () => {
             `/v3/${PROJECT_A}/instances/${percentEncode(instance)}/databases/${percentEncode(database)}` +
             `/migration/jobs/${percentEncode(id)}/${action}`;
           const response = await put(url, action === 'route-switch-strategy' ? '{}' : undefined);
-          // 404 APIGW.0101 when an empty segment leaves no route to match.
+          // 404 APIGW.0101 when an empty segment leaves no route to match. A task id of `.` or `..`
+          // is a dot segment, which URL parsing removes: `jobs/./cancel` is `jobs/cancel`, the
+          // migration details' GET route, so a PUT there is 405 DDMJOBS.0405 with its Allow header.
+          if (response.statusCode === 405) {
+            expect(
+              ['.', '..', '%2E', '%2e'].some((dot) => url.includes(`/${dot}/`)),
+              url,
+            ).toBe(true);
+            expect(JSON.parse(response.body).error_code).toBe('DDMJOBS.0405');
+            return;
+          }
           expectDocumented(response, [200, 202, 400, 404]);
         },
       ),
