@@ -25,6 +25,7 @@ import type {
   User,
 } from './records.js';
 import type { ShardStore } from './shard-store.js';
+import type { SnapshotStore } from './snapshot-tables.js';
 
 /**
  * The store interface: everything the server keeps, the seam between the domain and the
@@ -39,7 +40,8 @@ export interface Store
     IdentityStore,
     CredentialStore,
     RetentionStore,
-    ShardStore {
+    ShardStore,
+    SnapshotStore {
   /** A trivial query, for health checks. */
   ping(): Promise<void>;
   /**
