@@ -46,12 +46,15 @@ import { internalLogsRoutes, runLogsRoutes } from './routes/run-logs.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { serviceInfoRoutes } from './routes/service-info.js';
 import { shardChangeRoutes } from './routes/shard-changes.js';
+import { snapshotRoutes } from './routes/snapshot.js';
 import { tenantJobsRoutes } from './routes/tenant-jobs.js';
 import { tenantStreamRoutes } from './routes/tenant-stream.js';
 import { createShardChanges } from './shards/shard-changes.js';
 import { createShardWorkers } from './shards/shard-workers.js';
 import { createSimulator, type Simulator } from './simulator/index.js';
 import { simulateShardChange } from './simulator/shard-change.js';
+import type { SnapshotDocument } from './snapshot/document.js';
+import { restoreSnapshot, takeSnapshot } from './snapshot/snapshot.js';
 import type { Store } from './store/interfaces.js';
 import { createStreamSlots, DEFAULT_MAX_STREAMS_PER_USER } from './throttling/stream-slots.js';
 import { createThrottling, DEFAULT_RATE_LIMITS, type RateLimits } from './throttling/throttling.js';
@@ -245,6 +248,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await retention.run();
   };
   app.register(async (scope) => emulatorRoutes(scope, { auth, clock, afterClockMove, reset }));
+  if (options.emulator) {
+    const snapshots = { store, clock, vault: options.credentialVault };
+    // As the reset, the simulator pauses: a tick under way would write over the restored state.
+    const restore = async (document: SnapshotDocument) => {
+      await simulator.stop();
+      try {
+        const summary = await restoreSnapshot(snapshots, document, { withSharedSecrets: false });
+        throttling.reset();
+        options.logger?.info({ rows: summary.rows, clock: summary.clock }, 'snapshot restored');
+        return summary;
+      } finally {
+        if (simulatorIntervalMs > 0) simulator.start(simulatorIntervalMs);
+      }
+    };
+    app.register(async (scope) =>
+      snapshotRoutes(scope, { auth, take: () => takeSnapshot(snapshots), restore }),
+    );
+  }
   // Long-polls and event streams wait on one watcher; closing it ends them, so close never hangs.
   const watcher = createFeedWatcher(store, {
     ...(options.feed?.pollMs === undefined ? {} : { pollMs: options.feed.pollMs }),
