@@ -86,10 +86,9 @@ function openSecrets(document: SnapshotDocument, vault: CredentialVault | undefi
     if (text === undefined) throw new SnapshotError(ANOTHER_KEY);
     return text;
   };
-  const sealedCount =
-    Object.keys(document.sealed_secrets).length +
-    (document.tables.credentials?.rows.length ?? 0) +
-    (document.tables.shard_requests?.rows.some((row) => row[8] !== null) ? 1 : 0);
+  const credentials = sealedColumn(document, 'credentials', 'access_key', 'sealed_secret');
+  const accounts = sealedColumn(document, 'shard_requests', 'id', 'sealed_accounts');
+  const sealedCount = Object.keys(document.sealed_secrets).length + credentials.length + accounts.length;
   if (!vault) {
     if (sealedCount > 0) throw new SnapshotError(`${ANOTHER_KEY} (this server has none)`);
     return opened;
@@ -99,10 +98,31 @@ function openSecrets(document: SnapshotDocument, vault: CredentialVault | undefi
       mustOpen(vault.open(secretAad(name), Buffer.from(sealed, 'base64'))),
       'base64',
     );
-  for (const row of document.tables.credentials?.rows ?? [])
-    mustOpen(vault.open(String(row[0]), Buffer.from(String(row[2]), 'base64')));
-  for (const row of document.tables.shard_requests?.rows ?? [])
-    if (row[8] !== null && !openAccounts(vault, String(row[0]), Buffer.from(String(row[8]), 'base64')))
-      throw new SnapshotError(ANOTHER_KEY);
+  // Each sealed value is bound to its row's key (the access key, the request id) as authenticated data.
+  for (const { key, sealed } of credentials) mustOpen(vault.open(key, sealed));
+  for (const { key, sealed } of accounts)
+    if (!openAccounts(vault, key, sealed)) throw new SnapshotError(ANOTHER_KEY);
   return opened;
+}
+
+/**
+ * A table's sealed values (skipping nulls) with the key each is sealed under, found by column name
+ * (store/snapshot-tables.ts), so that a column added to the table never shifts what is opened.
+ */
+function sealedColumn(
+  document: SnapshotDocument,
+  tableName: string,
+  keyColumn: string,
+  valueColumn: string,
+): { key: string; sealed: Buffer }[] {
+  const table = document.tables[tableName];
+  if (!table) return [];
+  // checkSnapshot made sure the columns are the release's: a missing one is this code's mistake.
+  const keyAt = table.columns.indexOf(keyColumn);
+  const sealedAt = table.columns.indexOf(valueColumn);
+  if (keyAt < 0 || sealedAt < 0)
+    throw new Error(`snapshot table ${tableName} lacks ${keyColumn} or ${valueColumn}`);
+  return table.rows
+    .filter((row) => row[sealedAt] !== null)
+    .map((row) => ({ key: String(row[keyAt]), sealed: Buffer.from(String(row[sealedAt]), 'base64') }));
 }
