@@ -55,6 +55,8 @@ export default defineConfig({
             // Snapshots saved and restored on each database.
             'test/snapshots/**/*.test.ts',
             'test/nodes/**/*.test.ts',
+            // The emulator's tenants per test, resets of one project, reads that end steps.
+            'test/emulator/**/*.test.ts',
             // Signed actions, and a lockout that every node sharing the database applies (the
             // other AK/SK files read the SQLite file or pin the signature, alike on both).
             'test/aksk/lockout.test.ts',

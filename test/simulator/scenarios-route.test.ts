@@ -178,6 +178,7 @@ it('the OpenAPI document describes the route, its three body types and the scena
     'status',
     'progress',
     'over',
+    'reads',
     'window',
     'reason',
     'logs',

@@ -91,6 +91,7 @@ export const ERRORS = {
     "The request's data-node credentials were handed out already, or dropped.",
   ),
   preCheckAnswered: ddm(409, 'DDMJOBS.0421', 'The pre-check was answered already.'),
+  tenantExists: ddm(409, 'DDMJOBS.0430', 'A project or user with this name exists already.'),
   clockNotVirtual: ddm(
     409,
     'DDMJOBS.0412',

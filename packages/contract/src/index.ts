@@ -25,6 +25,7 @@ export * from './schemas/run-logs.js';
 export * from './schemas/scenario.js';
 export * from './schemas/shard-internal.js';
 export * from './schemas/shards.js';
+export * from './schemas/tenants.js';
 export * from './shard-rules.js';
 export * from './state-machine.js';
 export * from './statuses.js';

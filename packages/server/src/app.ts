@@ -49,9 +49,10 @@ import { shardChangeRoutes } from './routes/shard-changes.js';
 import { snapshotRoutes } from './routes/snapshot.js';
 import { tenantJobsRoutes } from './routes/tenant-jobs.js';
 import { tenantStreamRoutes } from './routes/tenant-stream.js';
+import { tenantRoutes } from './routes/tenants.js';
 import { createShardChanges } from './shards/shard-changes.js';
 import { createShardWorkers } from './shards/shard-workers.js';
-import { createSimulator, type Simulator } from './simulator/index.js';
+import { createReadCounter, createSimulator, type Simulator } from './simulator/index.js';
 import { simulateShardChange } from './simulator/shard-change.js';
 import type { SnapshotDocument } from './snapshot/document.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot/snapshot.js';
@@ -94,7 +95,14 @@ export interface AppOptions {
    * The emulator (`--emulator`): `POST /internal/v1/reset` empties the tasks, then calls this to
    * apply the declared identities and scenarios again; it answers the ids of the tasks recorded.
    */
-  emulator?: { reapply(): Promise<{ jobs: string[] }> };
+  emulator?: {
+    reapply(): Promise<{ jobs: string[] }>;
+    /**
+     * `POST /internal/v1/reset` with a project empties that project's tasks, then calls this to
+     * record that project's declared tasks again; none when not given.
+     */
+    reapplyProject?(projectId: string): Promise<{ jobs: string[] }>;
+  };
   /** How often the simulator advances simulated tasks on its own, in ms (1000); 0: only when ticked. */
   simulatorIntervalMs?: number;
   /** Days tasks are kept past the 30-day window before they are purged (7). */
@@ -178,7 +186,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const timeZone = options.timeZone ?? 'UTC';
   const formatTime = createTimeFormatter(timeZone);
   app.register(async (scope) =>
-    tenantJobsRoutes(scope, { jobs: store, auth, clock, formatTime, utc: timeZone === 'UTC' }),
+    tenantJobsRoutes(scope, {
+      jobs: store,
+      auth,
+      clock,
+      formatTime,
+      utc: timeZone === 'UTC',
+      // The emulator counts tenants' reads, which end the scenario steps declared with `reads`.
+      onRead: options.emulator && ((projectId, jobIds) => readCounter.observe(projectId, jobIds)),
+    }),
   );
   app.register(async (scope) => jobHistoryRoutes(scope, { jobs: store, auth, formatTime }));
   app.register(async (scope) =>
@@ -195,6 +211,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const simulation = { store, producer: createProducer(store, clock), clock, timeZone };
   const simulator = createSimulator({ ...simulation, logger: options.logger });
   app.decorate('simulator', simulator);
+  const readCounter = createReadCounter({ store, simulator, clock });
   app.addHook('onClose', async () => simulator.stop());
   // Starting shard changes: in the emulator its simulator plays a perform's task.
   const shardChanges = createShardChanges({
@@ -223,16 +240,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // a task the reset just removed.
   const reset =
     reapply &&
-    (async () => {
-      await simulator.stop();
-      try {
+    (() =>
+      simulator.paused(async () => {
         await store.resetJobs(clock.now());
         await store.resetShards();
         throttling.reset();
-        return await reapply();
-      } finally {
-        if (simulatorIntervalMs > 0) simulator.start(simulatorIntervalMs);
-      }
+        readCounter.forget();
+        return reapply();
+      }));
+  // The reset of one project, for tests sharing one emulator, each with a tenant of its own
+  // (POST /internal/v1/tenants): that project's tasks alone; undefined when there is no such project.
+  const reapplyProject = options.emulator?.reapplyProject;
+  const resetProject =
+    options.emulator &&
+    (async (projectId: string) => {
+      if (!(await store.findProject({ id: projectId }))) return undefined;
+      return simulator.paused(async () => {
+        await store.purgeProject(projectId, clock.now());
+        readCounter.forget(projectId);
+        return reapplyProject ? reapplyProject(projectId) : { jobs: [] };
+      });
     });
   const retention = createRetention({
     store,
@@ -247,7 +274,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await simulator.tick();
     await retention.run();
   };
-  app.register(async (scope) => emulatorRoutes(scope, { auth, clock, afterClockMove, reset }));
+  app.register(async (scope) => emulatorRoutes(scope, { auth, clock, afterClockMove, reset, resetProject }));
+  const vault = options.credentialVault;
+  if (options.emulator && vault) {
+    const deps = { auth, store, vault, clock, publicUrl: options.publicUrl };
+    app.register(async (scope) => tenantRoutes(scope, deps));
+  }
   if (options.emulator) {
     const snapshots = { store, clock, vault: options.credentialVault };
     // As the reset, the simulator pauses: a tick under way would write over the restored state.

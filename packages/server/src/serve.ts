@@ -127,7 +127,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       options.print(`Restored the snapshot ${options.snapshotFile} (saved ${snapshot.saved_at})`);
     }
     // The emulator's reset applies them again, taking its turn with nodes that start meanwhile.
-    const emulator = { reapply: () => store.withStartupLock(() => declarations.reapply()) };
+    const emulator = {
+      reapply: () => store.withStartupLock(() => declarations.reapply()),
+      reapplyProject: (projectId: string) =>
+        declarations.reapplyProject(projectId, (work) => store.withStartupLock(work)),
+    };
 
     app = await buildApp({
       store,

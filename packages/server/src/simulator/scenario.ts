@@ -147,8 +147,15 @@ function checkTimeline(name: string, steps: ScenarioStep[], path: string, retry:
     } else {
       if (!isProducerMoveAllowed(name, previous.status, status))
         fault(`${at}.status: ${aTask(name)} cannot move from ${previous.status} to ${status}.`);
-      if (previous.over === undefined && previous.status !== 'ToBeSwitched')
-        fault(`${at} can never begin: ${path}[${i - 1}] has no over, so it lasts for ever.`);
+      if (previous.over === undefined && previous.reads === undefined && previous.status !== 'ToBeSwitched')
+        fault(`${at} can never begin: ${path}[${i - 1}] has neither over nor reads, so it lasts for ever.`);
+    }
+    if (step.reads !== undefined) {
+      if (step.over !== undefined)
+        fault(`${at}: give over or reads, not both: a step ends with the clock or with reads.`);
+      if (status === 'ToBeSwitched')
+        fault(`${at}.reads is not for ToBeSwitched steps: they wait for their window or the tenant.`);
+      if (i === steps.length - 1) fault(`${at}.reads needs a step after it: the last step lasts for ever.`);
     }
     const over = optionalDuration(step.over, `${at}.over`);
     if (over !== undefined && !EXECUTING_STATUSES.has(status))
@@ -174,7 +181,7 @@ function checkTimeline(name: string, steps: ScenarioStep[], path: string, retry:
       if (!lines.ok) fault(`${at}.${lines.detail}`);
       else logs = lines.value;
     }
-    return { status, progress: step.progress, over, reason: step.reason, logs };
+    return { status, progress: step.progress, over, reads: step.reads, reason: step.reason, logs };
   });
   return { specs, window };
 }

@@ -135,8 +135,16 @@ export interface JobStore {
    * lifts access-key lockouts: the emulator's reset. Cursors keep increasing.
    */
   resetJobs(now: number): Promise<void>;
+  /**
+   * The emulator's reset of one project: its tasks, cleaned-task records, simulations, history,
+   * run logs, details, shard-change requests and feed entries go, in one transaction; the feed
+   * then tells one `reset` of that project (its stream reads it). Other projects are untouched.
+   */
+  purgeProject(projectId: string, now: number): Promise<void>;
   saveSimulation(simulation: Simulation): Promise<void>;
   listSimulations(): Promise<Simulation[]>;
+  /** The simulations of the tasks named (those that have one), in no particular order. */
+  findSimulations(jobIds: readonly string[]): Promise<Simulation[]>;
   deleteSimulation(jobId: string): Promise<void>;
 }
 
