@@ -97,6 +97,7 @@ export const ERRORS = {
     'DDMJOBS.0412',
     'The clock is not virtual: start the server with --clock virtual to move it.',
   ),
+  faultNotFound: ddm(404, 'DDMJOBS.0431', 'The fault rule is not found.'),
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorName = keyof typeof ERRORS;

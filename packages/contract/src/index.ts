@@ -14,6 +14,7 @@ export * from './run-logs.js';
 export * from './schemas/actions.js';
 export * from './schemas/emulator.js';
 export * from './schemas/events.js';
+export * from './schemas/faults.js';
 export * from './schemas/history.js';
 export * from './schemas/internal.js';
 export * from './schemas/inventory.js';

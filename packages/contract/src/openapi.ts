@@ -2,6 +2,7 @@ import type { TSchema } from 'typebox';
 import { ACTION_RULES, MIGRATION_ACTIONS } from './action-rules.js';
 import { EVENTS_LIMIT_DEFAULT, EVENTS_QUERY_RULES } from './events-query.js';
 import { QUERY_RULES } from './list-query.js';
+import { faultPaths } from './openapi-faults.js';
 import { shardChangePaths } from './openapi-shards.js';
 import { tenantPaths } from './openapi-tenants.js';
 import {
@@ -525,6 +526,7 @@ export function buildOpenApiDocument(version: string): object {
       ...runLogPaths(),
       ...shardChangePaths(),
       ...tenantPaths(),
+      ...faultPaths(),
       ...feedPaths(),
       '/healthz': {
         get: {

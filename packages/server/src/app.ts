@@ -1,7 +1,9 @@
-import { createTimeFormatter, formatDailyTime } from '@ddm-jobs/contract';
+import { createTimeFormatter, type FaultRuleBody, formatDailyTime } from '@ddm-jobs/contract';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type Clock, monotonicClock, systemClock } from './clock/clock.js';
+import { installFaults } from './faults/hooks.js';
+import { createFaultRegistry } from './faults/registry.js';
 import { installClockDate } from './http/clock-date.js';
 import { clientErrorAnswer, frameworkErrorAnswer, installErrorHandling } from './http/error-handler.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, installUrlLimit, serverLimitOptions } from './http/limits.js';
@@ -35,6 +37,7 @@ import {
 } from './jobs/tenant-event-ids.js';
 import { consoleRoutes, DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { emulatorRoutes } from './routes/emulator.js';
+import { faultRoutes } from './routes/faults.js';
 import { internalEventsRoutes } from './routes/internal-events.js';
 import { internalJobsRoutes } from './routes/internal-jobs.js';
 import { internalShardRoutes } from './routes/internal-shards.js';
@@ -103,6 +106,11 @@ export interface AppOptions {
      */
     reapplyProject?(projectId: string): Promise<{ jobs: string[] }>;
   };
+  /**
+   * The emulator's fault rules declared in the scenario file (`faults:`), held from the start and
+   * again after each reset; ignored without `emulator`.
+   */
+  declaredFaults?: readonly FaultRuleBody[];
   /** How often the simulator advances simulated tasks on its own, in ms (1000); 0: only when ticked. */
   simulatorIntervalMs?: number;
   /** Days tasks are kept past the 30-day window before they are purged (7). */
@@ -170,6 +178,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   installThrottling(app, throttling);
   installRawJsonBody(app);
+  // The emulator's faults on demand: hooks on the whole app, so they run before any route's own.
+  const faults = options.emulator ? createFaultRegistry() : undefined;
+  const holdDeclaredFaults = () => {
+    faults?.clear();
+    for (const rule of options.declaredFaults ?? []) faults?.add(rule);
+  };
+  if (faults) {
+    installFaults(app, faults, metrics);
+    holdDeclaredFaults();
+  }
   const checkToken = options.tokenChecker ?? localTokenChecker(codec, store, clock);
   const auth = createAuthenticator(checkToken, {
     verifySigned: createSignedRequestVerifier({
@@ -224,7 +242,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.register(async (scope) => shardChangeRoutes(scope, { shardChanges, auth }));
   const workers = createShardWorkers({ store, clock, vault: options.credentialVault });
   app.register(async (scope) => internalShardRoutes(scope, { workers, auth }));
-  app.register(async (scope) => scenarioRoutes(scope, { ...simulation, auth }));
+  app.register(async (scope) => scenarioRoutes(scope, { ...simulation, auth, faults }));
   if (!options.tokenChecker) {
     app.register(async (scope) =>
       keystoneRoutes(scope, {
@@ -235,7 +253,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   }
   const simulatorIntervalMs = options.simulatorIntervalMs ?? 1000;
-  const reapply = options.emulator?.reapply;
+  const reapplyDeclared = options.emulator?.reapply;
+  const reapply =
+    reapplyDeclared &&
+    (() => {
+      holdDeclaredFaults();
+      return reapplyDeclared();
+    });
   // The simulator pauses through a reset: a tick under way would otherwise save a simulation of
   // a task the reset just removed.
   const reset =
@@ -258,6 +282,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return simulator.paused(async () => {
         await store.purgeProject(projectId, clock.now());
         readCounter.forget(projectId);
+        // The project's own fault rules go with its tasks; the others' stay.
+        faults?.clear(projectId);
         return reapplyProject ? reapplyProject(projectId) : { jobs: [] };
       });
     });
@@ -280,6 +306,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const deps = { auth, store, vault, clock, publicUrl: options.publicUrl };
     app.register(async (scope) => tenantRoutes(scope, deps));
   }
+  if (faults) app.register(async (scope) => faultRoutes(scope, { faults, auth }));
   if (options.emulator) {
     const snapshots = { store, clock, vault: options.credentialVault };
     // As the reset, the simulator pauses: a tick under way would write over the restored state.

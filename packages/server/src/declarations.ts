@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FaultRuleBody } from '@ddm-jobs/contract';
 import type { Clock } from './clock/clock.js';
 import type { CredentialVault } from './identity/aksk/credential-vault.js';
 import {
@@ -53,6 +54,8 @@ export interface Declarations {
   applyAtStart(): Promise<StartOutcome>;
   /** The emulator's reset (the tasks emptied before): the declared files again; the ids recorded. */
   reapply(): Promise<{ jobs: string[] }>;
+  /** The scenario file's fault rules (`faults:`), for the emulator; none without a file. */
+  faults: FaultRuleBody[];
   /**
    * The emulator's reset of one project (its tasks emptied before): the demo's tasks when it is
    * the default project, and the scenario file's tasks of that project, recorded again under
@@ -98,6 +101,7 @@ export async function readDeclarations(
   };
 
   return {
+    faults: scenario?.faults ?? [],
     async applyAtStart() {
       await applyDeclaredFiles();
       const createdAdmin = bootstrap

@@ -12,6 +12,7 @@ import { listenFailure } from './listen-failure.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { prettyLogStream } from './pretty-log.js';
 import { DEFAULT_CONSOLE_DIR } from './routes/console.js';
+import { ScenarioError } from './simulator/index.js';
 import { readSnapshotFile } from './snapshot/file.js';
 import { restoreSnapshot } from './snapshot/snapshot.js';
 import type { Store } from './store/interfaces.js';
@@ -132,12 +133,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       reapplyProject: (projectId: string) =>
         declarations.reapplyProject(projectId, (work) => store.withStartupLock(work)),
     };
+    if (declarations.faults.length && !options.emulator)
+      throw new ScenarioError(
+        options.scenarioFile as string,
+        "faults are the emulator's: start the server with --emulator (or DDM_JOBS_EMULATOR=1).",
+      );
 
     app = await buildApp({
       store,
       clock,
       logger,
       startup,
+      declaredFaults: declarations.faults,
       timeZone: options.timeZone,
       region: options.region,
       credentialVault,

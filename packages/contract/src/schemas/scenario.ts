@@ -162,6 +162,12 @@ const scenarioFields = <T extends TSchema>(task: T) => ({
       description: 'Instances, schemas and data nodes for shard changes (docs/scenarios.md, "Inventory")',
     }),
   ),
+  // Checked rule by rule (checkFaultRuleBody, and the server's table of operations and errors).
+  faults: Type.Optional(
+    Type.Unknown({
+      description: 'Emulator only: fault rules held from the start and after each reset (docs/scenarios.md)',
+    }),
+  ),
 });
 
 /** The whole scenario document, for the OpenAPI document. */
@@ -217,8 +223,8 @@ export function checkScenarioDocument(value: unknown): ParseResult<ScenarioDocum
     if (!isMapping(value)) throw new ScenarioShapeError('The scenario must be a mapping with a tasks list.');
     const top = checkTop(value);
     if (!top.ok) throw new ScenarioShapeError(top.detail);
-    // A scenario declares tasks, an inventory, or both; neither is a mistake.
-    if (top.value.tasks === undefined && top.value.inventory === undefined)
+    // A scenario declares tasks, an inventory, faults, or several; none is a mistake.
+    if (top.value.tasks === undefined && top.value.inventory === undefined && top.value.faults === undefined)
       throw new ScenarioShapeError('tasks is required.');
     (top.value.tasks ?? []).forEach((task, i) => {
       const path = `tasks[${i}]`;

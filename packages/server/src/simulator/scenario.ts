@@ -7,6 +7,8 @@ import {
   createValidator,
   type DailyWindow,
   EXECUTING_STATUSES,
+  FAULT_LIMITS,
+  type FaultRuleBody,
   type InventoryDeclaration,
   InventoryDeclarationSchema,
   isMigrationTask,
@@ -21,6 +23,7 @@ import {
   type ScenarioTask,
 } from '@ddm-jobs/contract';
 import { parse as parseYaml } from 'yaml';
+import { checkFaultRule } from '../faults/rules.js';
 import { MAX_SCENARIO_NESTING, nestingBound } from './nesting.js';
 import { type PlanStep, type Reaction, reactionSteps, resolveSteps, type StepSpec } from './timeline.js';
 
@@ -65,6 +68,8 @@ export interface Scenario {
   tasks: ScenarioTaskPlan[];
   /** Instances, schemas and data nodes for shard changes (docs/scenarios.md, "Inventory"). */
   inventory?: InventoryDeclaration;
+  /** Fault rules for the emulator (docs/scenarios.md, "Faults"). */
+  faults?: FaultRuleBody[];
 }
 
 /** The instance of tasks that name none, here or at the top of the scenario. */
@@ -338,11 +343,24 @@ export function parseScenario(text: string, source: string): Scenario {
       ...(document.inventory === undefined
         ? {}
         : { inventory: checkInventoryDeclaration(document.inventory, source) }),
+      ...(document.faults === undefined ? {} : { faults: checkFaultList(document.faults) }),
     };
   } catch (error) {
     if (error instanceof Fault) throw new ScenarioError(source, error.message);
     throw error;
   }
+}
+
+/** A scenario's `faults:` list, each rule checked as `POST /internal/v1/faults` checks its body. */
+function checkFaultList(value: unknown): FaultRuleBody[] {
+  if (!Array.isArray(value) || value.length > FAULT_LIMITS.rules)
+    fault(`faults must be a list of at most ${FAULT_LIMITS.rules} fault rules.`);
+  return (value as unknown[]).map((item, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      fault(`faults[${i}] must be a mapping of match, fire and effect.`);
+    const checked = checkFaultRule(item);
+    return checked.ok ? checked.value : fault(`faults[${i}].${checked.detail}`);
+  });
 }
 
 /** Reads and checks a scenario file (YAML or JSON). */
