@@ -16,11 +16,16 @@ let output: () => string;
 let env: Record<string, string>;
 let box: ReturnType<typeof sandbox>;
 
+const MIGRATION = '3f6c1e0a-8d2b-4c5e-9f7a-1b2c3d4e5f60';
 const SCENARIO = `
 project: default
 tasks:
   - name: EnlargeNode
     steps: [{ status: Completed }]
+  - name: migrateLogicDb
+    id: ${MIGRATION}
+    database: db_orders
+    steps: [{ status: Running, progress: 10 }]
 faults:
   - match: { operation: ListTasks }
     fire: { times: 2 }
@@ -73,7 +78,9 @@ describe('a scenario’s faults, against the tenant CLI', () => {
     expect(declared).toMatchObject({ match: { operation: 'ListTasks' }, fired: 0 });
     const result = await box.run(['list', '--output', 'json'], { env });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual([expect.objectContaining({ name: 'EnlargeNode' })]);
+    expect(JSON.parse(result.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'EnlargeNode' })]),
+    );
     expect((await rules())[0]?.fired).toBe(2);
     const logged = output()
       .split('\n')
@@ -89,6 +96,7 @@ describe('a scenario’s faults, against the tenant CLI', () => {
   it('make ddm-jobs exit 1 with the code and request id of an error it does not retry', async () => {
     const added = await service('POST', '/internal/v1/faults', {
       match: { operation: 'ListTasks' },
+      fire: { times: 1 },
       effect: { type: 'error', status: 500, error_code: 'DBS.300002' },
     });
     expect(added).toBe(201);
@@ -98,8 +106,23 @@ describe('a scenario’s faults, against the tenant CLI', () => {
     expect(result.stderr).toMatch(REQUEST_ID);
   });
 
+  it('make ddm-jobs cancel exit 1 on a dropped connection, sent once, the task unchanged', async () => {
+    expect(
+      await service('POST', '/internal/v1/faults', {
+        match: { operation: 'CancelMigration' },
+        effect: { type: 'drop' },
+      }),
+    ).toBe(201);
+    const result = await box.run(['cancel', MIGRATION], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^ddm-jobs: network error: PUT .*\/cancel/);
+    expect((await rules()).find((rule) => rule.match.operation === 'CancelMigration')?.fired).toBe(1);
+    const shown = await box.run(['get', MIGRATION, '--output', 'json'], { env });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: MIGRATION, status: 'Running' });
+  });
+
   it('come back after a reset, counted from 0, and the rules added since are gone', async () => {
-    expect(await rules()).toHaveLength(2);
+    expect(await rules()).toHaveLength(3);
     expect(await service('POST', '/internal/v1/reset')).toBe(200);
     expect(await rules()).toEqual([expect.objectContaining({ match: { operation: 'ListTasks' }, fired: 0 })]);
   });
