@@ -4,6 +4,7 @@ import { EVENTS_LIMIT_DEFAULT, EVENTS_QUERY_RULES } from './events-query.js';
 import { QUERY_RULES } from './list-query.js';
 import { faultPaths } from './openapi-faults.js';
 import { shardChangePaths } from './openapi-shards.js';
+import { snapshotPaths } from './openapi-snapshots.js';
 import { tenantPaths } from './openapi-tenants.js';
 import {
   ActionJobResponseSchema,
@@ -527,6 +528,7 @@ export function buildOpenApiDocument(version: string): object {
       ...shardChangePaths(),
       ...tenantPaths(),
       ...faultPaths(),
+      ...snapshotPaths(),
       ...feedPaths(),
       '/healthz': {
         get: {
