@@ -65,6 +65,11 @@ export interface Emulator {
     now: () => number;
   };
   clock: EmulatorClock;
+  /**
+   * Records a scenario's tasks now (`POST /internal/v1/scenarios`, docs/scenarios.md), e.g. in a
+   * fresh tenant's project (`project: tenant.projectId`); answers their ids.
+   */
+  scenario(scenario: Record<string, unknown>): Promise<string[]>;
   /** Adds a fault rule (docs/api.md, "Faults"); `remove()` on the answer takes it away. */
   fault(rule: FaultRule): Promise<Fault>;
   /** Removes every fault rule. */
@@ -163,7 +168,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       onOutput: options.onOutput,
     });
     removeAtExit(served.child, dataDir);
-    return emulatorOf(served, dataDir, key.file, identities, virtual, start);
+    const emulator = emulatorOf(served, dataDir, key.file, identities, virtual, start);
+    // A snapshot brings its own clock: the virtual clock stands where the saved one stood.
+    if (options.snapshot !== undefined)
+      await emulator.clock.read().catch(async (error: unknown) => {
+        await emulator.stop();
+        throw error;
+      });
+    return emulator;
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
@@ -196,6 +208,8 @@ function emulatorOf(
       now: clock.now,
     }),
     clock,
+    scenario: async (scenario) =>
+      (await api.call<{ jobs: string[] }>('POST', '/internal/v1/scenarios', scenario, [201])).jobs,
     fault: (rule) => addFault(api, rule),
     clearFaults: async () => {
       await api.call('DELETE', '/internal/v1/faults', undefined, [204]);
