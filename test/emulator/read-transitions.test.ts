@@ -122,6 +122,21 @@ describe('steps that end with reads', () => {
     expect((await client.getJob(task.id)).status).toBe('Completed');
   });
 
+  it('count again from 0 after a snapshot is restored, as the saved emulator would', async () => {
+    const { tenant, client } = await tenantClient();
+    const id = await declare(tenant, {
+      name: 'CreateInstance',
+      steps: [{ status: 'Running', progress: 40, reads: 2 }, { status: 'Completed' }],
+    });
+    const saved = await emulator.asWorker('GET', '/internal/v1/snapshot');
+    expect(saved.status).toBe(200);
+    expect((await client.getJob(id)).status).toBe('Running');
+    expect((await emulator.asWorker('POST', '/internal/v1/snapshot', saved.body)).status).toBe(200);
+    expect((await client.getJob(id)).status).toBe('Running');
+    expect((await client.getJob(id)).status).toBe('Running');
+    expect((await client.getJob(id)).status).toBe('Completed');
+  });
+
   it('are refused where they could never end, or beside over, naming the step', async () => {
     const { tenant } = await tenantClient();
     const refused = async (steps: unknown[], text: string) => {

@@ -310,17 +310,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.emulator) {
     const snapshots = { store, clock, vault: options.credentialVault };
     // As the reset, the simulator pauses: a tick under way would write over the restored state.
-    const restore = async (document: SnapshotDocument) => {
-      await simulator.stop();
-      try {
+    const restore = (document: SnapshotDocument) =>
+      simulator.paused(async () => {
         const summary = await restoreSnapshot(snapshots, document, { withSharedSecrets: false });
         throttling.reset();
+        // Reads counted belong to the state replaced: the restored steps count again from 0.
+        readCounter.forget();
         options.logger?.info({ rows: summary.rows, clock: summary.clock }, 'snapshot restored');
         return summary;
-      } finally {
-        if (simulatorIntervalMs > 0) simulator.start(simulatorIntervalMs);
-      }
-    };
+      });
     app.register(async (scope) =>
       snapshotRoutes(scope, { auth, take: () => takeSnapshot(snapshots), restore }),
     );
