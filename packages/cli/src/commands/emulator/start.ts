@@ -106,9 +106,10 @@ Examples:
         ? mkdtempSync(join(tmpdir(), 'ddm-jobs-emulator-'))
         : resolve(flags.dataDir as string);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      const fail = (message: string): never => {
+      // A serve option the server refused is a usage error (exit 2), as `serve` says it is.
+      const fail = (message: string, usage: boolean): never => {
         if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
-        throw new Error(message);
+        throw usage ? new UsageError(message) : new Error(message);
       };
       const key = credentialKey(resolve(flags.credentialKeyFile ?? join(dataDir, 'credential.key')));
       const { bootstrap, identities } = mergeBootstrap(bootstrapOwn, key.key);
@@ -151,6 +152,7 @@ Examples:
         const printed = readFileSync(log, 'utf8').trim().split('\n').slice(-20).join('\n');
         fail(
           `the emulator ${exited ? `exited (${child.exitCode ?? child.signalCode})` : `did not listen within ${flags.timeout} s`} before it listened:\n${printed}`,
+          exited && child.exitCode === 2,
         );
       }
       child.unref();
