@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { DdmClient } from '@ddm-jobs/client';
 import { type Emulator, EmulatorError, startEmulator } from '@ddm-jobs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runToEnd } from '../support/processes.js';
 
 // @ddm-jobs/testing's startEmulator against the repository's built CLI (`npm run build`): real
 // `ddm-jobs serve --emulator` processes on free ports, the SDK over real sockets.
@@ -18,10 +19,11 @@ const migration = (project: string) => ({
     },
   ],
 });
+/** Alive, and not a zombie waiting to be collected by a parent that has ended. */
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
@@ -115,6 +117,20 @@ describe('startEmulator', () => {
     expect(alive(other.pid)).toBe(false);
     expect(existsSync(other.dataDir)).toBe(false);
     await other.stop();
+  });
+
+  it('kills an emulator left running when the test process exits, and removes its folder', async () => {
+    // A test process that starts an emulator and ends without stop(), as a crashed run does.
+    const script = `import { startEmulator } from '@ddm-jobs/testing';
+const emu = await startEmulator();
+console.log(JSON.stringify({ pid: emu.pid, dataDir: emu.dataDir }));
+process.exit(0);`;
+    const run = await runToEnd(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO });
+    expect(run.code, run.stderr).toBe(0);
+    const { pid, dataDir } = JSON.parse(run.stdout) as { pid: number; dataDir: string };
+    // SIGKILL was sent as the process exited; the kernel ends the server a moment later.
+    await expect.poll(() => alive(pid), { timeout: 5_000 }).toBe(false);
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('fails to start with what the server said: a bad scenario, a command that is not there', async () => {
