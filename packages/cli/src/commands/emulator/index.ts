@@ -10,7 +10,7 @@ import { stopCommand } from './stop.js';
 export function emulatorCommand(program: Command): void {
   const group = program
     .command('emulator')
-    .description('an emulator in the background for tests: start (prints export lines), stop');
+    .description('an emulator in the background for tests: start (prints export lines), stop, save');
   startCommand(group);
   stopCommand(group);
   saveCommand(group);
