@@ -22,6 +22,7 @@ export default defineConfig({
       { find: /^@ddm-jobs\/contract\/wire$/, replacement: source('contract', 'wire') },
       { find: /^@ddm-jobs\/client$/, replacement: source('client') },
       { find: /^@ddm-jobs\/server$/, replacement: source('server') },
+      { find: /^@ddm-jobs\/testing$/, replacement: source('testing') },
     ],
   },
   test: {
@@ -51,7 +52,11 @@ export default defineConfig({
           include: [
             'test/api/**/*.test.ts',
             'test/simulator/**/*.test.ts',
+            // Snapshots saved and restored on each database.
+            'test/snapshots/**/*.test.ts',
             'test/nodes/**/*.test.ts',
+            // The emulator's tenants per test, resets of one project, reads that end steps.
+            'test/emulator/**/*.test.ts',
             // Signed actions, and a lockout that every node sharing the database applies (the
             // other AK/SK files read the SQLite file or pin the signature, alike on both).
             'test/aksk/lockout.test.ts',

@@ -7,6 +7,8 @@
  *   pinned by an npm-shrinkwrap.json (shrinkwrap.js).
  * - `ddm-jobs-client-VERSION.tgz`: the SDK (`npm install ./ddm-jobs-client-VERSION.tgz`), one ES
  *   module and its declarations, no dependency (client-types.js).
+ * - `ddm-jobs-testing-VERSION.tgz`: the test helper (`startEmulator`), which runs the `ddm-jobs`
+ *   package's command.
  *
  * Usage: node scripts/pack/run.js [--out DIR]   (DIR: dist-packages/ of the repository)
  * Prints each tarball's path, one a line.
@@ -117,6 +119,33 @@ function stageClient(dir) {
 }
 
 /**
+ * Stages `@ddm-jobs/testing` in DIR: the built helper (its JavaScript and declarations), its
+ * README and a manifest without the private flag, its dependencies at the repository's exact
+ * versions. It starts the `ddm-jobs` package's command, installed beside it.
+ *
+ * @param {string} dir
+ */
+function stageTesting(dir) {
+  const root = readJson('package.json');
+  const { private: _private, ...manifest } = readJson('packages/testing/package.json');
+  cpSync(join(REPO, 'packages/testing/dist'), join(dir, 'dist'), {
+    recursive: true,
+    filter: (source) => !source.endsWith('.map') && !source.endsWith('.tsbuildinfo'),
+  });
+  for (const file of ['LICENSE', 'CHANGELOG.md']) cpSync(join(REPO, file), join(dir, file));
+  cpSync(join(REPO, 'packages/testing/README.md'), join(dir, 'README.md'));
+  const workspace = ['packages/testing'];
+  writeJson(join(dir, 'package.json'), {
+    ...manifest,
+    version: root.version,
+    files: [...manifest.files, 'CHANGELOG.md'],
+    dependencies: Object.fromEntries(
+      Object.keys(manifest.dependencies ?? {}).map((name) => [name, repoVersion(name, workspace)]),
+    ),
+  });
+}
+
+/**
  * `npm pack` of a staged folder into OUT; answers the tarball's path.
  *
  * @param {string} dir
@@ -135,6 +164,7 @@ for (const path of [
   'packages/cli/dist/main.js',
   'packages/console/dist/index.html',
   'packages/client/dist/index.js',
+  'packages/testing/dist/index.js',
 ]) {
   requireBuilt(path);
 }
@@ -143,9 +173,12 @@ const stage = mkdtempSync(join(tmpdir(), 'ddm-jobs-pack-'));
 try {
   mkdirSync(join(stage, 'ddm-jobs'));
   mkdirSync(join(stage, 'client'));
+  mkdirSync(join(stage, 'testing'));
   await stageServer(join(stage, 'ddm-jobs'));
   stageClient(join(stage, 'client'));
-  process.stdout.write(`${pack(join(stage, 'ddm-jobs'), out)}\n${pack(join(stage, 'client'), out)}\n`);
+  stageTesting(join(stage, 'testing'));
+  for (const staged of ['ddm-jobs', 'client', 'testing'])
+    process.stdout.write(`${pack(join(stage, staged), out)}\n`);
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }

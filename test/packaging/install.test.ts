@@ -39,6 +39,7 @@ let work = '';
 let prefix = '';
 let installed = '';
 let app = '';
+let testingTarball = '';
 let server: { child: ChildProcess; url: string } | undefined;
 
 const expectSuccess = (run: Finished, what: string): Finished => {
@@ -54,7 +55,12 @@ beforeAll(async () => {
     await runToEnd(process.execPath, [join(REPO, 'scripts/pack/run.js'), '--out', join(work, 'packages')]),
     'npm run pack',
   );
-  const [serverTarball, clientTarball] = packed.stdout.trim().split('\n') as [string, string];
+  const [serverTarball, clientTarball, testing] = packed.stdout.trim().split('\n') as [
+    string,
+    string,
+    string,
+  ];
+  testingTarball = testing;
 
   prefix = join(work, 'prefix');
   const scripts = COMPILE ? ['--allow-scripts=better-sqlite3'] : ['--ignore-scripts'];
@@ -190,4 +196,28 @@ export async function first(client: DdmClient): Promise<JobStatus | undefined> {
     expect(run.stdout + run.stderr).toBe('');
     expect(run.code).toBe(0);
   });
+});
+
+describe('@ddm-jobs/testing, installed into a project', () => {
+  it('starts the globally installed ddm-jobs (DDM_JOBS_COMMAND) as an emulator whose tenants list', async () => {
+    expectSuccess(await npm(['install', testingTarball], app), 'npm install @ddm-jobs/testing');
+    writeFileSync(
+      join(app, 'emulator.mjs'),
+      `import { DdmClient } from '@ddm-jobs/client';
+import { startEmulator } from '@ddm-jobs/testing';
+const emu = await startEmulator();
+const tenant = await emu.tenant();
+const now = emu.clock.now();
+const { total } = await new DdmClient(emu.clientOptions(tenant)).listJobs({ startTime: now - 3600000, endTime: now });
+await emu.stop();
+console.log(JSON.stringify({ total, project: tenant.projectId !== emu.defaultTenant.projectId }));
+`,
+    );
+    const run = await runToEnd(process.execPath, ['emulator.mjs'], {
+      cwd: app,
+      env: { ...process.env, DDM_JOBS_COMMAND: join(prefix, 'bin/ddm-jobs') },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ total: 0, project: true });
+  }, 120_000);
 });

@@ -106,7 +106,7 @@ describe('the timelines: the producer state machine and the semantics', () => {
     [
       'a step after one that lasts for ever',
       task('name: BindEIP', '{ status: Running, progress: 50 }, { status: Completed }'),
-      'tasks[0].steps[1] can never begin: tasks[0].steps[0] has no over, so it lasts for ever.',
+      'tasks[0].steps[1] can never begin: tasks[0].steps[0] has neither over nor reads, so it lasts for ever.',
     ],
     [
       'over on ToBeSwitched',

@@ -173,11 +173,12 @@ it('the OpenAPI document describes the route, its three body types and the scena
     'text/yaml',
   ]);
   const schema = route.requestBody.content['application/yaml'].schema;
-  expect(Object.keys(schema.properties)).toEqual(['project', 'instance', 'tasks', 'inventory']);
+  expect(Object.keys(schema.properties)).toEqual(['project', 'instance', 'tasks', 'inventory', 'faults']);
   expect(Object.keys(schema.properties.tasks.items.properties.steps.items.properties)).toEqual([
     'status',
     'progress',
     'over',
+    'reads',
     'window',
     'reason',
     'logs',

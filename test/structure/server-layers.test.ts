@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = join(import.meta.dirname, '../../packages/server/src');
 
 /** The folders of the domain: none of them may import the HTTP layer or the routes. */
-const DOMAIN = ['jobs', 'identity', 'shards', 'simulator', 'throttling'];
+const DOMAIN = ['faults', 'jobs', 'identity', 'shards', 'simulator', 'throttling'];
 /** What each folder must never import, beyond what the acyclic graph already forbids. */
 const FORBIDDEN: Record<string, string[]> = {
   store: ['jobs', 'shards', 'simulator', 'routes', 'http', 'identity', 'throttling'],

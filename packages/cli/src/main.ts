@@ -3,6 +3,7 @@ import { BootstrapError, VERSION } from '@ddm-jobs/server/admin';
 import { Command, CommanderError } from 'commander';
 import { backupCommand } from './commands/backup.js';
 import { completionCommand } from './commands/completion.js';
+import { emulatorCommand } from './commands/emulator/index.js';
 import { iamCommand } from './commands/iam/index.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
@@ -30,6 +31,7 @@ serveCommand(program);
 migrateCommand(program);
 backupCommand(program);
 iamCommand(program);
+emulatorCommand(program);
 // The tenant commands talk to a DDM service (this one or the cloud's) through the SDK.
 program.commandsGroup('Tenant commands:');
 tenantCommands(program);

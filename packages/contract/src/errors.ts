@@ -91,11 +91,13 @@ export const ERRORS = {
     "The request's data-node credentials were handed out already, or dropped.",
   ),
   preCheckAnswered: ddm(409, 'DDMJOBS.0421', 'The pre-check was answered already.'),
+  tenantExists: ddm(409, 'DDMJOBS.0430', 'A project or user with this name exists already.'),
   clockNotVirtual: ddm(
     409,
     'DDMJOBS.0412',
     'The clock is not virtual: start the server with --clock virtual to move it.',
   ),
+  faultNotFound: ddm(404, 'DDMJOBS.0431', 'The fault rule is not found.'),
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorName = keyof typeof ERRORS;

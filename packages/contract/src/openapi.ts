@@ -2,7 +2,10 @@ import type { TSchema } from 'typebox';
 import { ACTION_RULES, MIGRATION_ACTIONS } from './action-rules.js';
 import { EVENTS_LIMIT_DEFAULT, EVENTS_QUERY_RULES } from './events-query.js';
 import { QUERY_RULES } from './list-query.js';
+import { faultPaths } from './openapi-faults.js';
 import { shardChangePaths } from './openapi-shards.js';
+import { snapshotPaths } from './openapi-snapshots.js';
+import { tenantPaths } from './openapi-tenants.js';
 import {
   ActionJobResponseSchema,
   EmptyResponseSchema,
@@ -31,6 +34,7 @@ import { MigrateResultsSchema } from './schemas/migration-details.js';
 import { PolicyResponseSchema } from './schemas/policy.js';
 import { AppendLogsBodySchema, AppendLogsResponseSchema, RunLogsResponseSchema } from './schemas/run-logs.js';
 import { ScenarioResponseSchema, ScenarioSchema } from './schemas/scenario.js';
+import { ResetBodySchema } from './schemas/tenants.js';
 
 const json = (schema: TSchema, description: string) => ({
   description,
@@ -488,9 +492,12 @@ export function buildOpenApiDocument(version: string): object {
         post: {
           operationId: 'ResetEmulator',
           summary:
-            'Emulator only (--emulator): empty the tasks, apply the bootstrap and scenario files again',
+            'Emulator only (--emulator): empty the tasks, apply the bootstrap and scenario files again; ' +
+            'with {"project_id"}: that project alone',
+          requestBody: { required: false, content: { 'application/json': { schema: ResetBodySchema } } },
           responses: {
             '200': json(ResetResponseSchema, 'Reset; the ids of the tasks the scenarios recorded again'),
+            '400': ddmError('DBS.280001: project_id names no project, or a bad body'),
             '404': gatewayError('APIGW.0101: the server is not an emulator (start it with --emulator)'),
             ...authErrors,
           },
@@ -519,6 +526,9 @@ export function buildOpenApiDocument(version: string): object {
       },
       ...runLogPaths(),
       ...shardChangePaths(),
+      ...tenantPaths(),
+      ...faultPaths(),
+      ...snapshotPaths(),
       ...feedPaths(),
       '/healthz': {
         get: {

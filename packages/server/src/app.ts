@@ -1,7 +1,9 @@
-import { createTimeFormatter, formatDailyTime } from '@ddm-jobs/contract';
+import { createTimeFormatter, type FaultRuleBody, formatDailyTime } from '@ddm-jobs/contract';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type Clock, monotonicClock, systemClock } from './clock/clock.js';
+import { installFaults } from './faults/hooks.js';
+import { createFaultRegistry } from './faults/registry.js';
 import { installClockDate } from './http/clock-date.js';
 import { clientErrorAnswer, frameworkErrorAnswer, installErrorHandling } from './http/error-handler.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, installUrlLimit, serverLimitOptions } from './http/limits.js';
@@ -35,6 +37,7 @@ import {
 } from './jobs/tenant-event-ids.js';
 import { consoleRoutes, DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { emulatorRoutes } from './routes/emulator.js';
+import { faultRoutes } from './routes/faults.js';
 import { internalEventsRoutes } from './routes/internal-events.js';
 import { internalJobsRoutes } from './routes/internal-jobs.js';
 import { internalShardRoutes } from './routes/internal-shards.js';
@@ -46,12 +49,16 @@ import { internalLogsRoutes, runLogsRoutes } from './routes/run-logs.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { serviceInfoRoutes } from './routes/service-info.js';
 import { shardChangeRoutes } from './routes/shard-changes.js';
+import { snapshotRoutes } from './routes/snapshot.js';
 import { tenantJobsRoutes } from './routes/tenant-jobs.js';
 import { tenantStreamRoutes } from './routes/tenant-stream.js';
+import { tenantRoutes } from './routes/tenants.js';
 import { createShardChanges } from './shards/shard-changes.js';
 import { createShardWorkers } from './shards/shard-workers.js';
-import { createSimulator, type Simulator } from './simulator/index.js';
+import { createReadCounter, createSimulator, type Simulator } from './simulator/index.js';
 import { simulateShardChange } from './simulator/shard-change.js';
+import type { SnapshotDocument } from './snapshot/document.js';
+import { restoreSnapshot, takeSnapshot } from './snapshot/snapshot.js';
 import type { Store } from './store/interfaces.js';
 import { createStreamSlots, DEFAULT_MAX_STREAMS_PER_USER } from './throttling/stream-slots.js';
 import { createThrottling, DEFAULT_RATE_LIMITS, type RateLimits } from './throttling/throttling.js';
@@ -91,7 +98,19 @@ export interface AppOptions {
    * The emulator (`--emulator`): `POST /internal/v1/reset` empties the tasks, then calls this to
    * apply the declared identities and scenarios again; it answers the ids of the tasks recorded.
    */
-  emulator?: { reapply(): Promise<{ jobs: string[] }> };
+  emulator?: {
+    reapply(): Promise<{ jobs: string[] }>;
+    /**
+     * `POST /internal/v1/reset` with a project empties that project's tasks, then calls this to
+     * record that project's declared tasks again; none when not given.
+     */
+    reapplyProject?(projectId: string): Promise<{ jobs: string[] }>;
+  };
+  /**
+   * The emulator's fault rules declared in the scenario file (`faults:`), held from the start and
+   * again after each reset; ignored without `emulator`.
+   */
+  declaredFaults?: readonly FaultRuleBody[];
   /** How often the simulator advances simulated tasks on its own, in ms (1000); 0: only when ticked. */
   simulatorIntervalMs?: number;
   /** Days tasks are kept past the 30-day window before they are purged (7). */
@@ -159,6 +178,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   installThrottling(app, throttling);
   installRawJsonBody(app);
+  // The emulator's faults on demand: hooks on the whole app, so they run before any route's own.
+  const faults = options.emulator ? createFaultRegistry() : undefined;
+  const holdDeclaredFaults = () => {
+    faults?.clear();
+    for (const rule of options.declaredFaults ?? []) faults?.add(rule);
+  };
+  if (faults) {
+    installFaults(app, faults, metrics);
+    holdDeclaredFaults();
+  }
   const checkToken = options.tokenChecker ?? localTokenChecker(codec, store, clock);
   const auth = createAuthenticator(checkToken, {
     verifySigned: createSignedRequestVerifier({
@@ -175,7 +204,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const timeZone = options.timeZone ?? 'UTC';
   const formatTime = createTimeFormatter(timeZone);
   app.register(async (scope) =>
-    tenantJobsRoutes(scope, { jobs: store, auth, clock, formatTime, utc: timeZone === 'UTC' }),
+    tenantJobsRoutes(scope, {
+      jobs: store,
+      auth,
+      clock,
+      formatTime,
+      utc: timeZone === 'UTC',
+      // The emulator counts tenants' reads, which end the scenario steps declared with `reads`.
+      onRead: options.emulator && ((projectId, jobIds) => readCounter.observe(projectId, jobIds)),
+    }),
   );
   app.register(async (scope) => jobHistoryRoutes(scope, { jobs: store, auth, formatTime }));
   app.register(async (scope) =>
@@ -192,6 +229,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const simulation = { store, producer: createProducer(store, clock), clock, timeZone };
   const simulator = createSimulator({ ...simulation, logger: options.logger });
   app.decorate('simulator', simulator);
+  const readCounter = createReadCounter({ store, simulator, clock });
   app.addHook('onClose', async () => simulator.stop());
   // Starting shard changes: in the emulator its simulator plays a perform's task.
   const shardChanges = createShardChanges({
@@ -204,7 +242,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.register(async (scope) => shardChangeRoutes(scope, { shardChanges, auth }));
   const workers = createShardWorkers({ store, clock, vault: options.credentialVault });
   app.register(async (scope) => internalShardRoutes(scope, { workers, auth }));
-  app.register(async (scope) => scenarioRoutes(scope, { ...simulation, auth }));
+  app.register(async (scope) => scenarioRoutes(scope, { ...simulation, auth, faults }));
   if (!options.tokenChecker) {
     app.register(async (scope) =>
       keystoneRoutes(scope, {
@@ -215,21 +253,39 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   }
   const simulatorIntervalMs = options.simulatorIntervalMs ?? 1000;
-  const reapply = options.emulator?.reapply;
+  const reapplyDeclared = options.emulator?.reapply;
+  const reapply =
+    reapplyDeclared &&
+    (() => {
+      holdDeclaredFaults();
+      return reapplyDeclared();
+    });
   // The simulator pauses through a reset: a tick under way would otherwise save a simulation of
   // a task the reset just removed.
   const reset =
     reapply &&
-    (async () => {
-      await simulator.stop();
-      try {
+    (() =>
+      simulator.paused(async () => {
         await store.resetJobs(clock.now());
         await store.resetShards();
         throttling.reset();
-        return await reapply();
-      } finally {
-        if (simulatorIntervalMs > 0) simulator.start(simulatorIntervalMs);
-      }
+        readCounter.forget();
+        return reapply();
+      }));
+  // The reset of one project, for tests sharing one emulator, each with a tenant of its own
+  // (POST /internal/v1/tenants): that project's tasks alone; undefined when there is no such project.
+  const reapplyProject = options.emulator?.reapplyProject;
+  const resetProject =
+    options.emulator &&
+    (async (projectId: string) => {
+      if (!(await store.findProject({ id: projectId }))) return undefined;
+      return simulator.paused(async () => {
+        await store.purgeProject(projectId, clock.now());
+        readCounter.forget(projectId);
+        // The project's own fault rules go with its tasks; the others' stay.
+        faults?.clear(projectId);
+        return reapplyProject ? reapplyProject(projectId) : { jobs: [] };
+      });
     });
   const retention = createRetention({
     store,
@@ -244,7 +300,29 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await simulator.tick();
     await retention.run();
   };
-  app.register(async (scope) => emulatorRoutes(scope, { auth, clock, afterClockMove, reset }));
+  app.register(async (scope) => emulatorRoutes(scope, { auth, clock, afterClockMove, reset, resetProject }));
+  const vault = options.credentialVault;
+  if (options.emulator && vault) {
+    const deps = { auth, store, vault, clock, publicUrl: options.publicUrl };
+    app.register(async (scope) => tenantRoutes(scope, deps));
+  }
+  if (faults) app.register(async (scope) => faultRoutes(scope, { faults, auth }));
+  if (options.emulator) {
+    const snapshots = { store, clock, vault: options.credentialVault };
+    // As the reset, the simulator pauses: a tick under way would write over the restored state.
+    const restore = (document: SnapshotDocument) =>
+      simulator.paused(async () => {
+        const summary = await restoreSnapshot(snapshots, document, { withSharedSecrets: false });
+        throttling.reset();
+        // Reads counted belong to the state replaced: the restored steps count again from 0.
+        readCounter.forget();
+        options.logger?.info({ rows: summary.rows, clock: summary.clock }, 'snapshot restored');
+        return summary;
+      });
+    app.register(async (scope) =>
+      snapshotRoutes(scope, { auth, take: () => takeSnapshot(snapshots), restore }),
+    );
+  }
   // Long-polls and event streams wait on one watcher; closing it ends them, so close never hangs.
   const watcher = createFeedWatcher(store, {
     ...(options.feed?.pollMs === undefined ? {} : { pollMs: options.feed.pollMs }),

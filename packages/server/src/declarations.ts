@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FaultRuleBody } from '@ddm-jobs/contract';
 import type { Clock } from './clock/clock.js';
 import type { CredentialVault } from './identity/aksk/credential-vault.js';
 import {
@@ -18,6 +19,7 @@ import {
   copyId,
   readScenarioFile,
   type Scenario,
+  scenarioOfProject,
 } from './simulator/index.js';
 import type { Store } from './store/interfaces.js';
 import type { Project } from './store/records.js';
@@ -52,6 +54,17 @@ export interface Declarations {
   applyAtStart(): Promise<StartOutcome>;
   /** The emulator's reset (the tasks emptied before): the declared files again; the ids recorded. */
   reapply(): Promise<{ jobs: string[] }>;
+  /** The scenario file's fault rules (`faults:`), for the emulator; none without a file. */
+  faults: FaultRuleBody[];
+  /**
+   * The emulator's reset of one project (its tasks emptied before): the demo's tasks when it is
+   * the default project, and the scenario file's tasks of that project, recorded again under
+   * `lock` (the start-up lock) when there are any; the ids recorded. Identities stay as they are.
+   */
+  reapplyProject(
+    projectId: string,
+    lock: <T>(work: () => Promise<T>) => Promise<T>,
+  ): Promise<{ jobs: string[] }>;
 }
 
 /**
@@ -88,6 +101,7 @@ export async function readDeclarations(
   };
 
   return {
+    faults: scenario?.faults ?? [],
     async applyAtStart() {
       await applyDeclaredFiles();
       const createdAdmin = bootstrap
@@ -104,6 +118,17 @@ export async function readDeclarations(
     async reapply() {
       await applyDeclaredFiles();
       return recordDeclaredTasks(await defaultProject());
+    },
+    async reapplyProject(projectId, lock) {
+      const demo = options.demo && (await defaultProject())?.id === projectId;
+      const own = scenario && (await scenarioOfProject(store, scenario, projectId));
+      if (!demo && !own?.tasks.length) return { jobs: [] };
+      return lock(async () => {
+        const jobs: string[] = [];
+        if (demo) jobs.push(...(await recordDemoTasks(simulation, projectId)));
+        if (own?.tasks.length) jobs.push(...(await applyScenario(simulation, own)).jobs);
+        return { jobs };
+      });
     },
   };
 }

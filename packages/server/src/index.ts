@@ -2,6 +2,7 @@
 export * from './admin.js';
 export { type AppOptions, BODY_LIMIT_BYTES, buildApp } from './app.js';
 export { type Clock, isVirtualClock, MAX_CLOCK_MS, VirtualClock } from './clock/clock.js';
+export { FAULTABLE_OPERATIONS, type FaultableOperation } from './faults/operations.js';
 export {
   DEFAULT_HTTP_LIMITS,
   type HttpLimits,

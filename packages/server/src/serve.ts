@@ -12,6 +12,9 @@ import { listenFailure } from './listen-failure.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { prettyLogStream } from './pretty-log.js';
 import { DEFAULT_CONSOLE_DIR } from './routes/console.js';
+import { ScenarioError } from './simulator/index.js';
+import { readSnapshotFile } from './snapshot/file.js';
+import { restoreSnapshot } from './snapshot/snapshot.js';
 import type { Store } from './store/interfaces.js';
 import { describeStore, openStore } from './store/open-store.js';
 import type { RateLimits } from './throttling/throttling.js';
@@ -51,6 +54,11 @@ export interface ServeOptions {
   clockStart?: number | undefined;
   /** The emulator: `POST /internal/v1/reset` empties the tasks and applies the declared files again. */
   emulator?: boolean | undefined;
+  /**
+   * A snapshot file (`--snapshot`, emulator only): the state it holds replaces the database's at
+   * start, in place of the declared files (a reset applies those as usual).
+   */
+  snapshotFile?: string | undefined;
   /** A scenario file (YAML or JSON) whose tasks the simulator produces; applied at start and on reset. */
   scenarioFile?: string | undefined;
   /** The built console served under /console/; packages/console/dist by default. */
@@ -112,14 +120,31 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let app: FastifyInstance | undefined;
   try {
     const declarations = await readDeclarations(options, { store, clock, vault: credentialVault });
+    // Read and checked before anything is written; restored before the app reads the token key.
+    const snapshot = options.snapshotFile ? await readSnapshotFile(options.snapshotFile, options) : undefined;
+    if (snapshot) {
+      const deps = { store, clock, vault: credentialVault };
+      await store.withStartupLock(() => restoreSnapshot(deps, snapshot, { withSharedSecrets: true }));
+      options.print(`Restored the snapshot ${options.snapshotFile} (saved ${snapshot.saved_at})`);
+    }
     // The emulator's reset applies them again, taking its turn with nodes that start meanwhile.
-    const emulator = { reapply: () => store.withStartupLock(() => declarations.reapply()) };
+    const emulator = {
+      reapply: () => store.withStartupLock(() => declarations.reapply()),
+      reapplyProject: (projectId: string) =>
+        declarations.reapplyProject(projectId, (work) => store.withStartupLock(work)),
+    };
+    if (declarations.faults.length && !options.emulator)
+      throw new ScenarioError(
+        options.scenarioFile as string,
+        "faults are the emulator's: start the server with --emulator (or DDM_JOBS_EMULATOR=1).",
+      );
 
     app = await buildApp({
       store,
       clock,
       logger,
       startup,
+      declaredFaults: declarations.faults,
       timeZone: options.timeZone,
       region: options.region,
       credentialVault,
@@ -138,9 +163,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const address = await app.listen({ host: options.host, port: options.port }).catch((error: unknown) => {
       throw listenFailure(error, options.host, options.port);
     });
-    const { createdAdmin, adminWasThere, defaultProject } = await store.withStartupLock(() =>
-      declarations.applyAtStart(),
-    );
+    const { createdAdmin, adminWasThere, defaultProject } = snapshot
+      ? { createdAdmin: undefined, adminWasThere: false, defaultProject: undefined }
+      : await store.withStartupLock(() => declarations.applyAtStart());
     startupDone();
     printAdminNote(options, { createdAdmin, adminWasThere, defaultProject });
     const url = options.publicUrl ?? address;

@@ -5,7 +5,14 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { databaseLocation } from './database-options.js';
 
 /** Keys whose values are paths: a relative one is read from the configuration file's folder. */
-const PATH_KEYS = new Set(['data-dir', 'bootstrap', 'scenario', 'console-dir', 'credential-key-file']);
+const PATH_KEYS = new Set([
+  'data-dir',
+  'bootstrap',
+  'scenario',
+  'snapshot',
+  'console-dir',
+  'credential-key-file',
+]);
 /** Keys that may be a YAML list, joined into the flag's comma-separated value. */
 const LIST_KEYS = new Set(['action-roles', 'trust-proxy']);
 /** Keys whose values may hold a password: never repeated in a message. */

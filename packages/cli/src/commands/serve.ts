@@ -232,6 +232,12 @@ export function serveCommand(program: Command): void {
       ),
     )
     .addOption(
+      new Option(
+        '--snapshot <file>',
+        "start from a snapshot (ddm-jobs emulator save): its state replaces the database's (with --emulator)",
+      ).env('DDM_JOBS_SNAPSHOT'),
+    )
+    .addOption(
       new Option('--console-dir <dir>', 'the built web console served under /console/').env(
         'DDM_JOBS_CONSOLE_DIR',
       ),
@@ -311,6 +317,7 @@ Examples:
         clockStart: options.clockStart,
         emulator: options.emulator === true,
         scenarioFile: options.scenario,
+        snapshotFile: options.snapshot,
         consoleDir: options.consoleDir,
         logLevel: options.logLevel,
         logFormat: output.format,

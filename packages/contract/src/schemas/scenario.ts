@@ -14,6 +14,9 @@ import { JobStatusSchema } from './jobs.js';
 
 export const SCENARIO_LIMITS = { tasks: 10_000, steps: 50, durationMs: 366 * 86_400_000 } as const;
 
+/** The most reads a step may wait for (`reads: N`). */
+export const MAX_STEP_READS = 1_000_000;
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION = /^(\d{1,9}(ms|s|m|h|d))+$/;
 const DURATION_PART = /(\d+)(ms|s|m|h|d)/g;
@@ -47,6 +50,13 @@ export const ScenarioStepSchema = Type.Object(
       withRule(Type.Integer({ minimum: 0, maximum: 100 }), 'must be an integer from 0 to 100'),
     ),
     over: Type.Optional(Duration()),
+    // Transitions counted in reads (docs/scenarios.md, "Steps that end with reads").
+    reads: Type.Optional(
+      withRule(
+        Type.Integer({ minimum: 1, maximum: MAX_STEP_READS }),
+        `must be an integer from 1 to ${MAX_STEP_READS}: the tenants' reads of the task that end the step`,
+      ),
+    ),
     window: Type.Optional(
       Type.Object(
         {
@@ -152,6 +162,12 @@ const scenarioFields = <T extends TSchema>(task: T) => ({
       description: 'Instances, schemas and data nodes for shard changes (docs/scenarios.md, "Inventory")',
     }),
   ),
+  // Checked rule by rule (checkFaultRuleBody, and the server's table of operations and errors).
+  faults: Type.Optional(
+    Type.Unknown({
+      description: 'Emulator only: fault rules held from the start and after each reset (docs/scenarios.md)',
+    }),
+  ),
 });
 
 /** The whole scenario document, for the OpenAPI document. */
@@ -207,8 +223,8 @@ export function checkScenarioDocument(value: unknown): ParseResult<ScenarioDocum
     if (!isMapping(value)) throw new ScenarioShapeError('The scenario must be a mapping with a tasks list.');
     const top = checkTop(value);
     if (!top.ok) throw new ScenarioShapeError(top.detail);
-    // A scenario declares tasks, an inventory, or both; neither is a mistake.
-    if (top.value.tasks === undefined && top.value.inventory === undefined)
+    // A scenario declares tasks, an inventory, faults, or several; none is a mistake.
+    if (top.value.tasks === undefined && top.value.inventory === undefined && top.value.faults === undefined)
       throw new ScenarioShapeError('tasks is required.');
     (top.value.tasks ?? []).forEach((task, i) => {
       const path = `tasks[${i}]`;

@@ -3,6 +3,8 @@ import {
   ClockMoveBodySchema,
   ClockResponseSchema,
   createValidator,
+  type ResetBody,
+  ResetBodySchema,
   ResetResponseSchema,
 } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
@@ -18,9 +20,15 @@ export interface EmulatorDeps {
   afterClockMove: () => Promise<void>;
   /** Empties the tasks and applies the declared files again; only with `--emulator`. */
   reset?: (() => Promise<{ jobs: string[] }>) | undefined;
+  /**
+   * Empties one project's tasks and records its declared tasks again (`{"project_id"}`); undefined
+   * when no project has that id. Only with `--emulator`.
+   */
+  resetProject?: ((projectId: string) => Promise<{ jobs: string[] } | undefined>) | undefined;
 }
 
 const validateMove = createValidator<ClockMoveBody>(ClockMoveBodySchema);
+const validateReset = createValidator<ResetBody>(ResetBodySchema);
 
 const clockAnswer = (clock: Clock) => {
   const now = clock.now();
@@ -32,7 +40,7 @@ const clockAnswer = (clock: Clock) => {
  * any server, movable when virtual) and, with `--emulator` only, the reset.
  */
 export function emulatorRoutes(app: FastifyInstance, deps: EmulatorDeps): void {
-  const { clock, afterClockMove, reset } = deps;
+  const { clock, afterClockMove, reset, resetProject } = deps;
   guardForService(app, deps.auth);
   const clockSchema = { schema: { response: { 200: ClockResponseSchema } } };
 
@@ -57,12 +65,19 @@ export function emulatorRoutes(app: FastifyInstance, deps: EmulatorDeps): void {
   });
 
   // Without the emulator the path still answers the gateway's 404, saying how to have it.
-  app.post('/internal/v1/reset', { schema: { response: { 200: ResetResponseSchema } } }, async () => {
-    if (!reset)
+  app.post('/internal/v1/reset', { schema: { response: { 200: ResetResponseSchema } } }, async (request) => {
+    if (!reset || !resetProject)
       throw new ApiError(
         'noSuchApi',
         "(the reset is the emulator's: start the server with --emulator, or DDM_JOBS_EMULATOR=1)",
       );
-    return reset();
+    // No body, or one without project_id: the whole emulator, as before.
+    const checked = validateReset(request.body ?? {});
+    if (!checked.ok) throw new ApiError('parameter', checked.detail);
+    const projectId = checked.value.project_id;
+    if (projectId === undefined) return reset();
+    const done = await resetProject(projectId);
+    if (!done) throw new ApiError('parameter', `project_id names no project: "${projectId}".`);
+    return done;
   });
 }

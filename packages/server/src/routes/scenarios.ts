@@ -1,6 +1,7 @@
-import { ScenarioResponseSchema } from '@ddm-jobs/contract';
+import { FAULT_LIMITS, ScenarioResponseSchema } from '@ddm-jobs/contract';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
+import type { FaultRegistry } from '../faults/registry.js';
 import { guardForService } from '../http/route-guard.js';
 import type { Authenticator } from '../identity/authenticate.js';
 import { type ApplyDeps, applyScenario, parseScenario, ScenarioError } from '../simulator/index.js';
@@ -15,7 +16,10 @@ const YAML_TYPES = ['application/yaml', 'text/yaml'];
  * same document as `serve --scenario FILE`. A bad scenario is 400 DBS.280001 naming the field,
  * and then nothing was recorded.
  */
-export function scenarioRoutes(app: FastifyInstance, deps: ApplyDeps & { auth: Authenticator }): void {
+export function scenarioRoutes(
+  app: FastifyInstance,
+  deps: ApplyDeps & { auth: Authenticator; faults?: FaultRegistry | undefined },
+): void {
   guardForService(app, deps.auth);
   // The bytes are kept as the JSON parser keeps them: an AK/SK signature covers them.
   app.addContentTypeParser(
@@ -37,7 +41,16 @@ export function scenarioRoutes(app: FastifyInstance, deps: ApplyDeps & { auth: A
     async (request, reply) => {
       try {
         const scenario = parseScenario(request.rawBody?.toString('utf8') ?? '', 'the request body');
+        if (scenario.faults && !deps.faults)
+          throw new ApiError('parameter', "faults are the emulator's: start the server with --emulator.");
+        // Checked before anything is recorded: the rules held and the scenario's within the limit.
+        if (
+          scenario.faults &&
+          (deps.faults?.list().length ?? 0) + scenario.faults.length > FAULT_LIMITS.rules
+        )
+          throw new ApiError('parameter', `At most ${FAULT_LIMITS.rules} fault rules are held at once.`);
         const result = await applyScenario(deps, scenario);
+        for (const rule of scenario.faults ?? []) deps.faults?.add(rule);
         reply.code(201);
         return result;
       } catch (error) {

@@ -20,13 +20,18 @@ export interface TenantJobsDeps {
   formatTime: TimeFormatter;
   /** Times are shown in UTC, as the store pre-renders each listed task. */
   utc: boolean;
+  /**
+   * The emulator's count of tenants' reads (simulator/read-counts.ts): called with the tasks an
+   * answer holds once it is made, before it is sent. None: reads are not counted.
+   */
+  onRead?: ((projectId: string, jobIds: readonly string[]) => Promise<void>) | undefined;
 }
 
 type ProjectParams = { project_id: string };
 
 /** The tenant's task API: `GET /v3/{project_id}/jobs` and `GET /v3/{project_id}/jobs/{job_id}`. */
 export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): void {
-  const { jobs, auth, clock, formatTime, utc } = deps;
+  const { jobs, auth, clock, formatTime, utc, onRead } = deps;
 
   app.get<{ Params: ProjectParams; Querystring: Record<string, QueryValue> }>(
     '/v3/:project_id/jobs',
@@ -41,10 +46,25 @@ export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): vo
         // Each task's JSON was rendered when it was written: the page is joined, not re-serialised.
         const page = await jobs.listJobsJson(projectId, startTime, endTime, offset, limit);
         reply.type('application/json; charset=utf-8');
-        return `{"jobs":[${page.jobs.join(',')}],"offset":${offset},"limit":${limit},"total":${page.total}}`;
+        const answer = `{"jobs":[${page.jobs.join(',')}],"offset":${offset},"limit":${limit},"total":${page.total}}`;
+        await onRead?.(
+          projectId,
+          page.jobs.map((json) => (JSON.parse(json) as { id: string }).id),
+        );
+        return answer;
       }
       const page = await jobs.listJobs(projectId, startTime, endTime, offset, limit);
-      return { jobs: page.jobs.map((job) => jobItemOf(job, formatTime)), offset, limit, total: page.total };
+      const answer = {
+        jobs: page.jobs.map((job) => jobItemOf(job, formatTime)),
+        offset,
+        limit,
+        total: page.total,
+      };
+      await onRead?.(
+        projectId,
+        page.jobs.map((job) => job.id),
+      );
+      return answer;
     },
   );
 
@@ -57,7 +77,9 @@ export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): vo
       const job = await jobs.getJob(jobId.toLowerCase());
       // Another project's task is answered exactly as a task that does not exist.
       if (!job || job.projectId !== projectId) throw new ApiError('jobNotFound');
-      return { job: jobDetailOf(job, formatTime) };
+      const answer = { job: jobDetailOf(job, formatTime) };
+      await onRead?.(projectId, [job.id]);
+      return answer;
     },
   );
 }

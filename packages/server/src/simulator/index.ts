@@ -1,5 +1,7 @@
 export { type ApplyDeps, applyScenario, copyId } from './apply.js';
 export { applyInventory } from './inventory.js';
+export { scenarioOfProject } from './project-scenario.js';
+export { createReadCounter, type ReadCounter } from './read-counts.js';
 export {
   checkInventoryDeclaration,
   DEFAULT_INSTANCE,

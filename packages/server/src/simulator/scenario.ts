@@ -7,6 +7,8 @@ import {
   createValidator,
   type DailyWindow,
   EXECUTING_STATUSES,
+  FAULT_LIMITS,
+  type FaultRuleBody,
   type InventoryDeclaration,
   InventoryDeclarationSchema,
   isMigrationTask,
@@ -21,6 +23,7 @@ import {
   type ScenarioTask,
 } from '@ddm-jobs/contract';
 import { parse as parseYaml } from 'yaml';
+import { checkFaultRule } from '../faults/rules.js';
 import { MAX_SCENARIO_NESTING, nestingBound } from './nesting.js';
 import { type PlanStep, type Reaction, reactionSteps, resolveSteps, type StepSpec } from './timeline.js';
 
@@ -65,6 +68,8 @@ export interface Scenario {
   tasks: ScenarioTaskPlan[];
   /** Instances, schemas and data nodes for shard changes (docs/scenarios.md, "Inventory"). */
   inventory?: InventoryDeclaration;
+  /** Fault rules for the emulator (docs/scenarios.md, "Faults"). */
+  faults?: FaultRuleBody[];
 }
 
 /** The instance of tasks that name none, here or at the top of the scenario. */
@@ -147,8 +152,15 @@ function checkTimeline(name: string, steps: ScenarioStep[], path: string, retry:
     } else {
       if (!isProducerMoveAllowed(name, previous.status, status))
         fault(`${at}.status: ${aTask(name)} cannot move from ${previous.status} to ${status}.`);
-      if (previous.over === undefined && previous.status !== 'ToBeSwitched')
-        fault(`${at} can never begin: ${path}[${i - 1}] has no over, so it lasts for ever.`);
+      if (previous.over === undefined && previous.reads === undefined && previous.status !== 'ToBeSwitched')
+        fault(`${at} can never begin: ${path}[${i - 1}] has neither over nor reads, so it lasts for ever.`);
+    }
+    if (step.reads !== undefined) {
+      if (step.over !== undefined)
+        fault(`${at}: give over or reads, not both: a step ends with the clock or with reads.`);
+      if (status === 'ToBeSwitched')
+        fault(`${at}.reads is not for ToBeSwitched steps: they wait for their window or the tenant.`);
+      if (i === steps.length - 1) fault(`${at}.reads needs a step after it: the last step lasts for ever.`);
     }
     const over = optionalDuration(step.over, `${at}.over`);
     if (over !== undefined && !EXECUTING_STATUSES.has(status))
@@ -174,7 +186,7 @@ function checkTimeline(name: string, steps: ScenarioStep[], path: string, retry:
       if (!lines.ok) fault(`${at}.${lines.detail}`);
       else logs = lines.value;
     }
-    return { status, progress: step.progress, over, reason: step.reason, logs };
+    return { status, progress: step.progress, over, reads: step.reads, reason: step.reason, logs };
   });
   return { specs, window };
 }
@@ -331,11 +343,24 @@ export function parseScenario(text: string, source: string): Scenario {
       ...(document.inventory === undefined
         ? {}
         : { inventory: checkInventoryDeclaration(document.inventory, source) }),
+      ...(document.faults === undefined ? {} : { faults: checkFaultList(document.faults) }),
     };
   } catch (error) {
     if (error instanceof Fault) throw new ScenarioError(source, error.message);
     throw error;
   }
+}
+
+/** A scenario's `faults:` list, each rule checked as `POST /internal/v1/faults` checks its body. */
+function checkFaultList(value: unknown): FaultRuleBody[] {
+  if (!Array.isArray(value) || value.length > FAULT_LIMITS.rules)
+    fault(`faults must be a list of at most ${FAULT_LIMITS.rules} fault rules.`);
+  return (value as unknown[]).map((item, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      fault(`faults[${i}] must be a mapping of match, fire and effect.`);
+    const checked = checkFaultRule(item);
+    return checked.ok ? checked.value : fault(`faults[${i}].${checked.detail}`);
+  });
 }
 
 /** Reads and checks a scenario file (YAML or JSON). */

@@ -15,6 +15,11 @@ export interface Simulator {
   /** Ticks every intervalMs (timers unref'd) until stop(). */
   start(intervalMs: number): void;
   stop(): Promise<void>;
+  /**
+   * Runs `work` with the simulator held (no tick runs meanwhile; one under way is waited for),
+   * then lets it go on as before: the emulator's resets, which may overlap one another.
+   */
+  paused<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface SimulatorDeps {
@@ -187,6 +192,9 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   let current: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   let stopRepeating: (() => void) | undefined;
+  /** The interval it ticks at while started, to start again after the last pause. */
+  let startedEvery: number | undefined;
+  let pauses = 0;
 
   const simulator: Simulator = {
     tick() {
@@ -207,6 +215,8 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       return queued;
     },
     start(intervalMs) {
+      startedEvery = intervalMs;
+      if (pauses > 0) return;
       stopRepeating ??= repeatEvery(
         intervalMs,
         () => simulator.tick(),
@@ -214,9 +224,22 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       );
     },
     async stop() {
+      startedEvery = undefined;
       stopRepeating?.();
       stopRepeating = undefined;
       await Promise.allSettled([current, queued]);
+    },
+    async paused(work) {
+      pauses++;
+      stopRepeating?.();
+      stopRepeating = undefined;
+      try {
+        await Promise.allSettled([current, queued]);
+        return await work();
+      } finally {
+        pauses--;
+        if (pauses === 0 && startedEvery !== undefined) simulator.start(startedEvery);
+      }
     },
   };
   return simulator;

@@ -15,6 +15,11 @@ export interface PlanStep {
   to: number;
   /** How long it lasts; null: until the switch window opens or the tenant acts (ToBeSwitched), or for ever. */
   over: number | null;
+  /**
+   * A step that lasts until tenants have read the task this many times (list or show), the clock
+   * aside (`over` is null until then: read-counts.ts then gives it the time it lasted).
+   */
+  reads?: number;
   /** The fail reason of a Failed step. */
   reason?: string;
   /** Run-log lines appended when the task enters the step, timed then. */
@@ -53,6 +58,7 @@ export interface StepSpec {
   status: JobStatus;
   progress?: number | undefined;
   over?: number | undefined;
+  reads?: number | undefined;
   reason?: string | undefined;
   logs?: NewLogLine[] | undefined;
 }
@@ -77,6 +83,7 @@ export function resolveSteps(specs: readonly StepSpec[]): PlanStep[] {
       from,
       to,
       over: spec.over ?? null,
+      ...(spec.reads === undefined ? {} : { reads: spec.reads }),
       ...(spec.reason === undefined ? {} : { reason: spec.reason }),
       ...(spec.logs === undefined ? {} : { logs: spec.logs }),
     };

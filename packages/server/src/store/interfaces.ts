@@ -25,6 +25,7 @@ import type {
   User,
 } from './records.js';
 import type { ShardStore } from './shard-store.js';
+import type { SnapshotStore } from './snapshot-tables.js';
 
 /**
  * The store interface: everything the server keeps, the seam between the domain and the
@@ -39,7 +40,8 @@ export interface Store
     IdentityStore,
     CredentialStore,
     RetentionStore,
-    ShardStore {
+    ShardStore,
+    SnapshotStore {
   /** A trivial query, for health checks. */
   ping(): Promise<void>;
   /**
@@ -133,8 +135,16 @@ export interface JobStore {
    * lifts access-key lockouts: the emulator's reset. Cursors keep increasing.
    */
   resetJobs(now: number): Promise<void>;
+  /**
+   * The emulator's reset of one project: its tasks, cleaned-task records, simulations, history,
+   * run logs, details, shard-change requests and feed entries go, in one transaction; the feed
+   * then tells one `reset` of that project (its stream reads it). Other projects are untouched.
+   */
+  purgeProject(projectId: string, now: number): Promise<void>;
   saveSimulation(simulation: Simulation): Promise<void>;
   listSimulations(): Promise<Simulation[]>;
+  /** The simulations of the tasks named (those that have one), in no particular order. */
+  findSimulations(jobIds: readonly string[]): Promise<Simulation[]>;
   deleteSimulation(jobId: string): Promise<void>;
 }
 

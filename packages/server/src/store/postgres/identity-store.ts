@@ -11,7 +11,10 @@ import { unstorable } from './pool.js';
  * The identity half of the PostgreSQL store. Token checks read their user on every request, with
  * no cache: one indexed read, and a disable or revoke made through any node holds at once.
  */
-export function createPostgresIdentityStore(pool: pg.Pool, changes?: IdentityNotifications): IdentityStore {
+export function createPostgresIdentityStore(
+  pool: pg.Pool,
+  changes?: IdentityNotifications,
+): IdentityStore & { forgetSubjects(): void } {
   // Reads by keys PostgreSQL cannot hold find nothing (see unstorable).
   const one = async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R | undefined> =>
     values.some((v) => typeof v === 'string' && unstorable(v))
@@ -177,6 +180,10 @@ export function createPostgresIdentityStore(pool: pg.Pool, changes?: IdentityNot
       const row = await one<{ value: Buffer }>('SELECT value FROM shared_secrets WHERE name = $1', [name]);
       if (!row) throw new Error(`shared secret ${name} vanished`);
       return row.value;
+    },
+    /** Forgets what it keeps of users at once (a snapshot replaced them), before any notification. */
+    forgetSubjects() {
+      subjects.clear();
     },
   };
 }

@@ -7,6 +7,7 @@ import { migrate } from './migrate.js';
 import { createFeedAnnouncer, listenForChanges } from './notifications.js';
 import { createPool, type PoolOptions } from './pool.js';
 import { createPostgresShardStore } from './shard-store.js';
+import { createPostgresSnapshots } from './snapshot.js';
 import { postgresStartupLock } from './startup-lock.js';
 
 export interface PostgresOptions {
@@ -42,10 +43,12 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     const changes = listenForChanges({ url: options.url, schema });
     const announcer = createFeedAnnouncer(pool, schema);
     let closed = false;
+    const { forgetSubjects, ...identity } = createPostgresIdentityStore(pool, changes.identity);
     return {
       ...createPostgresJobStore(pool, schemaHash, announcer),
       feedNotifications: changes.feed,
-      ...createPostgresIdentityStore(pool, changes.identity),
+      ...identity,
+      ...createPostgresSnapshots(pool, writersLock(schemaHash).exclusive, forgetSubjects),
       ...createPostgresCredentialStore(pool),
       ...createPostgresShardStore(pool, writersLock(schemaHash).shared, announcer),
       async ping() {

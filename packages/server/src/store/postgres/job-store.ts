@@ -9,6 +9,7 @@ import { createPostgresJobHistory, NEXT_STATUS_ENTRY } from './job-history.js';
 import { createPostgresJobListing } from './job-listing.js';
 import type { FeedAnnouncer } from './notifications.js';
 import { type Queryable, retryingAborted, transaction, unstorable } from './pool.js';
+import { createPostgresProjectPurge } from './project-purge.js';
 import { createPostgresRetention } from './retention.js';
 import { createPostgresRunLogs } from './run-logs.js';
 import { createPostgresSimulations } from './simulations.js';
@@ -269,6 +270,7 @@ ${appendEntry('one', {
     ...createPostgresJobEvents(pool),
     ...createPostgresJobHistory(pool),
     ...createPostgresSimulations(pool),
+    ...createPostgresProjectPurge(pool, lock, announcer),
     ...createPostgresRunLogs(pool, lock.shared, announcer),
     ...createPostgresRetention(pool, lock.shared, announcer),
   };

@@ -23,6 +23,16 @@ export function createPostgresSimulations(pool: pg.Pool) {
       });
       return result.rows.map(([jobId, plan, step, stepStartedAt]) => ({ jobId, plan, step, stepStartedAt }));
     },
+    async findSimulations(jobIds: readonly string[]): Promise<Simulation[]> {
+      if (jobIds.length === 0) return [];
+      const result = await pool.query<SimulationRow>({
+        name: 'simulations-of',
+        text: 'SELECT job_id, plan, step, step_started_at FROM simulations WHERE job_id = ANY($1::text[])',
+        values: [jobIds],
+        rowMode: 'array',
+      });
+      return result.rows.map(([jobId, plan, step, stepStartedAt]) => ({ jobId, plan, step, stepStartedAt }));
+    },
     async deleteSimulation(jobId: string): Promise<void> {
       await pool.query({
         name: 'simulation-delete',

@@ -6,7 +6,7 @@ import * as rows from '../rows/identity-rows.js';
 import { createSubjectCache } from '../subject-cache.js';
 
 /** The identity half of the SQLite store. */
-export function createSqliteIdentityStore(db: Database): IdentityStore {
+export function createSqliteIdentityStore(db: Database): IdentityStore & { forgetSubjects(): void } {
   const s = {
     domainById: db.prepare('SELECT id, name FROM domains WHERE id = ?'),
     domainByName: db.prepare('SELECT id, name FROM domains WHERE name = ?'),
@@ -163,6 +163,10 @@ export function createSqliteIdentityStore(db: Database): IdentityStore {
     },
     async sharedSecret(name, fresh) {
       return sharedSecret.immediate(name, fresh);
+    },
+    /** Forgets what it keeps of users: a snapshot replaced them through this connection. */
+    forgetSubjects() {
+      subjects.clear();
     },
   };
 }

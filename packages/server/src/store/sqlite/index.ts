@@ -7,6 +7,7 @@ import { createSqliteIdentityStore } from './identity-store.js';
 import { createSqliteJobStore } from './job-store.js';
 import { migrate } from './migrate.js';
 import { createSqliteShardStore } from './shard-store.js';
+import { createSqliteSnapshots } from './snapshot.js';
 import { sqliteStartupLock } from './startup-lock.js';
 
 export interface SqliteOptions {
@@ -36,9 +37,11 @@ export function openSqliteStore(options: SqliteOptions): Store {
     throw error;
   }
   const ping = db.prepare('SELECT 1').pluck();
+  const { forgetSubjects, ...identity } = createSqliteIdentityStore(db);
   return {
     ...createSqliteJobStore(db),
-    ...createSqliteIdentityStore(db),
+    ...identity,
+    ...createSqliteSnapshots(db, forgetSubjects),
     ...createSqliteCredentialStore(db),
     ...createSqliteShardStore(db),
     async ping() {

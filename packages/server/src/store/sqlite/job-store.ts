@@ -5,6 +5,7 @@ import * as rows from '../rows/job-rows.js';
 import { createSqliteJobEvents } from './job-events.js';
 import { createSqliteJobHistory } from './job-history.js';
 import { createSqliteJobListing } from './job-listing.js';
+import { createSqliteProjectPurge } from './project-purge.js';
 import { createSqliteRetention } from './retention.js';
 import { createSqliteRunLogs } from './run-logs.js';
 import { createSqliteSimulations } from './simulations.js';
@@ -167,6 +168,7 @@ export function createSqliteJobStore(
     ...events.reads,
     ...history.reads,
     ...createSqliteSimulations(db),
+    ...createSqliteProjectPurge(db),
     ...createSqliteRunLogs(db, { getJob: get, appendEvent: events.append }),
     ...createSqliteRetention(db, {
       getJob: get,

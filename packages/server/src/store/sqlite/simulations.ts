@@ -17,17 +17,26 @@ export function createSqliteSimulations(db: Database) {
   );
   const all = db.prepare('SELECT job_id, plan, step, step_started_at FROM simulations ORDER BY job_id');
   const remove = db.prepare('DELETE FROM simulations WHERE job_id = ?');
+  // The ids as one JSON array parameter: any number of them with one prepared statement.
+  const some = db.prepare(
+    'SELECT job_id, plan, step, step_started_at FROM simulations WHERE job_id IN (SELECT value FROM json_each(?))',
+  );
+  const toSimulation = (row: SimulationRow): Simulation => ({
+    jobId: row.job_id,
+    plan: row.plan,
+    step: row.step,
+    stepStartedAt: row.step_started_at,
+  });
   return {
     async saveSimulation(simulation: Simulation): Promise<void> {
       save.run(simulation);
     },
     async listSimulations(): Promise<Simulation[]> {
-      return (all.all() as SimulationRow[]).map((row) => ({
-        jobId: row.job_id,
-        plan: row.plan,
-        step: row.step,
-        stepStartedAt: row.step_started_at,
-      }));
+      return (all.all() as SimulationRow[]).map(toSimulation);
+    },
+    async findSimulations(jobIds: readonly string[]): Promise<Simulation[]> {
+      if (jobIds.length === 0) return [];
+      return (some.all(JSON.stringify(jobIds)) as SimulationRow[]).map(toSimulation);
     },
     async deleteSimulation(jobId: string): Promise<void> {
       remove.run(jobId);

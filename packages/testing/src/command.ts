@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/** How to run `ddm-jobs`: an executable and the arguments that come before `serve`. */
+export interface DdmJobsCommand {
+  file: string;
+  args: string[];
+}
+
+const require = createRequire(import.meta.url);
+
+/** The `bin/ddm-jobs.js` of a package resolvable from here, run with this very node. */
+function packageBin(name: string): DdmJobsCommand | undefined {
+  let manifest: string;
+  try {
+    manifest = require.resolve(`${name}/package.json`);
+  } catch {
+    return undefined;
+  }
+  const bin = join(dirname(manifest), 'bin', 'ddm-jobs.js');
+  return existsSync(bin) ? { file: process.execPath, args: [bin] } : undefined;
+}
+
+/**
+ * Which `ddm-jobs` to run, first found: the `command` option; `DDM_JOBS_COMMAND`; the `ddm-jobs`
+ * package installed beside this one (`npm install` of its tarball); the repository's own CLI
+ * (this package in the ddm-jobs workspace, built by `npm run build`); `ddm-jobs` on the PATH.
+ */
+export function findCommand(command: string | undefined): DdmJobsCommand {
+  const named = command ?? (process.env.DDM_JOBS_COMMAND || undefined);
+  if (named) return { file: named, args: [] };
+  return packageBin('ddm-jobs') ?? packageBin('@ddm-jobs/cli') ?? { file: 'ddm-jobs', args: [] };
+}
