@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '@ddm-jobs/server';
+import { passwordToken } from '../../scripts/password-token.js';
 import { TEST_STORE } from '../support/harness.js';
 import { dropSchema, freshSchema, TEST_DATABASE_URL } from '../support/stores.js';
 
@@ -86,24 +87,7 @@ export async function startEmulator(options: { scenario?: string } = {}): Promis
     async workerToken() {
       if (token) return token;
       const project = await running.store.findProject({ name: 'default', domainId: 'default' });
-      const response = await fetch(`${url}/v3/auth/tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: {
-                user: { name: WORKER.name, domain: { name: 'default' }, password: WORKER.password },
-              },
-            },
-            scope: { project: { id: project?.id } },
-          },
-        }),
-      });
-      if (response.status !== 201)
-        throw new Error(`worker sign-in: ${response.status} ${await response.text()}`);
-      token = response.headers.get('x-subject-token') as string;
+      token = await passwordToken(url, WORKER, project?.id as string);
       return token;
     },
     async asWorker(method, path, body) {

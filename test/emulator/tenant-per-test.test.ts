@@ -1,6 +1,7 @@
 import { DdmClient } from '@ddm-jobs/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/harness.js';
+import { passwordAuth } from '../support/keystone-body.js';
 import { CLOCK_START, type Emulator, type Json, startEmulator } from './emulator-server.js';
 
 // Issue 18, point 3: a tenant per test (POST /internal/v1/tenants) and a reset of one project, so
@@ -111,17 +112,12 @@ describe('POST /internal/v1/tenants', () => {
     const token = await fetch(`${tenant.auth_url}/auth/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: {
-              user: { name: tenant.user.name, domain: { name: 'default' }, password: tenant.user.password },
-            },
-          },
-          scope: { project: { id: tenant.project.id } },
-        },
-      }),
+      body: JSON.stringify(
+        passwordAuth(
+          { name: tenant.user.name, domain: { name: 'default' }, password: tenant.user.password },
+          { project: { id: tenant.project.id } },
+        ),
+      ),
     });
     const answer = await fetch(`${emulator.url}/internal/v1/tenants`, {
       method: 'POST',

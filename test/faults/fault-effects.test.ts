@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_A, PROJECT_B } from '../support/harness.js';
+import { passwordAuth } from '../support/keystone-body.js';
 import { type FaultyEmulator, startFaultyEmulator } from './support.js';
 
 /**
@@ -95,21 +96,12 @@ describe('an error effect', () => {
       fetch(`${emu.url}/v3/auth/tokens`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: {
-                user: {
-                  name: 'alice',
-                  domain: { name: 'default' },
-                  password: 'correct horse battery staple',
-                },
-              },
-            },
-            scope: { project: { id: PROJECT_A } },
-          },
-        }),
+        body: JSON.stringify(
+          passwordAuth(
+            { name: 'alice', domain: { name: 'default' }, password: 'correct horse battery staple' },
+            { project: { id: PROJECT_A } },
+          ),
+        ),
       });
     const refused = await signIn();
     expect(refused.status).toBe(429);
