@@ -57,6 +57,7 @@ export function startServe(options) {
   });
   options.spawned?.(child);
   let output = '';
+  let listening = false;
   const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -69,9 +70,13 @@ export function startServe(options) {
       if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT / 2);
       // [^\s"]: in a JSON log record (--log-format json) the URL ends at the closing quote.
       const url = /ddm-jobs listening on (http:\/\/[^\s"]+)/.exec(output)?.[1];
-      if (url) {
+      if (url && !listening) {
+        listening = true;
         clearTimeout(timer);
-        resolve({ child, url, output: () => output });
+        // What the server wrote to stderr before that stdout line (the generated admin password,
+        // with --log-format json) is in its pipe already, but the two pipes' reads come in either
+        // order: resolved a moment later, once the other pipe has been read too.
+        setTimeout(() => resolve({ child, url, output: () => output }), 50);
       }
     };
     child.stdout.on('data', onData);
