@@ -5,6 +5,7 @@ import type {
   JobHistoryEntry,
   JobHistoryResponse,
   JobItem,
+  JobStatisticsResponse,
   ListJobsResponse,
   MigrateResults,
   MigrationAction,
@@ -16,6 +17,7 @@ import type {
 } from '@ddm-jobs/contract/wire';
 import { type ClientSetup, type DdmClientOptions, setUp } from './config.js';
 import { isDdmApiError } from './errors.js';
+import { type CountFilters, filterPairs, type JobFilters } from './job-filters.js';
 import { pageSizeOf, pages } from './paging.js';
 import { pathOf } from './request.js';
 import { type LoggedTask, logLines, logTarget } from './run-logs.js';
@@ -30,8 +32,11 @@ export type { DdmClientOptions } from './config.js';
 export type { LoggedTask } from './run-logs.js';
 export type { MigrationTask } from './tasks.js';
 
-/** The window of `jobs()`: since a time until now, or between two times. */
-export type JobsRange = { since: TimeInput } | { startTime: TimeInput; endTime: TimeInput };
+/**
+ * The window of `jobs()`: since a time until now, or between two times; with the list's filters
+ * (ddm-jobs extensions), if any.
+ */
+export type JobsRange = ({ since: TimeInput } | { startTime: TimeInput; endTime: TimeInput }) & JobFilters;
 
 const isNotFound = (e: unknown) => isDdmApiError(e) && e.status === 404 && e.errorCode === 'DBS.300400';
 
@@ -75,12 +80,15 @@ export class DdmClient {
 
   /**
    * One page of the tasks created in `[startTime, endTime]`, newest first, as the API answers.
-   * The server checks the rules (limit 1..128, start not older than 30 days).
+   * The server checks the rules (limit 1..128, start not older than 30 days). The filters
+   * (`status`, `name`, `instance`, `database`, `jobId`: ddm-jobs extensions, docs/api.md) are
+   * sent only when given; `total` then counts the matching tasks.
    *
    * @example const { jobs, total } = await client.listJobs({ startTime: Date.now() - 3_600_000, endTime: Date.now(), limit: 50 })
+   * @example const failed = await client.listJobs({ startTime, endTime, status: ['Failed'], name: ['migrateLogicDb'] })
    */
   async listJobs(
-    query: { startTime: TimeInput; endTime: TimeInput; offset?: number; limit?: number },
+    query: { startTime: TimeInput; endTime: TimeInput; offset?: number; limit?: number } & JobFilters,
     options: CallOptions = {},
   ): Promise<ListJobsResponse> {
     const pairs: [string, string][] = [
@@ -89,6 +97,7 @@ export class DdmClient {
     ];
     if (query.offset !== undefined) pairs.push(['offset', String(query.offset)]);
     if (query.limit !== undefined) pairs.push(['limit', String(query.limit)]);
+    pairs.push(...filterPairs(query));
     const path = `${await this.#projectPath(options)}/jobs`;
     const answer = await send(
       this.#setup.transport,
@@ -101,11 +110,17 @@ export class DdmClient {
   /**
    * Every task of the window, newest first, page after page (128 a page unless `pageSize`).
    * `since` means until now; the end is fixed at this call so that new tasks do not shift the
-   * pages, and a task seen twice is yielded once.
+   * pages, and a task seen twice is yielded once. The filters of `listJobs` are sent with every
+   * page.
    *
    * @example for await (const job of client.jobs({ since: Date.now() - 6 * 3_600_000 })) console.log(job.name)
+   * @example for await (const job of client.jobs({ since: Date.now() - 86_400_000, status: ['Failed'] })) console.log(job.id)
    */
   jobs(range: JobsRange, options: CallOptions & { pageSize?: number } = {}): AsyncIterableIterator<JobItem> {
+    const { status, name, instance, database, jobId } = range;
+    const filters: JobFilters = { status, name, instance, database, jobId };
+    // Checked at the call, not at the first page: a mistake is told where it is made.
+    filterPairs(filters);
     const window =
       'since' in range
         ? { startTime: toEpochMs(range.since, 'since'), endTime: this.#setup.now() }
@@ -114,7 +129,40 @@ export class DdmClient {
             endTime: toEpochMs(range.endTime, 'endTime'),
           };
     const { pageSize, ...callOptions } = options;
-    return pages((query) => this.listJobs(query, callOptions), window, pageSizeOf(pageSize));
+    return pages(
+      (query) => this.listJobs({ ...query, ...filters }, callOptions),
+      window,
+      pageSizeOf(pageSize),
+    );
+  }
+
+  /**
+   * Tasks per calendar day of `timeZone` (UTC unless given) created in `[startTime, endTime]`,
+   * oldest day first, each with its tasks by their status now: ddm-jobs' extension
+   * `GET /v3/{project_id}/job-statistics` (the cloud's DDM answers 404). Each day's `start_time`
+   * and `end_time` are a window that lists exactly that day's tasks. Retried like `listJobs`.
+   *
+   * @example
+   * const { days } = await client.jobStatistics({ startTime: Date.now() - 7 * 86_400_000, endTime: Date.now(), timeZone: 'Europe/Berlin' })
+   * for (const day of days) console.log(day.date, day.total, day.statuses.Failed ?? 0)
+   */
+  async jobStatistics(
+    query: { startTime: TimeInput; endTime: TimeInput; timeZone?: string } & CountFilters,
+    options: CallOptions = {},
+  ): Promise<JobStatisticsResponse> {
+    const pairs: [string, string][] = [
+      ['start_time', String(toEpochMs(query.startTime, 'startTime'))],
+      ['end_time', String(toEpochMs(query.endTime, 'endTime'))],
+    ];
+    if (query.timeZone !== undefined) pairs.push(['time_zone', nonEmpty(query.timeZone, 'timeZone')]);
+    pairs.push(...filterPairs({ status: query.status, name: query.name }));
+    const path = `${await this.#projectPath(options)}/job-statistics`;
+    const answer = await send(
+      this.#setup.transport,
+      { method: 'GET', path, query: pairs, idempotent: true },
+      options,
+    );
+    return answer.json as JobStatisticsResponse;
   }
 
   /**

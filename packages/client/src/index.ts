@@ -9,6 +9,8 @@ export type {
   JobDetail,
   JobHistoryEntry,
   JobItem,
+  JobStatisticsDay,
+  JobStatisticsResponse,
   JobStatus,
   ListJobsResponse,
   LogLevel,
@@ -52,6 +54,7 @@ export {
   StreamEndedError,
   TimeoutError,
 } from './errors.js';
+export type { CountFilters, JobFilters } from './job-filters.js';
 export { backoffDelay, parseRetryAfter, retryDelay } from './retry.js';
 export type { DataNodeAccount, ShardChangeInput, ShardSchema } from './shard-changes.js';
 export type { StreamedEvent, StreamJobsOptions } from './tenant-stream.js';

@@ -18,6 +18,7 @@ export * from './schemas/faults.js';
 export * from './schemas/history.js';
 export * from './schemas/internal.js';
 export * from './schemas/inventory.js';
+export * from './schemas/job-statistics.js';
 export * from './schemas/jobs.js';
 export * from './schemas/keystone.js';
 export * from './schemas/migration-details.js';

@@ -13,6 +13,7 @@ export * from './run-logs.js';
 export type { ActionJobResponse, SwitchStrategyBody } from './schemas/actions.js';
 export type { EventsResponse, FeedEvent, TenantStreamEvent } from './schemas/events.js';
 export type { JobHistoryEntry, JobHistoryResponse } from './schemas/history.js';
+export type { JobStatisticsDay, JobStatisticsResponse } from './schemas/job-statistics.js';
 export type { JobDetail, JobItem, ListJobsResponse, ShowJobResponse } from './schemas/jobs.js';
 export type { TokenBody, TokenRequest } from './schemas/keystone.js';
 export type { DnInfo, MigrateResults } from './schemas/migration-details.js';
