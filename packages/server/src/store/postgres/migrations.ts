@@ -539,4 +539,76 @@ CREATE INDEX shard_requests_by_instance ON shard_requests (project_id, instance_
 CREATE INDEX shard_requests_pending ON shard_requests (created_at) WHERE answered_at IS NULL AND kind = 'precheck';
 `,
   },
+  {
+    version: 12,
+    name: 'task counts by status and name, for the list filters',
+    sql: `
+-- Tasks per project per minute (level 0), hour (1) and day (2) of creation, per status and name,
+-- kept by triggers as job_counts is: a filtered window's total and an offset's position are then
+-- sums over these rows (listing/window-listing.ts), and the statistics' days are read from them.
+-- Rows whose n fell to 0 stay until retention prunes them; readers sum n. Not spread over rows by
+-- backend as job_status_counts is: like job_counts, a row is one project's minute, hour or day
+-- (and here one status and name), so writers of different projects or times never share one;
+-- each trigger takes its rows in key order, so two writers never wait on each other in a cycle.
+-- name keeps jobs.name's collation, so that the two compare without naming one.
+CREATE TABLE job_filter_counts (
+  project_id TEXT COLLATE "C" NOT NULL,
+  level INTEGER NOT NULL,
+  bucket BIGINT NOT NULL,
+  status TEXT COLLATE "C" NOT NULL,
+  name TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (project_id, level, bucket, status, name)
+);
+INSERT INTO job_filter_counts (project_id, level, bucket, status, name, n)
+SELECT project_id, l.level, created_at / l.size, status, name, count(*)::integer
+  FROM jobs CROSS JOIN (VALUES (0, 60000), (1, 3600000), (2, 86400000)) AS l (level, size)
+ GROUP BY 1, 2, 3, 4, 5;
+
+CREATE FUNCTION jobs_filter_counted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  INSERT INTO job_filter_counts AS c
+    VALUES (NEW.project_id, 0, NEW.created_at / 60000, NEW.status, NEW.name, 1),
+           (NEW.project_id, 1, NEW.created_at / 3600000, NEW.status, NEW.name, 1),
+           (NEW.project_id, 2, NEW.created_at / 86400000, NEW.status, NEW.name, 1)
+    ON CONFLICT (project_id, level, bucket, status, name) DO UPDATE SET n = c.n + 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER jobs_filter_counted AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION jobs_filter_counted();
+
+-- Writers never change a task's name; were one to, its counts would follow as a status change's do.
+CREATE FUNCTION jobs_filter_recounted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  INSERT INTO job_filter_counts AS c
+    SELECT NEW.project_id, l.level, NEW.created_at / l.size, v.s, v.nm, v.d
+      FROM (VALUES (OLD.status, OLD.name, -1), (NEW.status, NEW.name, 1)) AS v (s, nm, d)
+      CROSS JOIN (VALUES (0, 60000), (1, 3600000), (2, 86400000)) AS l (level, size)
+     ORDER BY 2, 3, 4, 5
+    ON CONFLICT (project_id, level, bucket, status, name) DO UPDATE SET n = c.n + excluded.n;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER jobs_filter_recounted AFTER UPDATE OF status, name ON jobs FOR EACH ROW
+  WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.name IS DISTINCT FROM NEW.name)
+  EXECUTE FUNCTION jobs_filter_recounted();
+
+CREATE FUNCTION jobs_filter_uncounted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  UPDATE job_filter_counts c SET n = c.n - d.n
+    FROM (SELECT project_id, l.level, created_at / l.size AS bucket, status, name, count(*)::integer AS n
+            FROM gone CROSS JOIN (VALUES (0, 60000), (1, 3600000), (2, 86400000)) AS l (level, size)
+           GROUP BY 1, 2, 3, 4, 5) d
+   WHERE c.project_id = d.project_id AND c.level = d.level AND c.bucket = d.bucket
+     AND c.status = d.status AND c.name = d.name;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER jobs_filter_uncounted AFTER DELETE ON jobs REFERENCING OLD TABLE AS gone
+  FOR EACH STATEMENT EXECUTE FUNCTION jobs_filter_uncounted();
+
+-- A filtered page is read by ordered range reads of these, one per status (and name): rows that do
+-- not match are never stepped over. A change of status now updates an indexed column, so it is no
+-- longer a HOT update; progress reports, the most frequent change, still are.
+CREATE INDEX jobs_by_status ON jobs (project_id, status, created_at, id);
+CREATE INDEX jobs_by_name ON jobs (project_id, name, status, created_at, id);
+`,
+  },
 ];

@@ -295,4 +295,57 @@ CREATE INDEX shard_requests_by_instance ON shard_requests (project_id, instance_
 CREATE INDEX shard_requests_pending ON shard_requests (created_at) WHERE answered_at IS NULL AND kind = 'precheck';
 `,
   },
+  {
+    version: 12,
+    name: 'task counts by status and name, for the list filters',
+    sql: `
+-- Tasks per project per minute (level 0), hour (1) and day (2) of creation, per status and name,
+-- kept by triggers as job_counts is: a filtered window's total and an offset's position are then
+-- sums over these rows (listing/window-listing.ts), and the statistics' days are read from them.
+-- Rows whose n fell to 0 stay until retention prunes them; readers sum n.
+CREATE TABLE job_filter_counts (
+  project_id TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  name TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (project_id, level, bucket, status, name)
+) WITHOUT ROWID;
+INSERT INTO job_filter_counts (project_id, level, bucket, status, name, n)
+SELECT project_id, l.level, created_at / l.size, status, name, count(*)
+  FROM jobs CROSS JOIN (SELECT 0 AS level, 60000 AS size UNION ALL SELECT 1, 3600000 UNION ALL SELECT 2, 86400000) AS l
+ GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER jobs_filter_counted AFTER INSERT ON jobs BEGIN
+  INSERT INTO job_filter_counts VALUES (NEW.project_id, 0, NEW.created_at / 60000, NEW.status, NEW.name, 1),
+                                       (NEW.project_id, 1, NEW.created_at / 3600000, NEW.status, NEW.name, 1),
+                                       (NEW.project_id, 2, NEW.created_at / 86400000, NEW.status, NEW.name, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER jobs_filter_uncounted AFTER DELETE ON jobs BEGIN
+  UPDATE job_filter_counts SET n = n - 1
+   WHERE project_id = OLD.project_id AND status = OLD.status AND name = OLD.name AND (
+    (level = 0 AND bucket = OLD.created_at / 60000) OR
+    (level = 1 AND bucket = OLD.created_at / 3600000) OR
+    (level = 2 AND bucket = OLD.created_at / 86400000));
+END;
+-- Writers never change a task's name; were one to, its counts would follow as a status change's do.
+CREATE TRIGGER jobs_filter_recounted AFTER UPDATE OF status, name ON jobs
+  WHEN OLD.status <> NEW.status OR OLD.name <> NEW.name BEGIN
+  UPDATE job_filter_counts SET n = n - 1
+   WHERE project_id = OLD.project_id AND status = OLD.status AND name = OLD.name AND (
+    (level = 0 AND bucket = OLD.created_at / 60000) OR
+    (level = 1 AND bucket = OLD.created_at / 3600000) OR
+    (level = 2 AND bucket = OLD.created_at / 86400000));
+  INSERT INTO job_filter_counts VALUES (NEW.project_id, 0, NEW.created_at / 60000, NEW.status, NEW.name, 1),
+                                       (NEW.project_id, 1, NEW.created_at / 3600000, NEW.status, NEW.name, 1),
+                                       (NEW.project_id, 2, NEW.created_at / 86400000, NEW.status, NEW.name, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+-- A filtered page is read by ordered range reads of these, one per status (and name): rows that do
+-- not match are never stepped over.
+CREATE INDEX jobs_by_status ON jobs (project_id, status, created_at, id);
+CREATE INDEX jobs_by_name ON jobs (project_id, name, status, created_at, id);
+`,
+  },
 ];
