@@ -259,7 +259,7 @@ ${appendEntry('one', {
           // snapshot transaction. The tasks go first and their delete trigger counts them out; then
           // the counts. Lock order as recordSignatureFailure's: the credential rows, then their failures.
           await client.query(lock.exclusive);
-          await client.query(`DELETE FROM jobs; DELETE FROM job_counts; DELETE FROM job_status_counts;
+          await client.query(`DELETE FROM jobs; DELETE FROM job_counts; DELETE FROM job_filter_counts; DELETE FROM job_status_counts;
             DELETE FROM job_statuses; DELETE FROM removed_jobs; DELETE FROM simulations;
             UPDATE credentials SET locked_until = NULL WHERE locked_until IS NOT NULL;
             DELETE FROM credential_failures; DELETE FROM job_events;`);

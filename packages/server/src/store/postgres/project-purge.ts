@@ -22,6 +22,7 @@ export function createPostgresProjectPurge(
     'DELETE FROM job_statuses WHERE project_id = $1',
     'DELETE FROM jobs WHERE project_id = $1',
     'DELETE FROM job_counts WHERE project_id = $1',
+    'DELETE FROM job_filter_counts WHERE project_id = $1',
     'DELETE FROM removed_jobs WHERE project_id = $1',
     'DELETE FROM shard_requests WHERE project_id = $1',
     'DELETE FROM job_events WHERE project_id = $1',

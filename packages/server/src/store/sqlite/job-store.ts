@@ -121,7 +121,7 @@ export function createSqliteJobStore(
   });
 
   const reset = db.transaction((now: number) => {
-    db.exec(`DELETE FROM jobs; DELETE FROM job_counts; DELETE FROM job_status_counts; DELETE FROM job_statuses; DELETE FROM removed_jobs;
+    db.exec(`DELETE FROM jobs; DELETE FROM job_counts; DELETE FROM job_filter_counts; DELETE FROM job_status_counts; DELETE FROM job_statuses; DELETE FROM removed_jobs;
       DELETE FROM simulations; DELETE FROM credential_failures; UPDATE credentials SET locked_until = NULL;`);
     events.clear();
     events.append('reset', null, now);

@@ -14,6 +14,7 @@ export function createSqliteProjectPurge(db: Database): Pick<JobStore, 'purgePro
     'DELETE FROM job_statuses WHERE project_id = @projectId',
     'DELETE FROM jobs WHERE project_id = @projectId',
     'DELETE FROM job_counts WHERE project_id = @projectId',
+    'DELETE FROM job_filter_counts WHERE project_id = @projectId',
     'DELETE FROM removed_jobs WHERE project_id = @projectId',
     'DELETE FROM shard_requests WHERE project_id = @projectId',
     'DELETE FROM job_events WHERE project_id = @projectId',

@@ -26,6 +26,12 @@ export function createSqliteRetention(
     .pluck();
   const deleteJob = db.prepare('DELETE FROM jobs WHERE id = ?');
   const emptyBuckets = db.prepare('DELETE FROM job_counts WHERE n = 0');
+  // The counts by status and name hold many more rows: only the project's old ones are looked at,
+  // through the key. Any row at 0 may go (a trigger that needs it again inserts it).
+  const emptyFilterBuckets = db.prepare(
+    `DELETE FROM job_filter_counts WHERE project_id = ? AND n = 0 AND (
+       (level = 0 AND bucket <= ? / 60000) OR (level = 1 AND bucket <= ? / 3600000) OR (level = 2 AND bucket <= ? / 86400000))`,
+  );
   const oldestEvents = db.prepare('SELECT seq, at FROM job_events ORDER BY seq LIMIT ?').raw();
   const deleteEventsUpTo = db.prepare('DELETE FROM job_events WHERE seq <= ?');
   const oldAudit = db.prepare(
@@ -41,6 +47,7 @@ export function createSqliteRetention(
         deps.purged(job, now);
         removed++;
       }
+      emptyFilterBuckets.run(projectId, cutoff, cutoff, cutoff);
       if (removed >= batch) break;
     }
     emptyBuckets.run();

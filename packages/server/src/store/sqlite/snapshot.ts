@@ -31,6 +31,7 @@ export function createSqliteSnapshots(db: Database, identitiesReplaced: () => vo
     clear: db.prepare(`DELETE FROM ${table.name}`),
   }));
   const clearCounts = db.prepare('DELETE FROM job_counts');
+  const clearFilterCounts = db.prepare('DELETE FROM job_filter_counts');
   const clearStatusCounts = db.prepare('DELETE FROM job_status_counts');
 
   const exportAll = db.transaction((): StoreSnapshot => {
@@ -62,6 +63,7 @@ export function createSqliteSnapshots(db: Database, identitiesReplaced: () => vo
     // Children first (their foreign keys), then the parents; the counts the triggers keep go with them.
     for (const { clear } of [...reads].reverse()) clear.run();
     clearCounts.run();
+    clearFilterCounts.run();
     clearStatusCounts.run();
     for (const { table, insert } of reads) {
       for (const row of snapshot.tables[table.name] ?? []) {
