@@ -104,7 +104,7 @@ describe('the Task Center, live', () => {
     // The simulator answers the cancel 30 s later.
     await advance(30_000);
     await expect.poll(() => row.locator('.badge').textContent()).toBe('CancelSuccess');
-    expect(await cell(row, 'Ended').textContent()).toBe('2026-01-01 00:00:30');
+    expect(await cell(row, 'Ended').textContent()).toBe('2026-01-01 00:00:30 UTC');
     expect(await cell(row, 'Actions').locator('button').allTextContents()).toEqual(['Clean up']);
     expect(await page.getByTestId('total').textContent()).toBe('16');
     await expectSameDocument(page);
@@ -132,7 +132,7 @@ describe('the Task Center, live', () => {
       'Task ID': DEMO_SWITCHING,
       Status: 'Running',
       Progress: '0%',
-      Created: '2026-01-01 00:00:00',
+      Created: '2026-01-01 00:00:00 UTC',
       Ended: '—',
       'Instance name': 'UTS-ddm-dtc-src',
       'Instance ID': '733c7e8d73a54c27b8308ec784a8be8cin09',
@@ -141,7 +141,7 @@ describe('the Task Center, live', () => {
       'Allowed actions': 'Cancel',
     });
     const history = panel.locator('.history__entry');
-    await expect.poll(() => history.allTextContents()).toEqual(['2026-01-01 00:00:00Running0%']);
+    await expect.poll(() => history.allTextContents()).toEqual(['2026-01-01 00:00:00 UTCRunning0%']);
 
     // Minute by minute: it migrates for 3 minutes, its window (all day) is open, so it switches
     // at once, in 40 s.
@@ -153,10 +153,10 @@ describe('the Task Center, live', () => {
     await expect
       .poll(() => history.allTextContents())
       .toEqual([
-        '2026-01-01 00:00:00Running0%',
-        '2026-01-01 00:03:00ToBeSwitched',
-        '2026-01-01 00:03:00Switching0%',
-        '2026-01-01 00:03:40Completed',
+        '2026-01-01 00:00:00 UTCRunning0%',
+        '2026-01-01 00:03:00 UTCToBeSwitched',
+        '2026-01-01 00:03:00 UTCSwitching0%',
+        '2026-01-01 00:03:40 UTCCompleted',
       ]);
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });

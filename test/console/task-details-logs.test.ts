@@ -85,16 +85,16 @@ describe('the detail panel of a migration', () => {
     const log = panel.getByRole('list', { name: 'Run log' });
     await log.waitFor();
     const lines = () => log.locator('li').evaluateAll((items) => items.map((li) => li.textContent));
-    expect(await lines()).toEqual(['2026-01-01 00:00:00INFOpre-check passed']);
+    expect(await lines()).toEqual(['2026-01-01 00:00:00 UTCINFOpre-check passed']);
 
     await appendLog('WARNING', 'shard 3 is slow');
     await appendLog('ERROR', 'shard 3 unreachable');
     await expect
       .poll(lines)
       .toEqual([
-        '2026-01-01 00:00:00INFOpre-check passed',
-        '2026-01-01 00:00:00WARNINGshard 3 is slow',
-        '2026-01-01 00:00:00ERRORshard 3 unreachable',
+        '2026-01-01 00:00:00 UTCINFOpre-check passed',
+        '2026-01-01 00:00:00 UTCWARNINGshard 3 is slow',
+        '2026-01-01 00:00:00 UTCERRORshard 3 unreachable',
       ]);
     // The newest at the bottom, ERROR marked for its colour.
     expect(await log.locator('li').last().getAttribute('class')).toContain('run-log__line--error');

@@ -10,10 +10,52 @@ export function formatLocal(ms: number, withSeconds = true): string {
   return `${date} ${time}`;
 }
 
-/** A DDM time (`2026-01-01T00:12:30+0000`) shown in the browser's zone; other text as it is. */
+/** The browser's IANA zone (`Europe/Berlin`): every time on screen is shown in it. */
+export function browserZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** The zone's offset from UTC at an instant, `UTC+01:00` (`UTC` itself when it is none). */
+export function utcOffset(ms: number): string {
+  const minutes = -new Date(ms).getTimezoneOffset();
+  if (minutes === 0) return 'UTC';
+  const abs = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+let zoneNames: Intl.DateTimeFormat | undefined;
+
+/**
+ * The zone's short name at an instant in the browser's language (`CET`, `CEST`, `UTC`); where the
+ * language has none (`GMT+1`), the offset instead, so that every time reads the same way.
+ */
+export function zoneAbbreviation(ms: number): string {
+  zoneNames ??= new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' });
+  const name = zoneNames.formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? '';
+  return name === '' || /^(GMT|UTC)[+\-\u2212]/.test(name) ? utcOffset(ms) : name;
+}
+
+/** `2026-01-01 00:12:30 CET`: a time on screen, with its zone. */
+export function formatZoned(ms: number): string {
+  return `${formatLocal(ms)} ${zoneAbbreviation(ms)}`;
+}
+
+/** `2026-01-01 00:12:30 UTC`: the same instant in UTC, for a tooltip. */
+export function formatUtc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** The header's note: `Times in Europe/Berlin (UTC+01:00)`, at the instant `now`. */
+export function zoneNote(now: number): string {
+  const zone = browserZone();
+  const offset = utcOffset(now);
+  return zone === 'UTC' || zone === 'Etc/UTC' ? 'Times in UTC' : `Times in ${zone} (${offset})`;
+}
+
+/** A DDM time (`2026-01-01T00:12:30+0000`) shown in the browser's zone, with it; other text as it is. */
 export function formatDdmTime(text: string): string {
   const ms = parseDdmTime(text);
-  return ms === undefined ? text : formatLocal(ms);
+  return ms === undefined ? text : formatZoned(ms);
 }
 
 /** The value of an `<input type="datetime-local">` for an instant: `2026-01-01T00:12`. */
