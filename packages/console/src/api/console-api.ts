@@ -14,11 +14,21 @@ import type {
 import { type Session, serverNow } from '../session/session.js';
 import type { TaskAction } from '../tasks/actions.js';
 import type { TimeWindow } from '../tasks/range.js';
+import { jobFilters, type ViewFilters } from '../view/view-state.js';
 import { isUnauthorized } from './describe-error.js';
 
 /** What the console asks of the server, for one session. */
 export interface ConsoleApi {
-  listJobs(window: TimeWindow, offset: number, limit: number, signal: AbortSignal): Promise<ListJobsResponse>;
+  /** One page of the window's tasks that match the filters (all of them when none is set). */
+  listJobs(
+    window: TimeWindow,
+    offset: number,
+    limit: number,
+    filters: ViewFilters,
+    signal: AbortSignal,
+  ): Promise<ListJobsResponse>;
+  /** A task as the list shows it, wherever it lies (undefined once it is gone): a link's open task. */
+  findJob(jobId: string, signal: AbortSignal): Promise<JobItem | undefined>;
   /** Acts on a migration task; the daily window only for `window` (undefined: switch by hand). */
   act(job: JobItem, action: TaskAction, window?: DailySwitchWindow): Promise<void>;
   history(jobId: string, signal: AbortSignal): Promise<JobHistoryEntry[]>;
@@ -53,10 +63,14 @@ export function createConsoleApi(session: Session, onUnauthorized: () => void): 
     }
   };
   return {
-    listJobs: (window, offset, limit, signal) =>
+    listJobs: (window, offset, limit, filters, signal) =>
       guarded(() =>
-        client.listJobs({ startTime: window.start, endTime: window.end, offset, limit }, { signal }),
+        client.listJobs(
+          { startTime: window.start, endTime: window.end, offset, limit, ...jobFilters(filters) },
+          { signal },
+        ),
       ),
+    findJob: (jobId, signal) => guarded(() => client.findJob(jobId, { signal })),
     act: (job, action, window) =>
       guarded(async () => {
         switch (action) {

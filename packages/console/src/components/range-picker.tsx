@@ -1,5 +1,5 @@
 import { THIRTY_DAYS_MS } from '@ddm-jobs/contract/wire';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { checkCustomRange, PRESETS, type RangeChoice } from '../tasks/range.js';
 import { toLocalInput } from '../time/local-time.js';
 
@@ -23,6 +23,17 @@ export function RangePicker({ choice, now, onChange }: RangePickerProps) {
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
   const [error, setError] = useState('');
+
+  // A custom range from a link or from back/forward: its fields show it.
+  const customStart = choice.kind === 'custom' ? choice.start : undefined;
+  const customEnd = choice.kind === 'custom' ? choice.end : undefined;
+  useEffect(() => {
+    if (customStart === undefined || customEnd === undefined) return;
+    setStart(toLocalInput(customStart));
+    setEnd(toLocalInput(customEnd));
+    setError('');
+    setCustomOpen(true);
+  }, [customStart, customEnd]);
 
   const openCustom = () => {
     const current = now();

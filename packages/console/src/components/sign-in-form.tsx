@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { describeError } from '../api/describe-error.js';
+import { lastSignIn, rememberSignIn } from '../session/last-sign-in.js';
 import type { Session } from '../session/session.js';
 import { signIn, signInFailure } from '../session/sign-in.js';
 import { LogoIcon } from './icons.js';
@@ -19,10 +20,12 @@ interface SignInFormProps {
 
 /** IAM user name, password, domain and project to a token: nothing of it goes into a URL. */
 export function SignInForm({ message, onSignedIn }: SignInFormProps) {
-  const [user, setUser] = useState('');
+  // The last sign-in's names, filled in: only the password is left to type.
+  const [last] = useState(lastSignIn);
+  const [user, setUser] = useState(last?.user ?? '');
   const [password, setPassword] = useState('');
-  const [domain, setDomain] = useState(DEFAULT_DOMAIN);
-  const [project, setProject] = useState('');
+  const [domain, setDomain] = useState(last?.domain ?? DEFAULT_DOMAIN);
+  const [project, setProject] = useState(last?.project ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
 
@@ -33,9 +36,10 @@ export function SignInForm({ message, onSignedIn }: SignInFormProps) {
     setBusy(true);
     setError('');
     try {
-      onSignedIn(
-        await signIn({ user: user.trim(), password, domain: domain.trim(), project: project.trim() }),
-      );
+      const names = { user: user.trim(), domain: domain.trim(), project: project.trim() };
+      const session = await signIn({ ...names, password });
+      rememberSignIn(names);
+      onSignedIn(session);
     } catch (caught) {
       setError(signInFailure(caught) ?? describeError(caught));
       setBusy(false);
@@ -65,7 +69,7 @@ export function SignInForm({ message, onSignedIn }: SignInFormProps) {
           label="IAM user name"
           name="username"
           autocomplete="username"
-          autofocus
+          autofocus={!last}
           value={user}
           onValue={setUser}
         />
@@ -74,6 +78,7 @@ export function SignInForm({ message, onSignedIn }: SignInFormProps) {
           name="password"
           type="password"
           autocomplete="current-password"
+          autofocus={!!last}
           value={password}
           onValue={setPassword}
         />

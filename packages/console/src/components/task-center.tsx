@@ -4,11 +4,15 @@ import { createConsoleApi } from '../api/console-api.js';
 import { useTenantStream } from '../live/use-tenant-stream.js';
 import { type Session, serverNow } from '../session/session.js';
 import type { TaskAction } from '../tasks/actions.js';
-import { DEFAULT_PRESET, type RangeChoice } from '../tasks/range.js';
 import { useTaskList } from '../tasks/use-task-list.js';
+import { useView } from '../view/use-view.js';
+import { isFiltered } from '../view/view-state.js';
 import { ActionDialog } from './action-dialog.js';
 import { AppHeader } from './app-header.js';
+import { BatchBar } from './batch-bar.js';
+import { BatchDialog } from './batch-dialog.js';
 import { DetailPanel } from './detail-panel.js';
+import { FilterBar } from './filter-bar.js';
 import { RefreshIcon } from './icons.js';
 import { ListState } from './list-state.js';
 import { Pager } from './pager.js';
@@ -22,26 +26,30 @@ interface TaskCenterProps {
   onExpired: () => void;
 }
 
-/** The task list of the signed-in project, its range and pages, live, with details and actions. */
+/**
+ * The task list of the signed-in project, its range, filters and pages (all in the address, so
+ * a link reopens the view), live, with details, actions, and actions on several tasks at once.
+ */
 export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
   const api = useMemo(() => createConsoleApi(session, onExpired), [session, onExpired]);
   const now = useCallback(() => serverNow(session), [session]);
-  const [choice, setChoice] = useState<RangeChoice>({ kind: 'preset', preset: DEFAULT_PRESET });
-  const [offset, setOffset] = useState(0);
-  const [limit, setLimit] = useState(10);
-  const [detailId, setDetailId] = useState<string>();
+  const [view, setView] = useView();
+  const offset = (view.page - 1) * view.size;
+  // The open task as last seen: the panel follows it even off the page, or opened from a link.
   const [detailCopy, setDetailCopy] = useState<JobItem>();
   // The open panel's run-log lines brought by `log` events, appended as they come.
   const [liveLines, setLiveLines] = useState<readonly RunLogItem[]>([]);
   const [acting, setActing] = useState<{ job: JobItem; action: TaskAction }>();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [batch, setBatch] = useState<{ jobs: JobItem[]; action: TaskAction }>();
   const [notice, setNotice] = useState('');
 
-  const list = useTaskList(api, { choice, offset, limit }, now);
+  const list = useTaskList(api, { choice: view.range, offset, limit: view.size, filters: view.filters }, now);
   const live = useTenantStream(api, {
     onEvent: (event) => {
       list.onEvent(event);
       // The panel follows its task even when it leaves the page.
-      if (event.job && event.job.id === detailId) {
+      if (event.job && event.job.id === view.open) {
         setDetailCopy(event.job);
         const lines = event.type === 'log' ? event.logs : undefined;
         if (lines?.length) setLiveLines((shown) => [...shown, ...lines]);
@@ -58,19 +66,53 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
   }, [notice]);
 
   const { state } = list;
-  // Tasks left (cleaned, or past the window) and the page is now beyond the last: go to the last.
+  // Tasks left (cleaned, or past the window) and the page is now beyond the last: go to the
+  // last, in place of the current step of history (the page did it, not the person).
   useEffect(() => {
-    if (state.phase === 'ready' && state.rows.length === 0 && offset > 0)
-      setOffset(Math.max(0, Math.ceil(state.total / limit) - 1) * limit);
-  }, [state.phase, state.rows.length, state.total, offset, limit]);
-  const detail =
-    detailId === undefined ? undefined : (state.rows.find((row) => row.id === detailId) ?? detailCopy);
-  const openDetail = useCallback((job: JobItem) => {
-    setDetailId(job.id);
-    setDetailCopy(job);
+    if (list.current && state.phase === 'ready' && state.rows.length === 0 && view.page > 1)
+      setView({ ...view, page: Math.max(1, Math.ceil(state.total / view.size)) }, 'replace');
+  }, [list.current, state.phase, state.rows.length, state.total, view, setView]);
+
+  // Another page, range or filter: a selection made on what is no longer shown ends.
+  const pageKey = JSON.stringify([view.range, view.filters, view.page, view.size]);
+  useEffect(() => {
+    void pageKey;
+    setSelected(new Set());
+  }, [pageKey]);
+
+  // A task opened by a link (or by back/forward) that is not on the page: looked up on its own.
+  const openId = view.open;
+  const openOnPage = openId !== undefined && state.rows.some((row) => row.id === openId);
+  const openKnown = openOnPage || detailCopy?.id === openId;
+  useEffect(() => {
+    if (openId === undefined || openKnown) return;
+    const controller = new AbortController();
+    api.findJob(openId, controller.signal).then(
+      (job) => {
+        if (job) return setDetailCopy(job);
+        setNotice(`Task ${openId} was not found: it was cleaned up, or is older than 30 days.`);
+        setView({ ...view, open: undefined }, 'replace');
+      },
+      () => {},
+    );
+    return () => controller.abort();
+  }, [api, openId, openKnown, view, setView]);
+  useEffect(() => {
+    void openId;
     setLiveLines([]);
-  }, []);
+  }, [openId]);
+
+  const detail =
+    openId === undefined
+      ? undefined
+      : (state.rows.find((row) => row.id === openId) ?? (detailCopy?.id === openId ? detailCopy : undefined));
+  const openDetail = (job: JobItem) => {
+    setDetailCopy(job);
+    setView({ ...view, open: job.id });
+  };
   const openAction = useCallback((job: JobItem, action: TaskAction) => setActing({ job, action }), []);
+  const selectedJobs = state.rows.filter((row) => selected.has(row.id));
+  const filtered = isFiltered(view.filters);
 
   return (
     <div class="shell">
@@ -79,12 +121,9 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
         <div class="toolbar">
           <h1 class="page-title">Tasks</h1>
           <RangePicker
-            choice={choice}
+            choice={view.range}
             now={now}
-            onChange={(next) => {
-              setChoice(next);
-              setOffset(0);
-            }}
+            onChange={(range) => setView({ ...view, range, page: 1 })}
           />
           <button type="button" class="button" onClick={() => list.load()}>
             <RefreshIcon />
@@ -97,12 +136,20 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
           </p>
         )}
         <section class="panel" aria-label="Task list">
+          <FilterBar filters={view.filters} onChange={(filters) => setView({ ...view, filters, page: 1 })} />
+          {session.mayAct && state.rows.length > 0 && (
+            <BatchBar
+              selected={selectedJobs}
+              onAction={(action) => setBatch({ jobs: selectedJobs, action })}
+              onClear={() => setSelected(new Set())}
+            />
+          )}
           {state.phase === 'error' ? (
             <ListState kind="error" message={state.error} onRetry={() => list.load()} />
           ) : state.phase === 'loading' && state.rows.length === 0 ? (
             <ListState kind="loading" />
           ) : state.rows.length === 0 ? (
-            <ListState kind="empty" />
+            <ListState kind="empty" filtered={filtered} />
           ) : (
             <TaskTable
               rows={state.rows}
@@ -110,24 +157,42 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
               busy={state.phase === 'loading'}
               onOpen={openDetail}
               // A user whose roles may not act sees no action at all (the server would refuse it).
-              {...(session.mayAct ? { onAction: openAction } : {})}
+              {...(session.mayAct
+                ? {
+                    onAction: openAction,
+                    selection: {
+                      selected,
+                      onToggle: (id: string, on: boolean) =>
+                        setSelected((chosen) => {
+                          const next = new Set(chosen);
+                          if (on) next.add(id);
+                          else next.delete(id);
+                          return next;
+                        }),
+                      onToggleAll: (on: boolean) =>
+                        setSelected(new Set(on ? state.rows.map((row) => row.id) : [])),
+                    },
+                  }
+                : {})}
               onFlashEnd={list.clearFlash}
             />
           )}
           <Pager
             offset={offset}
-            limit={limit}
+            limit={view.size}
             total={state.total}
-            onOffset={setOffset}
-            onLimit={(size) => {
-              setLimit(size);
-              setOffset(0);
-            }}
+            onOffset={(next) => setView({ ...view, page: Math.floor(next / view.size) + 1 })}
+            onLimit={(size) => setView({ ...view, size, page: 1 })}
           />
         </section>
       </main>
       {detail && (
-        <DetailPanel job={detail} api={api} liveLines={liveLines} onClose={() => setDetailId(undefined)} />
+        <DetailPanel
+          job={detail}
+          api={api}
+          liveLines={liveLines}
+          onClose={() => setView({ ...view, open: undefined })}
+        />
       )}
       {acting && (
         <ActionDialog
@@ -138,6 +203,19 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
           onDone={(message) => {
             setActing(undefined);
             setNotice(message);
+          }}
+        />
+      )}
+      {batch && (
+        <BatchDialog
+          jobs={batch.jobs}
+          action={batch.action}
+          api={api}
+          onClose={(acted) => {
+            setBatch(undefined);
+            if (!acted) return;
+            setSelected(new Set());
+            list.load(true);
           }}
         />
       )}

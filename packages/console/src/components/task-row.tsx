@@ -14,6 +14,9 @@ interface TaskRowProps {
   /** Absent when the user may not act: the row has no actions cell. */
   onAction?: ((job: JobItem, action: TaskAction) => void) | undefined;
   onFlashEnd: (id: string) => void;
+  /** Whether the row is chosen for a batch action; absent when the user may not act. */
+  selected?: boolean;
+  onSelect?: (on: boolean) => void;
 }
 
 const dash = <span class="muted">—</span>;
@@ -21,7 +24,7 @@ const dash = <span class="muted">—</span>;
 const empty = (value: unknown) => (value ? undefined : 'is-empty');
 
 /** One task. The row takes focus; Enter or a click outside its buttons opens the detail panel. */
-export function TaskRow({ job, flash, onOpen, onAction, onFlashEnd }: TaskRowProps) {
+export function TaskRow({ job, flash, onOpen, onAction, onFlashEnd, selected, onSelect }: TaskRowProps) {
   return (
     <tr
       class={`task-row${flash ? ' task-row--flash' : ''}`}
@@ -31,10 +34,20 @@ export function TaskRow({ job, flash, onOpen, onAction, onFlashEnd }: TaskRowPro
         if (event.key === 'Enter' && event.target === event.currentTarget) onOpen(job);
       }}
       onClick={(event) => {
-        if (!(event.target as Element).closest('button')) onOpen(job);
+        if (!(event.target as Element).closest('button, input, .cell-select')) onOpen(job);
       }}
       onAnimationEnd={() => onFlashEnd(job.id)}
     >
+      {onSelect && (
+        <td class="cell-select" data-label="Select">
+          <input
+            type="checkbox"
+            aria-label={`Select ${job.name} ${job.id}`}
+            checked={selected}
+            onChange={(event) => onSelect(event.currentTarget.checked)}
+          />
+        </td>
+      )}
       <td class="cell-name" data-label="Name">
         <span class="task-name">{job.name}</span>
       </td>

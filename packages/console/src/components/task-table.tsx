@@ -10,18 +10,40 @@ interface TaskTableProps {
   /** Absent when the user may not act: no Actions column then. */
   onAction?: ((job: JobItem, action: TaskAction) => void) | undefined;
   onFlashEnd: (id: string) => void;
+  /** Absent when the user may not act: no checkboxes then. */
+  selection?: Selection | undefined;
+}
+
+/** The rows chosen for a batch action (ids of this page's tasks). */
+export interface Selection {
+  selected: ReadonlySet<string>;
+  onToggle: (id: string, on: boolean) => void;
+  onToggleAll: (on: boolean) => void;
 }
 
 const COLUMNS = ['Name', 'Status', 'Instance', 'Database', 'Created', 'Ended', 'Progress', 'Failure reason'];
 
 /** The tasks of the page, newest first; on narrow screens each row becomes a card (styles). */
-export function TaskTable({ rows, flash, busy, onOpen, onAction, onFlashEnd }: TaskTableProps) {
+export function TaskTable({ rows, flash, busy, onOpen, onAction, onFlashEnd, selection }: TaskTableProps) {
+  const chosen = selection ? rows.filter((row) => selection.selected.has(row.id)).length : 0;
   return (
     <div class="table-wrap">
       <table class="task-table" aria-busy={busy}>
         <caption class="visually-hidden">Tasks, newest first. Press Enter on a task for its details.</caption>
         <thead>
           <tr>
+            {selection && (
+              <th scope="col" class="cell-select">
+                <input
+                  type="checkbox"
+                  aria-label="Select all tasks on this page"
+                  checked={chosen > 0 && chosen === rows.length}
+                  // Some but not all: the box shows a dash; a click selects them all.
+                  indeterminate={chosen > 0 && chosen < rows.length}
+                  onChange={(event) => selection.onToggleAll(event.currentTarget.checked)}
+                />
+              </th>
+            )}
             {(onAction ? [...COLUMNS, 'Actions'] : COLUMNS).map((name) => (
               <th key={name} scope="col">
                 {name}
@@ -38,6 +60,12 @@ export function TaskTable({ rows, flash, busy, onOpen, onAction, onFlashEnd }: T
               onOpen={onOpen}
               onAction={onAction}
               onFlashEnd={onFlashEnd}
+              {...(selection
+                ? {
+                    selected: selection.selected.has(job.id),
+                    onSelect: (on: boolean) => selection.onToggle(job.id, on),
+                  }
+                : {})}
             />
           ))}
         </tbody>

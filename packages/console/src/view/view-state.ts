@@ -1,3 +1,4 @@
+import type { JobFilters } from '@ddm-jobs/client';
 import { isJobStatus, type JobStatus } from '@ddm-jobs/contract/wire';
 import { PAGE_SIZES } from '../components/pager.js';
 import { DEFAULT_PRESET, PRESETS, type RangeChoice } from '../tasks/range.js';
@@ -120,13 +121,24 @@ export function viewSearch(view: View): string {
   return search ? `?${search.replaceAll('%2C', ',')}` : '';
 }
 
-/** The list API's extension parameters for the view's filters (none when unfiltered). */
-export function filterQuery(filters: ViewFilters): Record<string, string> {
-  const query: Record<string, string> = {};
-  if (filters.statuses.length > 0) query.status = filters.statuses.join(',');
-  if (filters.names.length > 0) query.name = filters.names.join(',');
+/** Whether any filter narrows the list. */
+export function isFiltered(filters: ViewFilters): boolean {
+  const { statuses, names, instance, database, jobId } = filters;
+  return statuses.length > 0 || names.length > 0 || instance !== '' || database !== '' || jobId !== '';
+}
+
+/**
+ * The view's filters as the SDK's list takes them (docs/api.md, "Listing tasks"): only those
+ * set, since an empty filter is a mistake to the SDK rather than no filter.
+ *
+ * @example jobFilters({ ...NO_FILTERS, statuses: ['Failed'], jobId: 'c1f0' }) // { status: ['Failed'], jobId: 'c1f0' }
+ */
+export function jobFilters(filters: ViewFilters): JobFilters {
+  const query: JobFilters = {};
+  if (filters.statuses.length > 0) query.status = filters.statuses;
+  if (filters.names.length > 0) query.name = filters.names;
   if (filters.instance) query.instance = filters.instance;
   if (filters.database) query.database = filters.database;
-  if (filters.jobId) query.job_id = filters.jobId;
+  if (filters.jobId) query.jobId = filters.jobId;
   return query;
 }

@@ -1,0 +1,46 @@
+import type { JobItem } from '@ddm-jobs/contract/wire';
+import { ACTIONS, type TaskAction } from '../tasks/actions.js';
+import { batchActionsOf } from '../tasks/batch.js';
+
+interface BatchBarProps {
+  selected: readonly JobItem[];
+  onAction: (action: TaskAction) => void;
+  onClear: () => void;
+}
+
+/**
+ * What is selected, and the actions all of it offers now that take no input (a switch window is
+ * typed in one task at a time, from its row).
+ */
+export function BatchBar({ selected, onAction, onClear }: BatchBarProps) {
+  const actions = batchActionsOf(selected);
+  return (
+    <section class="batch-bar" aria-label="Selected tasks">
+      <span class="batch-bar__count" aria-live="polite" data-testid="selected-count">
+        {selected.length === 1 ? '1 task selected' : `${selected.length} tasks selected`}
+      </span>
+      {selected.length > 0 &&
+        (actions.length > 0 ? (
+          <span class="actions">
+            {actions.map((action) => (
+              <button
+                key={action}
+                type="button"
+                class={`button button--small ${ACTIONS[action].danger ? 'button--danger-outline' : ''}`}
+                onClick={() => onAction(action)}
+              >
+                {ACTIONS[action].label} selected
+              </button>
+            ))}
+          </span>
+        ) : (
+          <span class="muted">The selected tasks have no action in common.</span>
+        ))}
+      {selected.length > 0 && (
+        <button type="button" class="button button--small button--ghost" onClick={onClear}>
+          Clear selection
+        </button>
+      )}
+    </section>
+  );
+}
