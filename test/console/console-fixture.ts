@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { startServe } from '../../scripts/serve-process.js';
 import { passwordAuth } from '../support/keystone-body.js';
 import { CLI, REPO, stopServer } from '../support/processes.js';
@@ -174,13 +175,13 @@ export interface Watched {
 }
 
 /**
- * A fresh browser context (its own sessionStorage) at 1280 × 800 in UTC, its clock fixed at the
- * server's virtual one (`setClock` moves both together).
+ * A fresh browser context (its own sessionStorage) at 1280 × 800 in UTC (or `timezoneId`), its
+ * clock fixed at the server's virtual one (`setClock` moves both together).
  */
-export async function openPage(browser: Browser): Promise<Watched> {
+export async function openPage(browser: Browser, timezoneId = 'UTC'): Promise<Watched> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
-    timezoneId: 'UTC',
+    timezoneId,
     locale: 'en-GB',
   });
   const page = await context.newPage();
@@ -259,4 +260,50 @@ export async function markDocument(page: Page): Promise<void> {
 
 export function documentMark(page: Page): Promise<string | undefined> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).consoleMarker);
+}
+
+/** axe-core's browser build, read once: it runs in the page under test. */
+let axeSource: string | undefined;
+
+/** The part of axe-core's results that a failure lists. */
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs axe-core on the page as it is now and fails on any serious or critical violation, listed
+ * one per line with the elements it found. axe is evaluated through the DevTools protocol (as
+ * every `page.evaluate` is), not added as a `<script>`: the page's CSP stays as the server sends
+ * it, and a violation of it still fails the test through `errors`.
+ */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  axeSource ??= readFileSync(join(REPO, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  const loaded = await page.evaluate(() => (globalThis as unknown as { axe?: unknown }).axe !== undefined);
+  if (!loaded) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: { run(options: object): Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const results = await axe.run({ resultTypes: ['violations'] });
+    return results.violations.map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })),
+    }));
+  });
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes
+          .map((n) => `    ${n.target.join(' ')}: ${(n.failureSummary ?? '').replaceAll('\n', ' ')}`)
+          .join('\n')}`,
+    );
+  expect(serious, `accessibility of ${what}`).toEqual([]);
 }
