@@ -1,5 +1,5 @@
 /** Checking what a tenant's action carries: the path's instance and database, and its body. */
-import Type from 'typebox';
+
 import { type DailyWindow, MIN_SWITCH_WINDOW_SECONDS, parseDailyTime } from './daily-time.js';
 import type { ErrorName } from './errors.js';
 import {
@@ -9,6 +9,7 @@ import {
   SwitchStrategySdkFields,
   sameAsPath,
 } from './schemas/actions.js';
+import { Type } from './typebox.js';
 import { createValidator } from './validate.js';
 
 export type ActionParseResult<T> =

@@ -1,5 +1,5 @@
-import Type, { type TSchema } from 'typebox';
 import { ErrorBodySchema, GatewayErrorBodySchema } from './schemas/jobs.js';
+import { type TSchema, Type } from './typebox.js';
 
 const json = (schema: TSchema, description: string) => ({
   description,

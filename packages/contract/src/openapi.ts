@@ -5,6 +5,7 @@ import { QUERY_RULES } from './list-query.js';
 import { faultPaths } from './openapi-faults.js';
 import { shardChangePaths } from './openapi-shards.js';
 import { snapshotPaths } from './openapi-snapshots.js';
+import { statisticsPaths } from './openapi-statistics.js';
 import { tenantPaths } from './openapi-tenants.js';
 import {
   ActionJobResponseSchema,
@@ -374,6 +375,7 @@ export function buildOpenApiDocument(version: string): object {
           },
         },
       },
+      ...statisticsPaths(),
       ...migrationActionPaths(),
       '/v3/auth/tokens': {
         post: {

@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
 import { inputExcerpt } from './input-excerpt.js';
 import type { ParseResult } from './list-query.js';
+import { Compile } from './typebox.js';
 
 /**
  * Attaches the human rule of a field to its schema, so that one declaration gives the type,
@@ -59,8 +59,11 @@ function describe(schema: TSchema, error: SchemaError): string {
  * field at fault.
  */
 export function createValidator<T>(schema: TSchema): (value: unknown) => ParseResult<T> {
-  const compiled = Compile(schema);
+  // Compiled at the first use, not at import: a process compiles only the validators it uses
+  // (a server's start compiles dozens of them otherwise; docs/testing.md, the start time).
+  let compiled: ReturnType<typeof Compile<TSchema>> | undefined;
   return (value) => {
+    compiled ??= Compile(schema);
     if (compiled.Check(value)) return { ok: true, value: value as T };
     const errors = [...compiled.Errors(value)] as SchemaError[];
     // An unknown field is reported before the rule breaks it causes elsewhere.

@@ -26,6 +26,8 @@ export type {
   PreCheckResponse,
   PreCheckResult,
 } from './schemas/shards.js';
+export * from './statistics-query.js';
 export * from './statuses.js';
 export * from './task-noun.js';
 export * from './time-format.js';
+export * from './zone-days.js';

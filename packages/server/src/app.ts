@@ -42,6 +42,7 @@ import { internalEventsRoutes } from './routes/internal-events.js';
 import { internalJobsRoutes } from './routes/internal-jobs.js';
 import { internalShardRoutes } from './routes/internal-shards.js';
 import { jobHistoryRoutes } from './routes/job-history.js';
+import { jobStatisticsRoutes } from './routes/job-statistics.js';
 import { keystoneRoutes } from './routes/keystone.js';
 import { migrationActionsRoutes } from './routes/migration-actions.js';
 import { migrationDetailsRoutes } from './routes/migration-details.js';
@@ -215,6 +216,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
   );
   app.register(async (scope) => jobHistoryRoutes(scope, { jobs: store, auth, formatTime }));
+  app.register(async (scope) => jobStatisticsRoutes(scope, { jobs: store, auth, clock }));
   app.register(async (scope) =>
     migrationActionsRoutes(scope, { actions: createTenantActions(store, clock), auth }),
   );

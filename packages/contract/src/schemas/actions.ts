@@ -1,5 +1,5 @@
-import Type, { type Static } from 'typebox';
 import { DAILY_TIME_PATTERN } from '../daily-time.js';
+import { type Static, Type } from '../typebox.js';
 import { withRule } from '../validate.js';
 import { Identifier, Name } from './fields.js';
 

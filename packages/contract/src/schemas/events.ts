@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox';
+import { type Static, Type } from '../typebox.js';
 import { InternalJobSchema } from './internal.js';
 import { JobItemSchema } from './jobs.js';
 import { RunLogItemSchema } from './run-logs.js';

@@ -1,5 +1,5 @@
-import Type, { type Static } from 'typebox';
 import type { ParseResult } from '../list-query.js';
+import { type Static, Type } from '../typebox.js';
 import { createValidator, withRule } from '../validate.js';
 import { Identifier, Text } from './fields.js';
 

@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox';
+import { type Static, Type } from '../typebox.js';
 import { JobStatusSchema } from './jobs.js';
 
 /** One status a task entered, as `GET /v3/{project_id}/jobs/{job_id}/history` shows it. */

@@ -1,5 +1,5 @@
-import Type, { type Static, type TSchema } from 'typebox';
 import { PRECHECK_ITEM_KEYS } from '../precheck-items.js';
+import { type Static, type TSchema, Type } from '../typebox.js';
 import { withRule } from '../validate.js';
 import { Identifier, Name, Text } from './fields.js';
 import { ScenarioReactionSchema, ScenarioStepSchema } from './scenario.js';

@@ -1,5 +1,5 @@
-import Type, { type Static } from 'typebox';
 import { JOB_STATUSES, type JobStatus } from '../statuses.js';
+import { type Static, Type } from '../typebox.js';
 
 /** The tasks of one day by their status now: only the statuses some task is in. */
 const StatusCountsSchema = Type.Object(

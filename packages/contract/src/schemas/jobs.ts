@@ -1,6 +1,6 @@
-import Type, { type Static } from 'typebox';
 import { OPERATIONS } from '../operations.js';
 import { JOB_STATUSES } from '../statuses.js';
+import { type Static, Type } from '../typebox.js';
 
 const DdmTime = Type.String({
   description: 'Time as yyyy-mm-ddThh:mm:ss+hhmm, e.g. 2025-05-20T15:05:13+0000',

@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox';
+import { type Static, Type } from '../typebox.js';
 
 /** A domain, project or user named by id, or by name (and, for projects and users, domain). */
 const DomainRef = Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) });

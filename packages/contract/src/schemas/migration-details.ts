@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox';
+import { type Static, Type } from '../typebox.js';
 import { withRule } from '../validate.js';
 import { Identifier, Name, Text } from './fields.js';
 

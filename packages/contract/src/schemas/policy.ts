@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox';
+import { type Static, Type } from '../typebox.js';
 
 /**
  * `GET /policy`: the server's role model as far as a client needs it to show only what its user

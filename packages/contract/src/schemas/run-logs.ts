@@ -1,5 +1,5 @@
-import Type, { type Static } from 'typebox';
 import { LOG_LEVELS, LOG_LINES_MAX, LOG_MESSAGE_MAX } from '../run-logs.js';
+import { type Static, Type } from '../typebox.js';
 
 const Level = Type.Enum([...LOG_LEVELS], { description: 'INFO, WARNING or ERROR' });
 

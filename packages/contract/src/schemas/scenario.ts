@@ -1,6 +1,6 @@
-import Type, { type Static, type TSchema } from 'typebox';
 import { DAILY_TIME_PATTERN } from '../daily-time.js';
 import type { ParseResult } from '../list-query.js';
+import { type Static, type TSchema, Type } from '../typebox.js';
 import { createValidator, withRule } from '../validate.js';
 import { Identifier, Name, Text } from './fields.js';
 import { UUID_PATTERN } from './internal.js';

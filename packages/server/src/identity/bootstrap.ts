@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createValidator, InventoryDeclarationSchema } from '@ddm-jobs/contract';
-import Type, { type Static } from 'typebox';
+import { createValidator, InventoryDeclarationSchema, type Static, Type } from '@ddm-jobs/contract';
 import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../clock/clock.js';
 import type { CredentialStore, IdentityStore } from '../store/interfaces.js';

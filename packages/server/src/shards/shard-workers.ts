@@ -9,8 +9,8 @@ import {
   PreCheckReportBodySchema,
   parseEventsQuery,
   type QueryValue,
+  Type,
 } from '@ddm-jobs/contract';
-import Type from 'typebox';
 import type { Clock } from '../clock/clock.js';
 import { ApiError } from '../errors/api-error.js';
 import type { CredentialVault } from '../identity/aksk/credential-vault.js';

@@ -1,3 +1,4 @@
+import type { CountFilter, DayWindow } from './listing/day-segments.js';
 import type {
   BatchDecision,
   Credential,
@@ -104,6 +105,16 @@ export interface JobStore {
     limit: number,
   ): Promise<JobJsonPage>;
   countJobsByStatus(): Promise<Record<string, number>>;
+  /**
+   * For each of `days` (windows of creation times, as the list's), the project's tasks created in
+   * it that match `filter`, by their status now (no zero counts): from the kept counts of
+   * job_filter_counts and the rows of sub-minute edges, in one snapshot, never by reading tasks.
+   */
+  dailyStatusCounts(
+    projectId: string,
+    days: readonly DayWindow[],
+    filter: CountFilter,
+  ): Promise<Record<string, number>[]>;
   /**
    * Reads the tasks `ids` names (those that exist), hands them to `decide`, and commits every write
    * it chose in one transaction, in order, with their feed and history entries; answers what

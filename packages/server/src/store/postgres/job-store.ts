@@ -7,6 +7,7 @@ import { createPostgresBatch } from './job-batch.js';
 import { appendEntry, createPostgresJobEvents, writersLock } from './job-events.js';
 import { createPostgresJobHistory, NEXT_STATUS_ENTRY } from './job-history.js';
 import { createPostgresJobListing } from './job-listing.js';
+import { createPostgresJobStatistics } from './job-statistics.js';
 import type { FeedAnnouncer } from './notifications.js';
 import { type Queryable, retryingAborted, transaction, unstorable } from './pool.js';
 import { createPostgresProjectPurge } from './project-purge.js';
@@ -270,6 +271,7 @@ ${appendEntry('one', {
     ...createPostgresJobEvents(pool),
     ...createPostgresJobHistory(pool),
     ...createPostgresSimulations(pool),
+    ...createPostgresJobStatistics(pool),
     ...createPostgresProjectPurge(pool, lock, announcer),
     ...createPostgresRunLogs(pool, lock.shared, announcer),
     ...createPostgresRetention(pool, lock.shared, announcer),

@@ -5,6 +5,7 @@ import * as rows from '../rows/job-rows.js';
 import { createSqliteJobEvents } from './job-events.js';
 import { createSqliteJobHistory } from './job-history.js';
 import { createSqliteJobListing } from './job-listing.js';
+import { createSqliteJobStatistics } from './job-statistics.js';
 import { createSqliteProjectPurge } from './project-purge.js';
 import { createSqliteRetention } from './retention.js';
 import { createSqliteRunLogs } from './run-logs.js';
@@ -168,6 +169,7 @@ export function createSqliteJobStore(
     ...events.reads,
     ...history.reads,
     ...createSqliteSimulations(db),
+    ...createSqliteJobStatistics(db),
     ...createSqliteProjectPurge(db),
     ...createSqliteRunLogs(db, { getJob: get, appendEvent: events.append }),
     ...createSqliteRetention(db, {
