@@ -34,5 +34,7 @@ export * from './statistics-query.js';
 export * from './statuses.js';
 export * from './task-noun.js';
 export * from './time-format.js';
+// TypeBox's builder for the server's own schemas, loaded as the contract loads it (typebox.ts).
+export { type Static, Type } from './typebox.js';
 export * from './validate.js';
 export * from './zone-days.js';
