@@ -44,6 +44,11 @@ export const DEFAULT_VIEW: View = {
 /** The longest text filter the API takes (`instance`, `database`); names and ids take 64. */
 const TEXT_MAX = 128;
 const NAME_MAX = 64;
+/**
+ * Far beyond any list's last page; a larger page from a hand-edited link would make an offset
+ * past the integers the API reads (a 400), where a page past the end moves to the last one.
+ */
+const PAGE_MAX = 1_000_000;
 
 const positiveInteger = (text: string | null): number | undefined => {
   if (text === null || !/^\d{1,15}$/.test(text)) return undefined;
@@ -87,7 +92,7 @@ export function parseView(search: string): View {
       database: text(params.get('database'), TEXT_MAX),
       jobId: text(params.get('job'), NAME_MAX),
     },
-    page: positiveInteger(params.get('page')) ?? 1,
+    page: Math.min(positiveInteger(params.get('page')) ?? 1, PAGE_MAX),
     size: PAGE_SIZES.find((s) => s === size) ?? DEFAULT_VIEW.size,
     open: text(params.get('open'), NAME_MAX) || undefined,
   };
