@@ -1,4 +1,5 @@
 import {
+  type CountFilters,
   type DailySwitchWindow,
   DdmClient,
   type StreamedEvent,
@@ -7,6 +8,7 @@ import {
 import type {
   JobHistoryEntry,
   JobItem,
+  JobStatisticsResponse,
   ListJobsResponse,
   MigrateResults,
   RunLogItem,
@@ -29,6 +31,13 @@ export interface ConsoleApi {
   ): Promise<ListJobsResponse>;
   /** A task as the list shows it, wherever it lies (undefined once it is gone): a link's open task. */
   findJob(jobId: string, signal: AbortSignal): Promise<JobItem | undefined>;
+  /** Tasks per calendar day of `timeZone` in the window, by status (the chart above the list). */
+  statistics(
+    window: TimeWindow,
+    filters: CountFilters,
+    timeZone: string,
+    signal: AbortSignal,
+  ): Promise<JobStatisticsResponse>;
   /** Acts on a migration task; the daily window only for `window` (undefined: switch by hand). */
   act(job: JobItem, action: TaskAction, window?: DailySwitchWindow): Promise<void>;
   history(jobId: string, signal: AbortSignal): Promise<JobHistoryEntry[]>;
@@ -71,6 +80,13 @@ export function createConsoleApi(session: Session, onUnauthorized: () => void): 
         ),
       ),
     findJob: (jobId, signal) => guarded(() => client.findJob(jobId, { signal })),
+    statistics: (window, filters, timeZone, signal) =>
+      guarded(() =>
+        client.jobStatistics(
+          { startTime: window.start, endTime: window.end, timeZone, ...filters },
+          { signal },
+        ),
+      ),
     act: (job, action, window) =>
       guarded(async () => {
         switch (action) {
