@@ -57,10 +57,10 @@ export const QUERY_RULES = {
   startTime: 'start_time must be an integer number of epoch milliseconds, not earlier than 30 days ago.',
   endTime: 'end_time must be an integer number of epoch milliseconds, not earlier than start_time.',
   status: `status must be one or more of ${JOB_STATUSES.join(', ')}, separated by commas.`,
-  name: `name must be one or more task names of 1 to ${FILTER_NAME_MAX_LENGTH} characters (at most ${FILTER_NAMES_MAX}), separated by commas.`,
-  instance: `instance must be 1 to ${FILTER_TEXT_MAX_LENGTH} characters: an instance id, or a part of an instance name.`,
-  database: `database must be 1 to ${FILTER_TEXT_MAX_LENGTH} characters: a part of a database name.`,
-  jobId: `job_id must be 1 to ${FILTER_JOB_ID_MAX_LENGTH} characters: a task id.`,
+  name: `name must be one or more task names (at most ${FILTER_NAMES_MAX}) of 1 to ${FILTER_NAME_MAX_LENGTH} characters, without control characters, separated by commas.`,
+  instance: `instance must be 1 to ${FILTER_TEXT_MAX_LENGTH} characters without control characters: an instance id, or a part of an instance name.`,
+  database: `database must be 1 to ${FILTER_TEXT_MAX_LENGTH} characters without control characters: a part of a database name.`,
+  jobId: `job_id must be 1 to ${FILTER_JOB_ID_MAX_LENGTH} characters without control characters: a task id.`,
 } as const;
 
 /** The refusal of a window holding too many tasks for the `instance` and `database` filters. */
@@ -109,11 +109,16 @@ export function parsePaging(query: Record<string, QueryValue>): ParseResult<Pagi
 /** Characters as a reader counts them: code points, not UTF-16 units. */
 const characters = (text: string) => [...text].length;
 
-/** One text given once, of 1 to `max` characters; undefined when broken. */
+/** No control characters, as the task's fields (schemas/fields.ts): none holds one, and PostgreSQL takes no NUL. */
+const hasControl = (text: string) => [...text].some((c) => c.charCodeAt(0) < 0x20);
+
+/** A filter's text of 1 to `max` characters, without control characters. */
+const filterText = (value: string, max: number) =>
+  characters(value) >= 1 && characters(value) <= max && !hasControl(value);
+
+/** One text given once, passing filterText; undefined when broken. */
 function text(value: QueryValue, max: number): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const n = characters(value);
-  return n >= 1 && n <= max ? value : undefined;
+  return typeof value === 'string' && filterText(value, max) ? value : undefined;
 }
 
 /** A comma-separated list given once, each item passing `ok`, repeats dropped; undefined when broken. */
@@ -139,11 +144,7 @@ export function parseCountFilters(
     value.statuses = statuses as JobStatus[];
   }
   if (query.name !== undefined) {
-    const names = list(
-      query.name,
-      (name) => characters(name) >= 1 && characters(name) <= FILTER_NAME_MAX_LENGTH,
-      FILTER_NAMES_MAX,
-    );
+    const names = list(query.name, (name) => filterText(name, FILTER_NAME_MAX_LENGTH), FILTER_NAMES_MAX);
     if (!names) return { ok: false, detail: QUERY_RULES.name };
     value.names = names;
   }

@@ -1,4 +1,5 @@
 import {
+  filterScanRefusal,
   jobDetailOf,
   jobItemOf,
   ListJobsResponseSchema,
@@ -12,6 +13,7 @@ import type { Clock } from '../clock/clock.js';
 import { ApiError } from '../errors/api-error.js';
 import type { Authenticator } from '../identity/authenticate.js';
 import type { JobStore } from '../store/interfaces.js';
+import { FilterScanRefused } from '../store/listing/job-filter.js';
 
 export interface TenantJobsDeps {
   jobs: JobStore;
@@ -29,6 +31,17 @@ export interface TenantJobsDeps {
 
 type ProjectParams = { project_id: string };
 
+/** A window too wide for the instance and database filters is the caller's to narrow: a 400. */
+async function refusingWideScans<T>(page: Promise<T>): Promise<T> {
+  try {
+    return await page;
+  } catch (error) {
+    if (error instanceof FilterScanRefused)
+      throw new ApiError('parameter', filterScanRefusal(error.candidates, error.limit));
+    throw error;
+  }
+}
+
 /** The tenant's task API: `GET /v3/{project_id}/jobs` and `GET /v3/{project_id}/jobs/{job_id}`. */
 export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): void {
   const { jobs, auth, clock, formatTime, utc, onRead } = deps;
@@ -41,10 +54,12 @@ export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): vo
       await auth.forProject(request, projectId);
       const parsed = parseListJobsQuery(request.query, clock.now());
       if (!parsed.ok) throw new ApiError('parameter', parsed.detail);
-      const { offset, limit, startTime, endTime } = parsed.value;
+      const { offset, limit, startTime, endTime, filter } = parsed.value;
       if (utc) {
         // Each task's JSON was rendered when it was written: the page is joined, not re-serialised.
-        const page = await jobs.listJobsJson(projectId, startTime, endTime, offset, limit);
+        const page = await refusingWideScans(
+          jobs.listJobsJson(projectId, startTime, endTime, offset, limit, filter),
+        );
         reply.type('application/json; charset=utf-8');
         const answer = `{"jobs":[${page.jobs.join(',')}],"offset":${offset},"limit":${limit},"total":${page.total}}`;
         await onRead?.(
@@ -53,7 +68,9 @@ export function tenantJobsRoutes(app: FastifyInstance, deps: TenantJobsDeps): vo
         );
         return answer;
       }
-      const page = await jobs.listJobs(projectId, startTime, endTime, offset, limit);
+      const page = await refusingWideScans(
+        jobs.listJobs(projectId, startTime, endTime, offset, limit, filter),
+      );
       const answer = {
         jobs: page.jobs.map((job) => jobItemOf(job, formatTime)),
         offset,

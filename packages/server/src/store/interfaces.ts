@@ -1,4 +1,5 @@
 import type { CountFilter, DayWindow } from './listing/day-segments.js';
+import type { ListingFilter } from './listing/job-filter.js';
 import type {
   BatchDecision,
   Credential,
@@ -88,6 +89,8 @@ export interface JobStore {
   /**
    * The tasks of a project created in [startTime, endTime], newest first (ties by id, descending),
    * skipping `offset`; with the window's total. Neither grows linearly with the project's size.
+   * With `filter`, only the tasks matching every filter given, and their total (listing/job-filter.ts);
+   * throws FilterScanRefused when the checked filters would examine more tasks than they may.
    */
   listJobs(
     projectId: string,
@@ -95,6 +98,7 @@ export interface JobStore {
     endTime: number,
     offset: number,
     limit: number,
+    filter?: ListingFilter,
   ): Promise<JobPage>;
   /** The same page as `listJobs`, as the JSON text of each task (UTC times). */
   listJobsJson(
@@ -103,6 +107,7 @@ export interface JobStore {
     endTime: number,
     offset: number,
     limit: number,
+    filter?: ListingFilter,
   ): Promise<JobJsonPage>;
   countJobsByStatus(): Promise<Record<string, number>>;
   /**

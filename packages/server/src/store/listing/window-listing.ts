@@ -8,7 +8,9 @@ import { bucketSize, type Level, type Segment, windowSegments } from './window-s
  * SQLite answers the reads below inside one read transaction (sqlite/job-listing.ts). PostgreSQL
  * runs the same algorithm inside the database, in one function call (migration 8's
  * `list_window`), so that a page costs one round trip; it shares the segments and the constants
- * here.
+ * here. A filtered listing (status, name) runs the same algorithm on the counts by status and
+ * name (job_filter_counts) and ordered reads of the tasks that match (sqlite/job-filter-listing.ts,
+ * migration 12's `list_filtered_window`).
  */
 
 /** One page request: the window `[startTime, endTime]` of a project, `limit` rows from `offset`. */
@@ -70,8 +72,16 @@ function bucketSegment(segment: BucketSegment, bucket: number): Segment {
   return { from, to: from + size, level: segment.level === 0 ? undefined : ((segment.level - 1) as Level) };
 }
 
-/** A page of the window, with its total, from the database's reads. */
-export function listWindow<Row>(reads: ListingReads<Row>, window: ListingWindow): WindowPage<Row> {
+/**
+ * A page of the window, with its total, from the database's reads. A rank below `skipLimit` is
+ * reached by stepping over rows; a filtered listing passes 0, and so always descends to a minute
+ * (or an edge): stepping over the filtered rows of a larger segment steps over the others too.
+ */
+export function listWindow<Row>(
+  reads: ListingReads<Row>,
+  window: ListingWindow,
+  skipLimit = DIRECT_SKIP_LIMIT,
+): WindowPage<Row> {
   const segments = windowSegments(window.startTime, window.endTime);
   if (segments.length === 0) return { total: 0, jobs: [] };
   if (window.offset === 0) return reads.totalAndFirstPage(window, segments);
@@ -81,7 +91,7 @@ export function listWindow<Row>(reads: ListingReads<Row>, window: ListingWindow)
   let { part: segment, rank } = holding(segments, counts, window.offset);
   // A database steps over a few hundred rows faster than it hands over bucket rows, so a small
   // rank is skipped directly; a large one descends to the bucket that holds it.
-  while (segment.level !== undefined && rank >= DIRECT_SKIP_LIMIT) {
+  while (segment.level !== undefined && rank >= skipLimit) {
     const coarse = segment as BucketSegment;
     const buckets = reads.bucketsNewestFirst(window, coarse);
     const found = holding(

@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import type { JobJsonPage, JobPage } from '../interfaces.js';
+import type { ListingFilter } from '../listing/job-filter.js';
 import { DIRECT_SKIP_LIMIT, type ListingWindow, type WindowPage } from '../listing/window-listing.js';
 import { segmentBounds, windowSegments } from '../listing/window-segments.js';
 import { LISTED_JSON_COLUMN, PAGE_COLUMNS, type PageRow, pageRowToJob } from '../rows/job-rows.js';
+import { createPostgresFilteredListing } from './job-filter-listing.js';
 
 /**
  * The listing on PostgreSQL: the shared algorithm's reads (its description: listing/window-listing.ts)
@@ -10,40 +12,77 @@ import { LISTED_JSON_COLUMN, PAGE_COLUMNS, type PageRow, pageRowToJob } from '..
  * whatever its offset. Here the window is cut into segments by the shared windowSegments, passed as
  * arrays; the function counts them, locates the offset through the bucket counts and returns the
  * page with the total on each row. One statement has one snapshot: the total and the page agree
- * without a transaction.
+ * without a transaction. A filter is listed by job-filter-listing.ts.
  */
 
-export function createPostgresJobListing(pool: pg.Pool): {
-  rows: (window: ListingWindow) => Promise<JobPage>;
-  json: (window: ListingWindow) => Promise<JobJsonPage>;
+/** The window's segments as list_window takes them: levels (null: rows), and bounds in their units. */
+export function segmentArrays(window: ListingWindow): {
+  levels: (number | null)[];
+  froms: number[];
+  tos: number[];
 } {
+  const levels: (number | null)[] = [];
+  const froms: number[] = [];
+  const tos: number[] = [];
+  for (const segment of windowSegments(window.startTime, window.endTime)) {
+    const [from, to] = segmentBounds(segment);
+    levels.push(segment.level ?? null);
+    froms.push(from);
+    tos.push(to);
+  }
+  return { levels, froms, tos };
+}
+
+/** A page of a listing function's rows: each holds the total first; one with no task holds it alone. */
+export function pageOfRows<Row>(rows: unknown[][], map: (row: unknown[]) => Row): WindowPage<Row> {
+  const total = Number(rows[0]?.[0] ?? 0);
+  if (rows.length === 1 && rows[0]?.[1] === null) return { total, jobs: [] };
+  return { total, jobs: rows.map((row) => map(row.slice(1))) };
+}
+
+/** The unfiltered listing's statement, for the window's total alone (an offset past every task). */
+export const windowTotalQuery = (window: ListingWindow) => {
+  const { levels, froms, tos } = segmentArrays(window);
+  return {
+    name: 'list-window-total',
+    text: 'SELECT total FROM list_window($1, $2, $3, $4, $5, $6, $7, 0, $8)',
+    values: [
+      window.projectId,
+      levels,
+      froms,
+      tos,
+      window.startTime,
+      window.endTime,
+      Number.MAX_SAFE_INTEGER,
+      DIRECT_SKIP_LIMIT,
+    ],
+    rowMode: 'array' as const,
+  };
+};
+
+export function createPostgresJobListing(pool: pg.Pool): {
+  rows: (window: ListingWindow, filter?: ListingFilter) => Promise<JobPage>;
+  json: (window: ListingWindow, filter?: ListingFilter) => Promise<JobJsonPage>;
+} {
+  const listFiltered = createPostgresFilteredListing(pool);
+
   /** A listing whose rows are `columns` of list_window's result (named `kind` in the statement's name). */
   function listing<Row>(kind: string, columns: string, map: (projectId: string, row: unknown[]) => Row) {
     const name = `list-window-${kind}`;
     const text = `SELECT total, ${columns} FROM list_window($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
-    return async (window: ListingWindow): Promise<WindowPage<Row>> => {
-      const segments = windowSegments(window.startTime, window.endTime);
-      if (segments.length === 0) return { total: 0, jobs: [] };
-      const levels: (number | null)[] = [];
-      const froms: number[] = [];
-      const tos: number[] = [];
-      for (const segment of segments) {
-        const [from, to] = segmentBounds(segment);
-        levels.push(segment.level ?? null);
-        froms.push(from);
-        tos.push(to);
-      }
+    return async (window: ListingWindow, filter?: ListingFilter): Promise<WindowPage<Row>> => {
       const { projectId, startTime, endTime, offset, limit } = window;
+      const mapRow = (row: unknown[]) => map(projectId, row);
+      if (filter !== undefined) return listFiltered(filter, window, { kind, columns, map: mapRow });
+      const { levels, froms, tos } = segmentArrays(window);
+      if (levels.length === 0) return { total: 0, jobs: [] };
       const { rows } = await pool.query<unknown[]>({
         name,
         text,
         values: [projectId, levels, froms, tos, startTime, endTime, offset, limit, DIRECT_SKIP_LIMIT],
         rowMode: 'array',
       });
-      const total = (rows[0]?.[0] as number | undefined) ?? 0;
-      // A page without rows comes as one row holding the total alone (its task columns NULL).
-      if (rows.length === 1 && rows[0]?.[1] === null) return { total, jobs: [] };
-      return { total, jobs: rows.map((row) => map(projectId, row.slice(1))) };
+      return pageOfRows(rows, mapRow);
     };
   }
   return {

@@ -199,13 +199,13 @@ ${appendEntry('one', {
     async updateJob(id, expectedVersion, next, now) {
       return write(() => applyChange(pool, id, expectedVersion, next, now));
     },
-    async listJobs(projectId, startTime, endTime, offset, limit) {
+    async listJobs(projectId, startTime, endTime, offset, limit, filter) {
       if (unstorable(projectId)) return { total: 0, jobs: [] };
-      return list.rows({ projectId, startTime, endTime, offset, limit });
+      return list.rows({ projectId, startTime, endTime, offset, limit }, filter);
     },
-    async listJobsJson(projectId, startTime, endTime, offset, limit) {
+    async listJobsJson(projectId, startTime, endTime, offset, limit, filter) {
       if (unstorable(projectId)) return { total: 0, jobs: [] };
-      return list.json({ projectId, startTime, endTime, offset, limit });
+      return list.json({ projectId, startTime, endTime, offset, limit }, filter);
     },
     async writeBatch(ids, decide, now) {
       return write(() => batch(ids, decide, now));

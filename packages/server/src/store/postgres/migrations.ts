@@ -609,6 +609,133 @@ CREATE TRIGGER jobs_filter_uncounted AFTER DELETE ON jobs REFERENCING OLD TABLE 
 -- longer a HOT update; progress reports, the most frequent change, still are.
 CREATE INDEX jobs_by_status ON jobs (project_id, status, created_at, id);
 CREATE INDEX jobs_by_name ON jobs (project_id, name, status, created_at, id);
+
+-- The tasks of one status (and one name; NULL: any name) created in [p_from, p_to), from the
+-- position (p_at, p_id) on (inclusive), newest first, at most p_take (NULL: all): one ordered
+-- range read of the index by status, or by name, that steps over no other task.
+CREATE FUNCTION filtered_rows(p_project text, p_status text, p_name text, p_from bigint, p_to bigint,
+    p_at bigint, p_id text, p_take bigint)
+  RETURNS SETOF jobs LANGUAGE plpgsql STABLE SET search_path FROM CURRENT AS $$
+BEGIN
+  IF p_name IS NULL THEN
+    RETURN QUERY SELECT * FROM jobs j
+      WHERE j.project_id = p_project AND j.status = p_status AND j.created_at >= p_from AND j.created_at < p_to
+        AND (j.created_at, j.id) <= (p_at, p_id)
+      ORDER BY j.created_at DESC, j.id DESC LIMIT p_take;
+  ELSE
+    RETURN QUERY SELECT * FROM jobs j
+      WHERE j.project_id = p_project AND j.name = p_name AND j.status = p_status AND j.created_at >= p_from
+        AND j.created_at < p_to AND (j.created_at, j.id) <= (p_at, p_id)
+      ORDER BY j.created_at DESC, j.id DESC LIMIT p_take;
+  END IF;
+END $$;
+
+-- list_window (migration 8) for the tasks of some statuses and names (postgres/job-filter-listing.ts):
+-- the counts are sums of job_filter_counts' rows of those statuses (p_statuses; NULL: any) and
+-- names (p_names; NULL: any), the rows are the merge of filtered_rows over the pairs
+-- (p_pair_statuses[i], p_pair_names[i]) that make up the filter. The descent always goes down to
+-- a minute: stepping over the matching rows of a larger segment would step over the others too.
+CREATE FUNCTION list_filtered_window(p_project text, p_statuses text[], p_names text[],
+    p_pair_statuses text[], p_pair_names text[], p_levels integer[], p_froms bigint[], p_tos bigint[],
+    p_start bigint, p_end bigint, p_offset bigint, p_limit bigint)
+  RETURNS TABLE (total bigint, id text, name text, status text, progress integer, fail_reason text,
+    instance_id text, instance_name text, database_name text, created_at bigint, ended_at bigint,
+    switch_begin bigint, switch_end bigint, retried_by text, version integer, updated_at bigint,
+    listed_json text)
+  LANGUAGE plpgsql STABLE SET search_path FROM CURRENT AS $$
+#variable_conflict use_column
+DECLARE
+  sizes CONSTANT bigint[] := ARRAY[60000, 3600000, 86400000];
+  counts bigint[];
+  v_count bigint;
+  v_total bigint;
+  v_rank bigint := p_offset;
+  v_level integer;
+  v_from bigint;
+  v_to bigint;
+  v_bucket bigint;
+  v_finer integer;
+  v_ratio bigint;
+  v_unit bigint;
+  v_at bigint;
+  v_id text COLLATE "C";
+BEGIN
+  counts := ARRAY(
+    SELECT CASE WHEN s.lvl IS NULL
+             THEN (SELECT count(*) FROM unnest(p_pair_statuses, p_pair_names) AS k (st, nm)
+                     CROSS JOIN LATERAL filtered_rows(p_project, k.st, k.nm, s.lo, s.hi, s.hi, '', NULL) AS r)
+             ELSE (SELECT coalesce(sum(c.n), 0) FROM job_filter_counts c
+                    WHERE c.project_id = p_project AND c.level = s.lvl AND c.bucket >= s.lo AND c.bucket < s.hi
+                      AND (p_statuses IS NULL OR c.status = ANY (p_statuses))
+                      AND (p_names IS NULL OR c.name = ANY (p_names)))
+           END
+      FROM unnest(p_levels, p_froms, p_tos) WITH ORDINALITY AS s (lvl, lo, hi, i)
+     ORDER BY s.i);
+  v_total := 0;
+  FOREACH v_count IN ARRAY counts LOOP
+    v_total := v_total + v_count;
+  END LOOP;
+
+  IF p_offset >= v_total THEN
+    total := v_total;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+
+  IF p_offset = 0 THEN
+    -- Past every task of the window: the page starts at its newest.
+    v_at := p_end + 1;
+    v_id := '';
+  ELSE
+    FOR i IN 1 .. array_length(p_levels, 1) LOOP
+      IF v_rank < counts[i] THEN
+        v_level := p_levels[i];
+        v_from := p_froms[i];
+        v_to := p_tos[i];
+        EXIT;
+      END IF;
+      v_rank := v_rank - counts[i];
+    END LOOP;
+
+    WHILE v_level IS NOT NULL LOOP
+      SELECT b.bucket, v_rank - (b.running - b.n) INTO v_bucket, v_rank
+        FROM (SELECT g.bucket, g.n, sum(g.n) OVER (ORDER BY g.bucket DESC) AS running
+                FROM (SELECT c.bucket, sum(c.n) AS n FROM job_filter_counts c
+                       WHERE c.project_id = p_project AND c.level = v_level AND c.bucket >= v_from AND c.bucket < v_to
+                         AND (p_statuses IS NULL OR c.status = ANY (p_statuses))
+                         AND (p_names IS NULL OR c.name = ANY (p_names))
+                       GROUP BY c.bucket HAVING sum(c.n) > 0) g) b
+       WHERE b.running > v_rank
+       ORDER BY b.bucket DESC LIMIT 1;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'job_filter_counts disagree with jobs';
+      END IF;
+      v_finer := CASE WHEN v_level = 0 THEN NULL ELSE v_level - 1 END;
+      v_ratio := sizes[v_level + 1] / coalesce(sizes[v_finer + 1], 1);
+      v_from := v_bucket * v_ratio;
+      v_to := v_from + v_ratio;
+      v_level := v_finer;
+    END LOOP;
+
+    -- A segment counted row by row (its bounds are epoch ms): the row at the rank in it.
+    SELECT r.created_at, r.id INTO v_at, v_id
+      FROM unnest(p_pair_statuses, p_pair_names) AS k (st, nm)
+      CROSS JOIN LATERAL filtered_rows(p_project, k.st, k.nm, v_from, v_to, v_to, '', v_rank + 1) AS r
+     ORDER BY r.created_at DESC, r.id COLLATE "C" DESC LIMIT 1 OFFSET v_rank;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'job_filter_counts disagree with jobs';
+    END IF;
+  END IF;
+
+  -- The page, from that position on (the first page: from the window's end).
+  RETURN QUERY
+    SELECT v_total, r.id, r.name, r.status, r.progress, r.fail_reason, r.instance_id, r.instance_name,
+           r.database_name, r.created_at, r.ended_at, r.switch_begin, r.switch_end, r.retried_by, r.version,
+           r.updated_at, r.listed_json
+      FROM unnest(p_pair_statuses, p_pair_names) AS k (st, nm)
+      CROSS JOIN LATERAL filtered_rows(p_project, k.st, k.nm, p_start, least(v_at + 1, p_end + 1), v_at, v_id, p_limit) AS r
+     ORDER BY r.created_at DESC, r.id COLLATE "C" DESC LIMIT p_limit;
+END $$;
 `,
   },
 ];

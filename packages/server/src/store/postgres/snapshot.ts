@@ -82,7 +82,9 @@ export function createPostgresSnapshots(
             );
           // Children first (their foreign keys); plain deletes, as the reset's (job-store.ts).
           for (const table of [...SNAPSHOT_TABLES].reverse()) await client.query(`DELETE FROM ${table.name}`);
-          await client.query('DELETE FROM job_counts; DELETE FROM job_filter_counts; DELETE FROM job_status_counts');
+          await client.query(
+            'DELETE FROM job_counts; DELETE FROM job_filter_counts; DELETE FROM job_status_counts',
+          );
           for (const table of SNAPSHOT_TABLES)
             await insertRows(client, table, snapshot.tables[table.name] ?? []);
           const runLogs = Math.max(

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { JobJsonPage, JobPage } from '../interfaces.js';
+import type { ListingFilter } from '../listing/job-filter.js';
 import {
   type ListingReads,
   type ListingWindow,
@@ -9,6 +10,7 @@ import {
 } from '../listing/window-listing.js';
 import { type Segment, segmentBounds } from '../listing/window-segments.js';
 import { LISTED_JSON_COLUMN, PAGE_COLUMNS, type PageRow, pageRowToJob } from '../rows/job-rows.js';
+import { createSqliteFilteredListing } from './job-filter-listing.js';
 
 /**
  * The listing's reads on SQLite (the algorithm: listing/window-listing.ts), answered inside one
@@ -17,8 +19,8 @@ import { LISTED_JSON_COLUMN, PAGE_COLUMNS, type PageRow, pageRowToJob } from '..
  * of a page, which is why the list route reads each task's pre-rendered JSON.
  */
 export function createSqliteJobListing(db: Database): {
-  rows: (window: ListingWindow) => JobPage;
-  json: (window: ListingWindow) => JobJsonPage;
+  rows: (window: ListingWindow, filter?: ListingFilter) => JobPage;
+  json: (window: ListingWindow, filter?: ListingFilter) => JobJsonPage;
 } {
   const bucketsNewestFirst = db
     .prepare(
@@ -54,6 +56,8 @@ export function createSqliteJobListing(db: Database): {
     }
     return statement.get(args) as number[];
   }
+
+  const listFiltered = createSqliteFilteredListing(db, segmentCounts);
 
   /** The reads of a listing whose rows are `columns`, each turned into a `Row`. */
   function reads<Row>(columns: string, map: (projectId: string, row: unknown[]) => Row) {
@@ -92,9 +96,12 @@ export function createSqliteJobListing(db: Database): {
         return rowsOf(window, from.all(projectId, startTime, createdAt, id, limit));
       },
     };
-    // One read transaction: the total and the page come from the same snapshot.
-    const list = db.transaction((window: ListingWindow) => listWindow(answers, window));
-    return (window: ListingWindow): WindowPage<Row> => list(window);
+    // One read transaction: the total and the page come from the same snapshot. Without a
+    // filter, the listing as it always was; with one, the filtered listing's reads.
+    const list = db.transaction((window: ListingWindow, filter: ListingFilter | undefined) =>
+      filter === undefined ? listWindow(answers, window) : listFiltered(filter, window, columns, rowsOf),
+    );
+    return (window: ListingWindow, filter?: ListingFilter): WindowPage<Row> => list(window, filter);
   }
 
   return {

@@ -138,11 +138,11 @@ export function createSqliteJobStore(
     async updateJob(id, expectedVersion, next, now) {
       return change.immediate(id, expectedVersion, next, now);
     },
-    async listJobs(projectId, startTime, endTime, offset, limit) {
-      return list.rows({ projectId, startTime, endTime, offset, limit });
+    async listJobs(projectId, startTime, endTime, offset, limit, filter) {
+      return list.rows({ projectId, startTime, endTime, offset, limit }, filter);
     },
-    async listJobsJson(projectId, startTime, endTime, offset, limit) {
-      return list.json({ projectId, startTime, endTime, offset, limit });
+    async listJobsJson(projectId, startTime, endTime, offset, limit, filter) {
+      return list.json({ projectId, startTime, endTime, offset, limit }, filter);
     },
     async writeBatch<T>(ids: string[], decide: BatchDecision<T>, now: number) {
       // better-sqlite3's transaction wrapper does not carry the type parameter through.
