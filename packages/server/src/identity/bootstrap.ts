@@ -129,6 +129,7 @@ export async function applyBootstrap(
       throw new BootstrapError(`project ${declared.name} exists with id ${found.id}, not ${declared.id}`);
     }
   }
+  const newHashes = await hashNewPasswords(store, file.users ?? []);
   for (const declared of file.users ?? []) {
     const domain = await domainNamed(declared.domain ?? DEFAULT_DOMAIN);
     const enabled = declared.enabled ?? true;
@@ -139,7 +140,7 @@ export async function applyBootstrap(
       if (declared.id && (await store.findUser({ id: declared.id }))) {
         throw new BootstrapError(`user id ${declared.id} is taken by another user`);
       }
-      const passwordHash = await hashPassword(declared.password);
+      const passwordHash = await (newHashes.get(declared) ?? hashPassword(declared.password));
       await store.createUser(
         { id: userId, name: declared.name, domainId: domain.id, passwordHash, enabled },
         now,
@@ -166,6 +167,28 @@ export async function applyBootstrap(
       await applyCredential(store, vault, userId, declared.name, declaredKey, now);
     }
   }
+}
+
+type DeclaredUser = NonNullable<BootstrapFile['users']>[number];
+
+/**
+ * The password hashes of the declared users not stored yet, started together: scrypt runs on
+ * libuv's threads, so a first start declaring several users (the emulator's two) waits about as
+ * long as for one hash, not one after another. Known users' passwords are checked in turn below.
+ */
+async function hashNewPasswords(
+  store: IdentityStore,
+  users: DeclaredUser[],
+): Promise<Map<DeclaredUser, Promise<string>>> {
+  const hashes = new Map<DeclaredUser, Promise<string>>();
+  for (const declared of users) {
+    const domain = await store.findDomain({ name: declared.domain ?? DEFAULT_DOMAIN });
+    if (!domain || (await store.findUser({ name: declared.name, domainId: domain.id }))) continue;
+    const hash = hashPassword(declared.password);
+    hash.catch(() => {}); // awaited where used; a start that fails before must not leave it unhandled
+    hashes.set(declared, hash);
+  }
+  return hashes;
 }
 
 /** A declared access key: created if missing; the file wins for its secret key and enabled flag. */
