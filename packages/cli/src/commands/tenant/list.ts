@@ -1,6 +1,8 @@
-import { JOB_STATUSES, type JobItem, THIRTY_DAYS_MS } from '@ddm-jobs/contract/wire';
+import type { JobFilters } from '@ddm-jobs/client';
+import { JOB_STATUSES, type JobItem, type JobStatus, THIRTY_DAYS_MS } from '@ddm-jobs/contract/wire';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { addConnectionOptions, type ConnectionFlags, connectWithClock } from '../../tenant/connection.js';
+import { checkFiltered, parseNames, parseText } from '../../tenant/list-filters.js';
 import { colorEnabled } from '../../tenant/output/colors.js';
 import { type OutputFormat, outputOption, print, printData } from '../../tenant/output/format.js';
 import { jobTable } from '../../tenant/output/job-view.js';
@@ -16,14 +18,17 @@ interface ListOptions extends ConnectionFlags {
   since?: number;
   start?: number;
   end?: number;
-  status?: string[];
-  name?: string;
+  status?: JobStatus[];
+  name?: string[];
+  instance?: string;
+  database?: string;
+  id?: string;
   output: OutputFormat;
 }
 
 /** `--status`: documented statuses, comma-separated, any case; a typo is refused, not matched to nothing. */
-export function parseStatuses(value: string): string[] {
-  const byLower = new Map(JOB_STATUSES.map((status) => [status.toLowerCase(), status as string]));
+export function parseStatuses(value: string): JobStatus[] {
+  const byLower = new Map(JOB_STATUSES.map((status) => [status.toLowerCase(), status]));
   return value.split(',').map((part) => {
     const status = byLower.get(part.trim().toLowerCase());
     if (status === undefined)
@@ -80,20 +85,44 @@ export function listCommand(program: Command): void {
         parseStatuses,
       ),
     )
-    .addOption(new Option('--name <text>', 'only tasks whose name contains this text (any case)'))
+    .addOption(
+      new Option('--name <names>', 'only tasks with one of these names, comma-separated (exact)').argParser(
+        parseNames,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--instance <id-or-name>',
+        'only tasks of this instance: its id, or a part of its name',
+      ).argParser(parseText),
+    )
+    .addOption(
+      new Option(
+        '--database <text>',
+        'only tasks whose database name contains this text (any case)',
+      ).argParser(parseText),
+    )
+    .addOption(
+      new Option('--id <task-id>', 'only the task with this id, if it lies in the window').argParser(
+        parseText,
+      ),
+    )
     .addOption(outputOption());
   addConnectionOptions(command).addHelpText(
     'after',
     `
-The API filters by time only: --status and --name are applied here, over every page of the
-window (all of its tasks are fetched, 128 at a time).
+The filters are sent to the server (ddm-jobs' extensions of the list), which answers only the
+matching tasks, 128 at a time; the cloud's DDM filters by time only, and a list it does not
+filter is refused (exit 1). --instance and --database examine at most 20,000 tasks of the
+window: with more, narrow the window or add --status or --name.
 Statuses: ${JOB_STATUSES.slice(0, 5).join(', ')},
   ${JOB_STATUSES.slice(5).join(', ')}.
 
 Examples:
   $ ddm-jobs list
   $ ddm-jobs list --since 6h --status Running,ToBeSwitched
-  $ ddm-jobs list --name migrate --status failed
+  $ ddm-jobs list --name migrateLogicDb,retryMigrateLogicDb --status failed
+  $ ddm-jobs list --instance ddm-orders --database db_orders
   $ ddm-jobs list --start 2026-05-20T00:00:00Z --end 2026-05-21T00:00:00Z --output json
   $ ddm-jobs list --os-cloud otc --output yaml`,
   );
@@ -101,18 +130,23 @@ Examples:
     const { client, serverNow } = await connectWithClock(options);
     const now = await serverNow();
     const { startTime, endTime } = windowOf(options, now);
-    const statuses = options.status === undefined ? undefined : new Set(options.status);
-    const name = options.name?.toLowerCase();
+    const filters: JobFilters = {
+      status: options.status,
+      name: options.name,
+      instance: options.instance,
+      database: options.database,
+      jobId: options.id,
+    };
+    const filtered = Object.values(filters).some((value) => value !== undefined);
     const jobs: JobItem[] = [];
-    for await (const job of client.jobs({ startTime, endTime })) {
-      if (statuses && !statuses.has(job.status)) continue;
-      if (name !== undefined && !job.name.toLowerCase().includes(name)) continue;
+    for await (const job of client.jobs({ startTime, endTime, ...filters })) {
+      checkFiltered(job, filters);
       jobs.push(job);
     }
     if (options.output !== 'table') return printData(options.output, jobs);
     if (jobs.length === 0) {
-      const filtered = statuses || name !== undefined ? ' matching the filters' : '';
-      return print(`No tasks${filtered} created between ${iso(startTime)} and ${iso(endTime)}.`);
+      const matching = filtered ? ' matching the filters' : '';
+      return print(`No tasks${matching} created between ${iso(startTime)} and ${iso(endTime)}.`);
     }
     for (const line of jobTable(jobs, now, colorEnabled(process.stdout))) print(line);
   });
