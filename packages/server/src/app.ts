@@ -6,6 +6,7 @@ import { installFaults } from './faults/hooks.js';
 import { createFaultRegistry } from './faults/registry.js';
 import { installClockDate } from './http/clock-date.js';
 import { clientErrorAnswer, frameworkErrorAnswer, installErrorHandling } from './http/error-handler.js';
+import { lazySchemaController } from './http/lazy-compilers.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, installUrlLimit, serverLimitOptions } from './http/limits.js';
 import { installObservability, registerFeedMetrics } from './http/observability.js';
 import { installRawJsonBody } from './http/raw-json-body.js';
@@ -162,6 +163,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorAnswer(headers),
     clientErrorHandler: clientErrorAnswer(headers),
     ...serverLimitOptions({ ...DEFAULT_HTTP_LIMITS, ...options.httpLimits }),
+    // Response serializers built at each route's first answer, not before listening.
+    schemaController: lazySchemaController,
   }) as unknown as FastifyInstance;
   // JSON only: a body of any other type is 415 rather than a string handed to a JSON route.
   app.removeContentTypeParser('text/plain');
