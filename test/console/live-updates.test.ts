@@ -56,9 +56,13 @@ async function advance(ms: number) {
   await watched.page.clock.setFixedTime(START + moved);
 }
 
-/** Nothing reloaded or navigated: one navigation (the first load), the same document. */
+/**
+ * Nothing reloaded or navigated away: the same document at /console/ throughout (opening a task
+ * writes it into the address by the history API, which counts as a navigation of the frame).
+ */
 async function expectSameDocument(page: Page) {
-  expect(watched.navigations).toEqual([`${server.url}/console/`]);
+  expect(watched.navigations[0]).toBe(`${server.url}/console/`);
+  for (const url of watched.navigations) expect(url.startsWith(`${server.url}/console/`)).toBe(true);
   expect(await documentMark(page)).toBe('still the same document');
   expect(foreignRequests(watched, server.url)).toEqual([]);
   expect(watched.errors).toEqual([]);
