@@ -66,7 +66,7 @@ export const QUERY_RULES = {
 /** The refusal of a window holding too many tasks for the `instance` and `database` filters. */
 export const filterScanRefusal = (candidates: number, limit = FILTER_SCAN_LIMIT): string =>
   `instance and database filters examine at most ${limit.toLocaleString('en-US')} tasks; ` +
-  `${candidates} tasks of this window pass the other filters: narrow the window or add status or name.`;
+  `${candidates.toLocaleString('en-US')} tasks of this window pass the other filters: narrow the window or add status or name.`;
 
 function integer(value: QueryValue): number | undefined {
   if (typeof value !== 'string' || !INTEGER.test(value)) return undefined;
