@@ -110,7 +110,7 @@ describe('actions on several tasks at once', () => {
     expect(await selectedCount(page)).toBe('2 tasks selected');
     expect(await batchButtons(page)).toEqual(['Cancel selected', 'Clear selection']);
     // Some selected: the page's box is neither ticked nor clear.
-    const all = page.getByRole('checkbox', { name: 'Select all tasks on this page' });
+    const all = page.getByRole('checkbox', { name: 'Select all on this page' });
     expect(await all.evaluate((box) => (box as unknown as { indeterminate: boolean }).indeterminate)).toBe(
       true,
     );
@@ -122,6 +122,11 @@ describe('actions on several tasks at once', () => {
     await expectAccessible(page, 'the task list with every row selected');
     await all.uncheck();
     expect(await selectedCount(page)).toBe('0 tasks selected');
+    // On a phone's width the rows are cards without a header: the page's box is still there.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await all.isVisible()).toBe(true);
+    expect(await row(page, DEMO_RUNNING).getByRole('checkbox').isVisible()).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // A selection ends with its page: another range shows none selected.
     await select(page, DEMO_RUNNING);

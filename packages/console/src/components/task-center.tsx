@@ -140,6 +140,8 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
           {session.mayAct && state.rows.length > 0 && (
             <BatchBar
               selected={selectedJobs}
+              pageSize={state.rows.length}
+              onSelectPage={(on) => setSelected(new Set(on ? state.rows.map((row) => row.id) : []))}
               onAction={(action) => setBatch({ jobs: selectedJobs, action })}
               onClear={() => setSelected(new Set())}
             />
@@ -169,8 +171,6 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
                           else next.delete(id);
                           return next;
                         }),
-                      onToggleAll: (on: boolean) =>
-                        setSelected(new Set(on ? state.rows.map((row) => row.id) : [])),
                     },
                   }
                 : {})}

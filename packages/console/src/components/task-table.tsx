@@ -18,14 +18,12 @@ interface TaskTableProps {
 export interface Selection {
   selected: ReadonlySet<string>;
   onToggle: (id: string, on: boolean) => void;
-  onToggleAll: (on: boolean) => void;
 }
 
 const COLUMNS = ['Name', 'Status', 'Instance', 'Database', 'Created', 'Ended', 'Progress', 'Failure reason'];
 
 /** The tasks of the page, newest first; on narrow screens each row becomes a card (styles). */
 export function TaskTable({ rows, flash, busy, onOpen, onAction, onFlashEnd, selection }: TaskTableProps) {
-  const chosen = selection ? rows.filter((row) => selection.selected.has(row.id)).length : 0;
   return (
     <div class="table-wrap">
       <table class="task-table" aria-busy={busy}>
@@ -34,14 +32,8 @@ export function TaskTable({ rows, flash, busy, onOpen, onAction, onFlashEnd, sel
           <tr>
             {selection && (
               <th scope="col" class="cell-select">
-                <input
-                  type="checkbox"
-                  aria-label="Select all tasks on this page"
-                  checked={chosen > 0 && chosen === rows.length}
-                  // Some but not all: the box shows a dash; a click selects them all.
-                  indeterminate={chosen > 0 && chosen < rows.length}
-                  onChange={(event) => selection.onToggleAll(event.currentTarget.checked)}
-                />
+                {/* Selecting the whole page is the batch bar's: it stays on narrow screens, where cards have no header. */}
+                <span class="visually-hidden">Select</span>
               </th>
             )}
             {(onAction ? [...COLUMNS, 'Actions'] : COLUMNS).map((name) => (
