@@ -326,3 +326,23 @@ describe('a broken filter', () => {
     );
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('names the five filters on ListTasks, each marked as an extension, with its rule', async () => {
+    const document = (await server.app.inject({ url: '/openapi.json' })).json();
+    const operation = document.paths['/v3/{project_id}/jobs'].get;
+    expect(operation.operationId).toBe('ListTasks');
+    const filters = (
+      operation.parameters as { name: string; in: string; required: boolean; description: string }[]
+    )
+      .filter((parameter) => (parameter as Record<string, unknown>)['x-ddm-jobs-extension'] === true)
+      .map((parameter) => [parameter.name, parameter.in, parameter.required]);
+    expect(filters).toEqual([
+      ['status', 'query', false],
+      ['name', 'query', false],
+      ['instance', 'query', false],
+      ['database', 'query', false],
+      ['job_id', 'query', false],
+    ]);
+  });
+});

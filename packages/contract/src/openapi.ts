@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox';
 import { ACTION_RULES, MIGRATION_ACTIONS } from './action-rules.js';
 import { EVENTS_LIMIT_DEFAULT, EVENTS_QUERY_RULES } from './events-query.js';
-import { QUERY_RULES } from './list-query.js';
+import { FILTER_SCAN_LIMIT, QUERY_RULES } from './list-query.js';
 import { faultPaths } from './openapi-faults.js';
 import { shardChangePaths } from './openapi-shards.js';
 import { snapshotPaths } from './openapi-snapshots.js';
@@ -79,6 +79,42 @@ function queryParams(): object[] {
     schema,
     description: rules[name],
   }));
+}
+
+/** The list's filters (docs/api.md, "Listing tasks"): ddm-jobs extensions, each marked as one. */
+function filterParams(): object[] {
+  const filter = (name: string, example: string, description: string) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: { type: 'string', examples: [example] },
+    description: `${description} Not in the cloud (a ddm-jobs extension).`,
+    'x-ddm-jobs-extension': true,
+  });
+  const bound = `At most ${FILTER_SCAN_LIMIT.toLocaleString('en-US')} tasks passing the other filters are examined: a window with more is refused (400).`;
+  return [
+    filter('status', 'Running,Failed', `Only tasks in one of these statuses. ${QUERY_RULES.status}`),
+    filter(
+      'name',
+      'EnlargeNode,migrateLogicDb',
+      `Only tasks with one of these names, exactly. ${QUERY_RULES.name}`,
+    ),
+    filter(
+      'instance',
+      'ddm-orders',
+      `Only tasks whose instance id equals this (ignoring case) or whose instance name contains it (ignoring ASCII case). ${QUERY_RULES.instance} ${bound}`,
+    ),
+    filter(
+      'database',
+      'orders',
+      `Only tasks whose database name contains this (ignoring ASCII case). ${QUERY_RULES.database} ${bound}`,
+    ),
+    filter(
+      'job_id',
+      'b1a8e2c4-5f0e-4c1e-9d3b-2a7f6e9c0d11',
+      `Only the task with this id (ignoring case), if it lies in the window and passes the other filters. ${QUERY_RULES.jobId}`,
+    ),
+  ];
 }
 
 /** The tenant's six actions on shard-migration tasks, from the contract's table of actions. */
@@ -339,10 +375,15 @@ export function buildOpenApiDocument(version: string): object {
         get: {
           operationId: 'ListTasks',
           summary: 'List tasks created in a time window, newest first',
-          parameters: [projectId, ...queryParams()],
+          description:
+            'With the filters (ddm-jobs extensions), the tasks of the window matching every filter given, ' +
+            "their total, in the same order and paging; without them, exactly the cloud's answer.",
+          parameters: [projectId, ...queryParams(), ...filterParams()],
           responses: {
             '200': json(ListJobsResponseSchema, 'A page of tasks'),
-            '400': ddmError('DBS.280001: a query parameter breaks its rule'),
+            '400': ddmError(
+              'DBS.280001: a query parameter breaks its rule, or the instance and database filters would examine more than 20,000 tasks',
+            ),
             ...authErrors,
           },
         },
