@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { ConsoleApi } from '../api/console-api.js';
 import { ACTIONS, actionsOf } from '../tasks/actions.js';
 import { hasEnded } from '../tasks/job-fields.js';
-import { formatDdmTime } from '../time/local-time.js';
+import { DdmTime } from '../time/zoned-time.js';
 import { HistoryList } from './history-list.js';
 import { MigrationDetails } from './migration-details.js';
 import { ModalDialog } from './modal-dialog.js';
@@ -48,8 +48,10 @@ export function DetailPanel({ job, api, liveLines, onClose }: DetailPanelProps) 
           <Field label="Progress">
             {job.process ? <ProgressCell job={job} /> : <span class="muted">—</span>}
           </Field>
-          <Field label="Created">{formatDdmTime(job.created_time)}</Field>
-          <Field label="Ended">{hasEnded(job.status) ? formatDdmTime(job.end_time) : '—'}</Field>
+          <Field label="Created">
+            <DdmTime text={job.created_time} />
+          </Field>
+          <Field label="Ended">{hasEnded(job.status) ? <DdmTime text={job.end_time} /> : '—'}</Field>
           <Field label="Instance name">{job.instance_name || '—'}</Field>
           <Field label="Instance ID">
             <span class="mono">{job.instance_id || '—'}</span>

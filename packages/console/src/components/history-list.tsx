@@ -2,7 +2,7 @@ import type { JobHistoryEntry } from '@ddm-jobs/contract/wire';
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api/console-api.js';
 import { describeError, isAbort } from '../api/describe-error.js';
-import { formatDdmTime } from '../time/local-time.js';
+import { DdmTime } from '../time/zoned-time.js';
 import { StatusBadge } from './status-badge.js';
 
 type HistoryState =
@@ -42,7 +42,9 @@ export function HistoryList({ api, jobId, status }: { api: ConsoleApi; jobId: st
     <ol class="history">
       {state.entries.map((entry, index) => (
         <li key={`${index}-${entry.status}`} class="history__entry">
-          <span class="history__time">{formatDdmTime(entry.time)}</span>
+          <span class="history__time">
+            <DdmTime text={entry.time} />
+          </span>
           <StatusBadge status={entry.status} />
           {entry.process && <span class="muted">{entry.process}</span>}
         </li>

@@ -2,7 +2,7 @@ import type { JobItem, RunLogItem } from '@ddm-jobs/contract/wire';
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleApi } from '../api/console-api.js';
 import { describeError, isAbort } from '../api/describe-error.js';
-import { formatZoned } from '../time/local-time.js';
+import { ZonedTime } from '../time/zoned-time.js';
 
 /** Lines read when the panel opens: a panel is for a glance; `ddm-jobs logs ID` shows them all. */
 export const RUN_LOG_LINES = 200;
@@ -74,7 +74,9 @@ export function RunLogList({
           key={`${index}-${line.created_time}`}
           class={`run-log__line run-log__line--${line.level.toLowerCase()}`}
         >
-          <span class="run-log__time">{formatZoned(line.created_time)}</span>
+          <span class="run-log__time">
+            <ZonedTime ms={line.created_time} />
+          </span>
           <span class="run-log__level">{line.level}</span>
           <span class="run-log__message">{line.message}</span>
         </li>
