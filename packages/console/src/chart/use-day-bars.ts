@@ -36,7 +36,7 @@ export function useDayBars(
   const [state, setState] = useState<DayBarsState>({ phase: 'loading', bars: [] });
   const rangeKey = JSON.stringify(choice);
   const filterKey = JSON.stringify(countFilters(filters));
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the keys stand for choice and filters.
+  // The keys stand for choice and filters, whose objects may be new at each render.
   useEffect(() => {
     if (!enabled) return;
     const controller = new AbortController();
