@@ -15,6 +15,7 @@ import { DetailPanel } from './detail-panel.js';
 import { FilterBar } from './filter-bar.js';
 import { RefreshIcon } from './icons.js';
 import { ListState } from './list-state.js';
+import { MonthChart } from './month-chart.js';
 import { Pager } from './pager.js';
 import { RangePicker } from './range-picker.js';
 import { TaskTable } from './task-table.js';
@@ -113,6 +114,8 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
   const openAction = useCallback((job: JobItem, action: TaskAction) => setActing({ job, action }), []);
   const selectedJobs = state.rows.filter((row) => selected.has(row.id));
   const filtered = isFiltered(view.filters);
+  // The chart follows what the list shows: a task that came, changed status or left.
+  const chartKey = `${state.total}|${state.rows.map((row) => `${row.id}:${row.status}`).join(',')}`;
 
   return (
     <div class="shell">
@@ -135,6 +138,7 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
             {notice}
           </p>
         )}
+        <MonthChart api={api} view={view} now={now} reloadKey={chartKey} onView={setView} />
         <section class="panel" aria-label="Task list">
           <FilterBar filters={view.filters} onChange={(filters) => setView({ ...view, filters, page: 1 })} />
           {session.mayAct && state.rows.length > 0 && (
