@@ -9,22 +9,23 @@ import { unstorable } from './pool.js';
  * through the creation index. A few rows per piece, whatever the project holds. A filter absent
  * is NULL.
  */
+// Each piece is read on its own (LATERAL), by a range of the key: the planner would otherwise
+// hash-join the pieces with every count row of the project, all levels and all times.
 const STATISTICS_SQL = `
 WITH piece AS (
   SELECT * FROM unnest($2::integer[], $3::integer[], $4::bigint[], $5::bigint[]) AS p (day, level, lo, hi)
 )
-SELECT piece.day, c.status, sum(c.n)::integer
-  FROM piece JOIN job_filter_counts c
-    ON c.project_id = $1 AND c.level = piece.level AND c.bucket >= piece.lo AND c.bucket < piece.hi
- WHERE ($6::text[] IS NULL OR c.status = ANY ($6)) AND ($7::text[] IS NULL OR c.name = ANY ($7))
- GROUP BY piece.day, c.status
-UNION ALL
-SELECT piece.day, j.status, count(*)::integer
-  FROM piece JOIN jobs j
-    ON j.project_id = $1 AND j.created_at >= piece.lo AND j.created_at < piece.hi
- WHERE piece.level IS NULL
-   AND ($6::text[] IS NULL OR j.status = ANY ($6)) AND ($7::text[] IS NULL OR j.name = ANY ($7))
- GROUP BY piece.day, j.status`;
+SELECT piece.day, counted.status, sum(counted.n)::integer
+  FROM piece CROSS JOIN LATERAL (
+    SELECT c.status, c.n FROM job_filter_counts c
+     WHERE c.project_id = $1 AND c.level = piece.level AND c.bucket >= piece.lo AND c.bucket < piece.hi
+       AND ($6::text[] IS NULL OR c.status = ANY ($6)) AND ($7::text[] IS NULL OR c.name = ANY ($7))
+     UNION ALL
+    SELECT j.status, 1 FROM jobs j
+     WHERE piece.level IS NULL AND j.project_id = $1 AND j.created_at >= piece.lo AND j.created_at < piece.hi
+       AND ($6::text[] IS NULL OR j.status = ANY ($6)) AND ($7::text[] IS NULL OR j.name = ANY ($7))
+  ) AS counted
+ GROUP BY piece.day, counted.status`;
 
 export function createPostgresJobStatistics(pool: pg.Pool) {
   return {
