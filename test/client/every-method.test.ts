@@ -63,6 +63,18 @@ describe.each(AUTH_KINDS)('with %s', (kind) => {
     );
   });
 
+  it('lists with the filters, and counts the tasks per day (ddm-jobs extensions)', async () => {
+    const filters = { status: ['Failed' as const, 'CancelSuccess' as const], name: ['migrateLogicDb'] };
+    const page = await client.listJobs({ ...window(), ...filters, instance: INSTANCE, database: 'DB_E4' });
+    expect(page.jobs.map((job) => job.id)).toEqual([
+      tasks.cancelled?.id,
+      tasks.failedToRollBack?.id,
+      tasks.failedToRetry?.id,
+    ]);
+    const { days } = await client.jobStatistics({ ...window(), ...filters, timeZone: 'Europe/Berlin' });
+    expect(days.reduce((n, day) => n + day.total, 0)).toBe(3);
+  });
+
   it('reads one task, and finds it as the list shows it', async () => {
     const id = tasks.failedToRetry?.id as string;
     expect(await client.getJob(id)).toMatchObject({
