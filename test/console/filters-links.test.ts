@@ -113,6 +113,12 @@ async function apiTotal(filters: JobFilters): Promise<number> {
   return (await api.listJobs({ startTime: START - WEEK, endTime: START, limit: 1, ...filters })).total;
 }
 
+/** The ids of a page of the default 7 days as the API lists them. */
+async function apiIds(filters: JobFilters, offset: number, limit: number): Promise<string[]> {
+  const page = await api.listJobs({ startTime: START - WEEK, endTime: START, offset, limit, ...filters });
+  return page.jobs.map((job) => job.id);
+}
+
 /** Ticks (or unticks) values in one of the filter bar's checkbox menus, then closes it with Escape. */
 async function choose(page: Page, menu: 'Status' | 'Task name', values: string[], on = true) {
   await page.locator('summary').filter({ hasText: menu }).click();
@@ -193,7 +199,7 @@ describe('the Task Center filters', () => {
     // The task-id search: the one task, in any case.
     await type(page, 'Task ID', FAILED_MIGRATION.toUpperCase());
     await expectTotal(page, 1);
-    expect(await rowIds(page)).toEqual([FAILED_MIGRATION]);
+    await expect.poll(() => rowIds(page)).toEqual([FAILED_MIGRATION]);
     expect(await apiTotal({ jobId: FAILED_MIGRATION })).toBe(1);
     expectClean(watched as Watched);
   });
@@ -208,7 +214,9 @@ describe('the Task Center filters', () => {
     await page.getByLabel('Rows per page').selectOption('20');
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByText('Page 2 of 6').waitFor();
-    const ids = await rowIds(page);
+    // The pager moves at once; the rows once the page is loaded.
+    const ids = await apiIds({ status: ['Failed'], name: ['UnbindEIP', 'migrateLogicDb'] }, 20, 20);
+    await expect.poll(() => rowIds(page)).toEqual(ids);
     expect(ids).toHaveLength(20);
     await rows(page).nth(3).locator('.task-name').click();
     await page.getByRole('dialog', { name: 'Task details' }).waitFor();
@@ -225,7 +233,7 @@ describe('the Task Center filters', () => {
       expect(other.page.url()).toBe(link);
       await expectTotal(other.page, expected);
       await other.page.getByText('Page 2 of 6').waitFor();
-      expect(await rowIds(other.page)).toEqual(ids);
+      await expect.poll(() => rowIds(other.page)).toEqual(ids);
       const panel = other.page.getByRole('dialog', { name: 'Task details' });
       await panel.waitFor();
       expect(await panel.textContent()).toContain(ids[3]);
@@ -262,7 +270,8 @@ describe('the Task Center filters', () => {
     expect(await historyLength(page)).toBe(start + 2);
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByText('Page 2 of 3').waitFor();
-    const second = await rowIds(page);
+    const second = await apiIds({ status: ['Running'], database: 'ledger' }, 10, 10);
+    await expect.poll(() => rowIds(page)).toEqual(second);
 
     await page.goBack();
     await page.getByText('Page 1 of 3').waitFor();
@@ -283,7 +292,7 @@ describe('the Task Center filters', () => {
     await page.goForward();
     await page.getByText('Page 2 of 3').waitFor();
     expect(await page.getByLabel('Database', { exact: true }).inputValue()).toBe('ledger');
-    expect(await rowIds(page)).toEqual(second);
+    await expect.poll(() => rowIds(page)).toEqual(second);
 
     // Live: a task that leaves the filters (cancelled elsewhere: Canceling) leaves the page.
     const leaving = second[0] as string;
