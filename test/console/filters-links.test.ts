@@ -252,7 +252,16 @@ describe('the Task Center filters', () => {
     const panel = page.getByRole('dialog', { name: 'Task details' });
     await panel.waitFor();
     await expect.poll(() => panel.textContent()).toContain('db_customers');
-    expectClean(watched as Watched);
+
+    // A link to a task that is gone says so, and the address no longer names it.
+    const gone = '00000000-0000-4000-8000-000000000000';
+    await page.goto(`${server.url}/console/?range=24h&open=${gone}`);
+    await page.getByText(`Task ${gone} was not found`).waitFor();
+    expect(page.url()).toBe(`${server.url}/console/?range=24h`);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(foreignRequests(watched as Watched, server.url)).toEqual([]);
+    // The lookup's 404 is the one error Chromium logs.
+    expect(watched?.errors).toEqual([expect.stringMatching(/status of 404/)]);
   });
 
   it('moves between views with back and forward; typing a filter makes one step, not one per key', async () => {

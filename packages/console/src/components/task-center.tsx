@@ -43,7 +43,8 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
   const [acting, setActing] = useState<{ job: JobItem; action: TaskAction }>();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [batch, setBatch] = useState<{ jobs: JobItem[]; action: TaskAction }>();
-  const [notice, setNotice] = useState('');
+  // Told for a few seconds: an action accepted (success), or a link's task that is gone (warning).
+  const [notice, setNotice] = useState<{ text: string; tone: 'success' | 'warning' }>();
 
   const list = useTaskList(api, { choice: view.range, offset, limit: view.size, filters: view.filters }, now);
   const live = useTenantStream(api, {
@@ -62,7 +63,7 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
 
   useEffect(() => {
     if (!notice) return;
-    const timer = setTimeout(() => setNotice(''), 6000);
+    const timer = setTimeout(() => setNotice(undefined), 6000);
     return () => clearTimeout(timer);
   }, [notice]);
 
@@ -91,7 +92,10 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
     api.findJob(openId, controller.signal).then(
       (job) => {
         if (job) return setDetailCopy(job);
-        setNotice(`Task ${openId} was not found: it was cleaned up, or is older than 30 days.`);
+        setNotice({
+          text: `Task ${openId} was not found: it was cleaned up, or is older than 30 days.`,
+          tone: 'warning',
+        });
         setView({ ...view, open: undefined }, 'replace');
       },
       () => {},
@@ -134,8 +138,8 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
           </button>
         </div>
         {notice && (
-          <p class="notice notice--success" role="status">
-            {notice}
+          <p class={`notice notice--${notice.tone}`} role="status">
+            {notice.text}
           </p>
         )}
         <MonthChart api={api} view={view} now={now} reloadKey={chartKey} onView={setView} />
@@ -206,7 +210,7 @@ export function TaskCenter({ session, onSignOut, onExpired }: TaskCenterProps) {
           onClose={() => setActing(undefined)}
           onDone={(message) => {
             setActing(undefined);
-            setNotice(message);
+            setNotice({ text: message, tone: 'success' });
           }}
         />
       )}
