@@ -5,7 +5,7 @@ import { writersLock } from './job-events.js';
 import { createPostgresJobStore } from './job-store.js';
 import { migrate } from './migrate.js';
 import { createFeedAnnouncer, listenForChanges } from './notifications.js';
-import { createPool, type PoolOptions } from './pool.js';
+import { createPool, loadDriver, type PoolOptions } from './pool.js';
 import { createPostgresShardStore } from './shard-store.js';
 import { createPostgresSnapshots } from './snapshot.js';
 import { postgresStartupLock } from './startup-lock.js';
@@ -30,6 +30,7 @@ const poolOptions = (options: PostgresOptions): PoolOptions => ({
  * once). Any number of nodes may share one database: everything they share lives in it.
  */
 export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
+  await loadDriver();
   const pool = createPool(poolOptions(options));
   try {
     await migrate(pool, options.schema);
@@ -70,6 +71,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
 
 /** Applies pending migrations alone (`ddm-jobs migrate`); returns the versions applied. */
 export async function migratePostgres(options: PostgresOptions): Promise<number[]> {
+  await loadDriver();
   const pool = createPool({ ...poolOptions(options), poolSize: 1 });
   try {
     return await migrate(pool, options.schema);

@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { FeedNotifications } from '../interfaces.js';
+import { pgDriver } from './pool.js';
 
 /** Tasks' writes advanced the feed (announced by the writing node after its commit). */
 const FEED_CHANNEL = 'ddm_jobs_feed';
@@ -82,7 +83,7 @@ export function listenForChanges(options: { url: string; schema: string }): {
   const connect = async () => {
     if (closed || client) return;
     // LISTEN is database-wide: the payload names the schema whose feed or identities changed.
-    const next = new pg.Client({ connectionString: options.url });
+    const next = new (pgDriver().Client)({ connectionString: options.url });
     client = next;
     const reconnect = () => {
       if (client !== next) return;

@@ -1,4 +1,19 @@
-import pg from 'pg';
+import type pg from 'pg';
+
+// node-postgres is loaded by the first PostgreSQL store opened (loadDriver), not when the server's
+// modules load: a server on SQLite (every emulator a test starts) never pays for it.
+let driver: typeof pg | undefined;
+
+/** Loads node-postgres; awaited by openPostgresStore and migratePostgres before any pool. */
+export async function loadDriver(): Promise<void> {
+  driver ??= (await import('pg')).default;
+}
+
+/** node-postgres, once loadDriver has loaded it. */
+export function pgDriver(): typeof pg {
+  if (!driver) throw new Error('node-postgres is not loaded: await loadDriver() first');
+  return driver;
+}
 
 /** Anything that runs a query: the pool, or one client inside a transaction. */
 export type Queryable = pg.Pool | pg.PoolClient;
@@ -23,6 +38,7 @@ export function quoteSchema(schema: string): string {
  * given schema first, set in the start-up packet so no connection ever runs without it.
  */
 export function createPool(options: PoolOptions): pg.Pool {
+  const pg = pgDriver();
   const types = new pg.TypeOverrides();
   types.setTypeParser(pg.types.builtins.INT8, Number);
   const pool = new pg.Pool({
