@@ -370,3 +370,32 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(route.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
   });
 });
+
+describe('a zone whose clocks skip midnight itself', () => {
+  // America/Santiago went from 23:59:59 to 01:00 on 6 September 2026: that day began at the change.
+  const CHANGE = Date.UTC(2026, 8, 6, 4);
+  let santiago: TestServer;
+  beforeAll(async () => {
+    santiago = await startTestServer({ clock: new ManualClock(Date.UTC(2026, 8, 10, 12)) });
+    for (const at of [CHANGE - 1, CHANGE, CHANGE + HOUR])
+      await santiago.record({
+        id: randomUUID(),
+        name: 'EnlargeNode',
+        status: 'Completed',
+        ended_at: at,
+        created_at: at,
+      });
+  });
+  afterAll(() => santiago.close());
+
+  it('starts that day at the change and makes it 23 hours long', async () => {
+    const response = await santiago.app.inject({
+      url: `/v3/${PROJECT_A}/job-statistics?start_time=${CHANGE - DAY}&end_time=${CHANGE + 2 * DAY}&time_zone=America/Santiago`,
+      headers: { 'x-auth-token': await santiago.tokenFor('alice') },
+    });
+    const days: Day[] = response.json().days;
+    const day = days.find((d) => d.date === '2026-09-06') as Day;
+    expect([day.start_time, day.end_time - day.start_time + 1, day.total]).toEqual([CHANGE, 23 * HOUR, 2]);
+    expect(days.find((d) => d.date === '2026-09-05')?.total).toBe(1);
+  });
+});
