@@ -1,6 +1,5 @@
+import { PAGE_SIZES } from '../view/view-state.js';
 import { ChevronLeftIcon, ChevronRightIcon } from './icons.js';
-
-export const PAGE_SIZES = [10, 20, 50, 100] as const;
 
 interface PagerProps {
   offset: number;

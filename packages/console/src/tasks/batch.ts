@@ -1,5 +1,4 @@
 import type { JobItem } from '@ddm-jobs/contract/wire';
-import type { ConsoleApi } from '../api/console-api.js';
 import { describeError, isUnauthorized } from '../api/describe-error.js';
 import { actionsOf, type TaskAction } from './actions.js';
 
@@ -30,7 +29,8 @@ export type BatchResult = { id: string; ok: true } | { id: string; ok: false; me
  * of the others; a 401 ends the session, and with it the batch.
  */
 export async function runBatch(
-  api: ConsoleApi,
+  // The console's API (api/console-api.ts); only its action is needed here.
+  api: { act(job: JobItem, action: TaskAction): Promise<void> },
   jobs: readonly JobItem[],
   action: TaskAction,
   onResult: (result: BatchResult) => void,

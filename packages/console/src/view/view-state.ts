@@ -1,6 +1,5 @@
 import type { JobFilters } from '@ddm-jobs/client';
 import { isJobStatus, type JobStatus } from '@ddm-jobs/contract/wire';
-import { PAGE_SIZES } from '../components/pager.js';
 import { DEFAULT_PRESET, PRESETS, type RangeChoice } from '../tasks/range.js';
 
 /**
@@ -30,6 +29,9 @@ export interface ViewFilters {
   database: string;
   jobId: string;
 }
+
+/** The pager's choices of rows per page (the first is the default). */
+export const PAGE_SIZES = [10, 20, 50, 100] as const;
 
 export const NO_FILTERS: ViewFilters = { statuses: [], names: [], instance: '', database: '', jobId: '' };
 
