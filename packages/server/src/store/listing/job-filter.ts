@@ -73,7 +73,10 @@ export function filterConditions(filter: ListingFilter, dialect: FilterDialect):
   const { param } = dialect;
   const parts: string[] = [];
   if (filter.jobId !== undefined) parts.push(`id = ${param(filter.jobId)}`);
-  if (filter.statuses) parts.push(`status IN (${filter.statuses.map(param).join(', ')})`);
+  // With names, every status is named too (all ten when none is given): the index by name holds
+  // the status before the creation time, so only then does it read the window's range alone.
+  const statuses = filter.statuses ?? (filter.names ? JOB_STATUSES : undefined);
+  if (statuses) parts.push(`status IN (${statuses.map(param).join(', ')})`);
   if (filter.names) parts.push(`name IN (${filter.names.map(param).join(', ')})`);
   if (filter.instance !== undefined) {
     const instance = param(asciiLower(filter.instance));
