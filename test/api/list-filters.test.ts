@@ -157,6 +157,9 @@ describe('each filter narrows the window and counts what it keeps', () => {
     { status: 'Running', name: 'EnlargeNode' },
     { status: 'Completed,Failed', name: 'CreateInstance,migrateLogicDb', instance: 'ddm', database: 'a' },
     { name: 'RestartInstance', database: 'sales' },
+    // The most names a filter takes, read through every status of each.
+    { name: [...NAMES, ...Array.from({ length: 16 }, (_, i) => `Other${i}`)].join(',') },
+    { name: [...NAMES, ...Array.from({ length: 16 }, (_, i) => `Other${i}`)].join(','), instance: 'sales' },
   ];
   it.each(cases)('%j, from the first page to past the end', async (filters) => {
     for (const [offset, limit] of [
