@@ -203,7 +203,7 @@ describe('the query of GET /v3/{project_id}/jobs', () => {
 
   it('ignores unknown parameters, including look-alikes of the real ones', async () => {
     const unknown =
-      'page=x&Limit=999&OFFSET=-1&limit%20=0&__proto__=1&constructor=x&status=Running&limit[]=0';
+      'page=x&Limit=999&OFFSET=-1&limit%20=0&__proto__=1&constructor=x&Status=Failed&state=Running&limit[]=0';
     const response = await list(`${new URLSearchParams(stringsOf(window)).toString()}&${unknown}`);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ offset: 0, limit: 10, total: 1 });

@@ -31,7 +31,18 @@ describe('service routes', () => {
       ['limit', false],
       ['start_time', true],
       ['end_time', true],
+      // ddm-jobs' filters (docs/api.md, "Listing tasks"), marked as extensions of the cloud's API.
+      ['status', false],
+      ['name', false],
+      ['instance', false],
+      ['database', false],
+      ['job_id', false],
     ]);
+    expect(
+      list.parameters
+        .filter((p: { 'x-ddm-jobs-extension'?: unknown }) => p['x-ddm-jobs-extension'] !== undefined)
+        .map((p: { name: string }) => p.name),
+    ).toEqual(['status', 'name', 'instance', 'database', 'job_id']);
     expect(Object.keys(list.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
     expect(document.paths['/v3/{project_id}/jobs/{job_id}'].get.operationId).toBe('ShowDdmJobResult');
   });
