@@ -1,8 +1,9 @@
 /**
  * The tables a snapshot holds (the emulator's whole state), with their columns, in the order
  * they are written back: a table after those its foreign keys name. Both databases hold them with
- * the same names and columns; the counts by window and by status (job_counts, job_status_counts)
- * are left out, because the tasks' insert triggers rebuild them.
+ * the same names and columns; the counts by window, by status and by filter value (job_counts,
+ * job_status_counts, job_filter_counts) are left out, because the tasks' insert triggers rebuild
+ * them.
  *
  * A value is a JSON value: text, a number (times are epoch ms), null, true/false for a flag, and
  * base64 text for the bytes of a `bytes` column (sealed secrets, which stay sealed).
