@@ -5,7 +5,8 @@ const DAY = 24 * HOUR;
 
 // `auto` only for seconds, where it turns 0 into "now"; for days it would say "yesterday" of a
 // task 30 hours old, which reads as a calendar day it may not be. Made at the first use, not when
-// the CLI loads: a process's first Intl call loads ICU's data, some 50 ms of `ddm-jobs serve`'s start.
+// the CLI loads: a process's first Intl call loads ICU's data, 15 to 25 ms of `ddm-jobs serve`'s
+// start.
 let formats: { seconds: Intl.RelativeTimeFormat; always: Intl.RelativeTimeFormat } | undefined;
 const relativeFormats = () =>
   (formats ??= {
