@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, type Option } from 'commander';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { yaml } from '../yaml.js';
 import { databaseLocation } from './database-options.js';
 
 /** Keys whose values are paths: a relative one is read from the configuration file's folder. */
@@ -70,9 +70,9 @@ function readMapping(file: string): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
-    parsed = parseYaml(text);
+    parsed = yaml().parse(text);
   } catch (error) {
-    if (!(error instanceof YAMLParseError)) throw error;
+    if (!(error instanceof yaml().YAMLParseError)) throw error;
     // The message's excerpt of the file is left out: it could show a password.
     const [at] = error.linePos ?? [];
     const where = at ? ` at line ${at.line}, column ${at.col}` : '';

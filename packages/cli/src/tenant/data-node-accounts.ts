@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { DataNodeAccount } from '@ddm-jobs/client';
 import { Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../yaml.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -47,7 +47,7 @@ export async function accountsOf(flags: AccountFlags): Promise<DataNodeAccount[]
   if (flags.accountsFile) {
     let parsed: unknown;
     try {
-      parsed = parseYaml(await readFile(flags.accountsFile, 'utf8'));
+      parsed = yaml().parse(await readFile(flags.accountsFile, 'utf8'));
     } catch (error) {
       throw new UsageError(
         `--accounts-file ${flags.accountsFile} cannot be read (${(error as Error).message.split('\n')[0]}).`,

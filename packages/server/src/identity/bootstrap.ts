@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createValidator, InventoryDeclarationSchema, type Static, Type } from '@ddm-jobs/contract';
-import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../clock/clock.js';
+import { yaml } from '../install/yaml.js';
 import type { CredentialStore, IdentityStore } from '../store/interfaces.js';
 import { ACCESS_KEY_PATTERN, SECRET_KEY_PATTERN } from './aksk/access-keys.js';
 import type { CredentialVault } from './aksk/credential-vault.js';
@@ -74,11 +74,27 @@ export type BootstrapFile = Static<typeof BootstrapSchema>;
 
 const validate = createValidator<BootstrapFile>(BootstrapSchema);
 
+/**
+ * A bootstrap document: JSON (what `startEmulator()` writes at every start) read by JSON.parse,
+ * without loading yaml; anything else, YAML (JSON is YAML, so a file JSON.parse refuses gets
+ * yaml's own message). One difference: a key named twice in a JSON object takes its last value,
+ * as JSON.parse reads it, where yaml refused the file.
+ */
+function parseDocument(text: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return yaml().parse(text);
+  }
+  return parsed;
+}
+
 /** Reads a YAML or JSON bootstrap file (JSON is YAML) and checks it against the schema. */
 export async function readBootstrapFile(path: string): Promise<BootstrapFile> {
   let parsed: unknown;
   try {
-    parsed = parseYaml(await readFile(path, 'utf8'));
+    parsed = parseDocument(await readFile(path, 'utf8'));
   } catch (error) {
     throw new BootstrapError(`cannot read bootstrap file ${path}: ${(error as Error).message}`);
   }

@@ -22,8 +22,8 @@ import {
   type ScenarioStep,
   type ScenarioTask,
 } from '@ddm-jobs/contract';
-import { parse as parseYaml } from 'yaml';
 import { checkFaultRule } from '../faults/rules.js';
+import { yaml } from '../install/yaml.js';
 import { MAX_SCENARIO_NESTING, nestingBound } from './nesting.js';
 import { type PlanStep, type Reaction, reactionSteps, resolveSteps, type StepSpec } from './timeline.js';
 
@@ -312,7 +312,7 @@ export function parseScenario(text: string, source: string): Scenario {
   let parsed: unknown;
   try {
     // Merge keys (`<<: *defaults`) let a scenario share fields between tasks.
-    parsed = parseYaml(text, { merge: true });
+    parsed = yaml().parse(text, { merge: true });
   } catch (error) {
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     throw new ScenarioError(source, `The scenario is not valid YAML or JSON: ${first}`);

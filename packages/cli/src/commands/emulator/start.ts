@@ -3,10 +3,10 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Bootstrap, credentialKey, mergeBootstrap } from '@ddm-jobs/testing';
+import type { Bootstrap } from '@ddm-jobs/testing';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../tenant/usage-error.js';
+import { yaml } from '../../yaml.js';
 import { exportLines } from './exports.js';
 import { isRunning } from './process-state.js';
 import { NAME_PATTERN, readEmulatorState, removeEmulatorState, writeEmulatorState } from './state.js';
@@ -26,7 +26,7 @@ function parseName(value: string): string {
 
 function readBootstrap(file: string): Bootstrap {
   try {
-    return parseYaml(readFileSync(file, 'utf8')) as Bootstrap;
+    return yaml().parse(readFileSync(file, 'utf8')) as Bootstrap;
   } catch (error) {
     throw new UsageError(`--bootstrap ${file}: ${(error as Error).message}`);
   }
@@ -111,6 +111,8 @@ Examples:
         if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
         throw usage ? new UsageError(message) : new Error(message);
       };
+      // Loaded here, not at the CLI's start: the helper brings yaml and the SDK, which serve never needs.
+      const { credentialKey, mergeBootstrap } = await import('@ddm-jobs/testing');
       const key = credentialKey(resolve(flags.credentialKeyFile ?? join(dataDir, 'credential.key')));
       const { bootstrap, identities } = mergeBootstrap(bootstrapOwn, key.key);
       const bootstrapFile = join(dataDir, 'emulator-bootstrap.json');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { yaml } from '../../yaml.js';
 import { UsageError } from '../usage-error.js';
 
 /** Where a process looks for files: its environment, working folder and home folder. */
@@ -45,7 +45,7 @@ export function candidates(base: 'clouds' | 'secure', surroundings: Surroundings
 function readMapping(file: string): Record<string, unknown> {
   let parsed: unknown;
   try {
-    parsed = parse(readFileSync(file, 'utf8'));
+    parsed = yaml().parse(readFileSync(file, 'utf8'));
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UsageError(`${file}: cannot be read as YAML: ${reason}`);

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { stringify } from 'yaml';
+import { yaml } from '../../yaml.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
@@ -20,5 +20,5 @@ export function print(line: string): void {
  */
 export function printData(format: 'json' | 'yaml', data: unknown): void {
   if (format === 'json') print(JSON.stringify(data, null, 2));
-  else process.stdout.write(stringify(data));
+  else process.stdout.write(yaml().stringify(data));
 }
