@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import fastifyStatic from '@fastify/static';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { PACKAGE_ROOT } from '../install/package-root.js';
 
@@ -49,9 +48,48 @@ const NOT_BUILT =
   'The console is not built: run `npm run build` (it writes packages/console/dist), ' +
   'or start the server with --console-dir naming a built console.';
 
+/** Headers of the files app's answer that the console's own reply sets for itself. */
+const OWN_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
+
 export interface ConsoleDeps {
   /** The folder of the built console: index.html and assets/. */
   dir: string;
+}
+
+/**
+ * The folder's files served by @fastify/static in a Fastify app of their own, built at the first
+ * request for a console file: the plugin and what it loads (some 30 modules) are then no part of
+ * the server's start, which an emulator makes at every test. The plugin does all of a file's work
+ * (the path's checks, content type, ETag and Last-Modified, 304) as it did registered here.
+ */
+function filesApp(root: string, assets: string): () => Promise<FastifyInstance> {
+  let files: Promise<FastifyInstance> | undefined;
+  return () => {
+    files ??= (async () => {
+      const [{ default: Fastify }, { default: fastifyStatic }] = await Promise.all([
+        import('fastify'),
+        import('@fastify/static'),
+      ]);
+      const app = Fastify({ logger: false });
+      await app.register(fastifyStatic, {
+        root,
+        prefix: '/',
+        // Read at each request, so a console built after the start is served without a restart.
+        wildcard: true,
+        index: false,
+        dotfiles: 'ignore',
+        acceptRanges: false,
+        cacheControl: false,
+        suppressWarning: true,
+        setHeaders(reply, path) {
+          reply.header('cache-control', path.startsWith(assets) ? IMMUTABLE : REVALIDATE);
+        },
+      });
+      await app.ready();
+      return app;
+    })();
+    return files;
+  };
 }
 
 /**
@@ -63,6 +101,7 @@ export interface ConsoleDeps {
 export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
   const root = resolve(deps.dir);
   const assets = join(root, 'assets') + sep;
+  const files = filesApp(root, assets);
   const parentErrorHandler = app.errorHandler;
 
   app.addHook('onRequest', async (_request, reply) => {
@@ -79,28 +118,33 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
     throw new ApiError('noSuchApi');
   });
 
-  const sendIndex = async (reply: FastifyReply) => {
-    if (!existsSync(join(root, 'index.html'))) throw new ApiError('noSuchApi', NOT_BUILT);
-    return reply.sendFile('index.html');
+  /**
+   * Answers with the files app's answer for `path` (as the client wrote it, below /console/),
+   * what it refuses being a file not served.
+   * A HEAD asks for the GET, whose body Fastify leaves out as for any HEAD.
+   */
+  const sendFile = async (request: FastifyRequest, reply: FastifyReply, path: string) => {
+    const answer = await (await files()).inject({
+      method: request.method === 'HEAD' ? 'GET' : request.method,
+      url: path,
+      headers: request.headers,
+    });
+    if (answer.statusCode >= 400 && answer.statusCode < 500) throw new ApiError('noSuchApi');
+    if (answer.statusCode >= 500)
+      throw new Error(`console file ${path}: ${answer.statusCode} ${answer.body}`);
+    for (const [name, value] of Object.entries(answer.headers))
+      if (!OWN_HEADERS.has(name) && value !== undefined) reply.header(name, value);
+    return reply.code(answer.statusCode).send(answer.rawPayload);
   };
-  app.get('/', { prefixTrailingSlash: 'slash' }, async (_request, reply) => sendIndex(reply));
+  const sendIndex = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!existsSync(join(root, 'index.html'))) throw new ApiError('noSuchApi', NOT_BUILT);
+    return sendFile(request, reply, '/index.html');
+  };
+  app.get('/', { prefixTrailingSlash: 'slash' }, async (request, reply) => sendIndex(request, reply));
   app.get('', async (request, reply) => {
     const query = request.url.indexOf('?');
     return reply.redirect(`/console/${query === -1 ? '' : request.url.slice(query)}`, 301);
   });
-
-  await app.register(fastifyStatic, {
-    root,
-    prefix: '/',
-    // Read at each request, so a console built after the start is served without a restart.
-    wildcard: true,
-    index: false,
-    dotfiles: 'ignore',
-    acceptRanges: false,
-    cacheControl: false,
-    suppressWarning: true,
-    setHeaders(reply, path) {
-      reply.header('cache-control', path.startsWith(assets) ? IMMUTABLE : REVALIDATE);
-    },
-  });
+  // The path as the client sent it (still encoded), for the plugin's own checks of it.
+  app.get('/*', async (request, reply) => sendFile(request, reply, request.url.slice(app.prefix.length)));
 }
