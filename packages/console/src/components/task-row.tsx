@@ -1,7 +1,7 @@
 import type { JobItem } from '@ddm-jobs/contract/wire';
 import type { TaskAction } from '../tasks/actions.js';
 import { hasEnded, percentOf } from '../tasks/job-fields.js';
-import { formatDdmTime } from '../time/local-time.js';
+import { DdmTime } from '../time/zoned-time.js';
 import { ActionButtons } from './action-buttons.js';
 import { ProgressCell } from './progress-cell.js';
 import { StatusBadge } from './status-badge.js';
@@ -66,10 +66,10 @@ export function TaskRow({ job, flash, onOpen, onAction, onFlashEnd, selected, on
         {job.database_name || dash}
       </td>
       <td data-label="Created" class="cell-time">
-        {formatDdmTime(job.created_time)}
+        <DdmTime text={job.created_time} />
       </td>
       <td data-label="Ended" class={`cell-time ${empty(hasEnded(job.status)) ?? ''}`}>
-        {hasEnded(job.status) ? formatDdmTime(job.end_time) : dash}
+        {hasEnded(job.status) ? <DdmTime text={job.end_time} /> : dash}
       </td>
       <td data-label="Progress" class={empty(percentOf(job) !== undefined)}>
         <ProgressCell job={job} />

@@ -1,5 +1,3 @@
-import { parseDdmTime } from '@ddm-jobs/contract/wire';
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `2026-01-01 00:12:30` in the browser's time zone: sortable, and the same in every locale. */
@@ -50,12 +48,6 @@ export function zoneNote(now: number): string {
   const zone = browserZone();
   const offset = utcOffset(now);
   return zone === 'UTC' || zone === 'Etc/UTC' ? 'Times in UTC' : `Times in ${zone} (${offset})`;
-}
-
-/** A DDM time (`2026-01-01T00:12:30+0000`) shown in the browser's zone, with it; other text as it is. */
-export function formatDdmTime(text: string): string {
-  const ms = parseDdmTime(text);
-  return ms === undefined ? text : formatZoned(ms);
 }
 
 /** The value of an `<input type="datetime-local">` for an instant: `2026-01-01T00:12`. */
