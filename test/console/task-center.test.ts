@@ -95,6 +95,9 @@ describe('the Task Center list', () => {
       'Roll back',
     ]);
 
+    // The chart's bars loaded (not dimmed by a load in flight) before the screenshots.
+    await page.getByTestId('month-chart').locator('.chart__bar').first().waitFor();
+    await expect.poll(() => page.getByTestId('month-chart').getAttribute('aria-busy')).toBe('false');
     await page.locator('body').hover({ position: { x: 0, y: 0 } });
     await page.screenshot({
       path: join(REPO, 'docs/screenshots/task-center-1280.png'),

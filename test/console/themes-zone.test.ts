@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from '../support/processes.js';
 import {
   ADMIN,
   type ConsoleServer,
@@ -79,6 +81,10 @@ describe('times with their zone', () => {
     await panel.waitFor();
     const times = await panel.locator('dd').allTextContents();
     expect(times).toContain('2025-12-31 20:04:00 CET');
+    // Its tooltip gives it in UTC, the zone of the API and the logs.
+    const ended = panel.locator('dd time', { hasText: '2025-12-31 20:04:00 CET' });
+    expect(await ended.getAttribute('title')).toBe('2025-12-31 19:04:00 UTC');
+    expect(await ended.getAttribute('datetime')).toBe('2025-12-31T19:04:00.000Z');
     await panel.locator('.history__time').first().waitFor();
     for (const text of await panel.locator('.history__time').allTextContents()) expect(text).toMatch(/ CET$/);
     expectClean(watched);
@@ -86,7 +92,7 @@ describe('times with their zone', () => {
 });
 
 describe('the theme', () => {
-  it('follows the system: light, then dark without a reload, then light again', async () => {
+  it('follows the system: light, then dark without a reload (its screenshot), then light again', async () => {
     watched = await openPage(browser);
     const { page } = watched;
     await page.emulateMedia({ colorScheme: 'light' });
@@ -106,6 +112,15 @@ describe('the theme', () => {
           ).getComputedStyle(el).backgroundColor,
       );
     expect(panel).toBe('rgb(23, 29, 37)');
+    await page.getByTestId('month-chart').locator('.chart__bar').first().waitFor();
+    await expect.poll(() => page.getByTestId('month-chart').getAttribute('aria-busy')).toBe('false');
+    await page.locator('body').hover({ position: { x: 0, y: 0 } });
+    await page.screenshot({
+      path: join(REPO, 'docs/screenshots/task-center-dark-1280.png'),
+      fullPage: true,
+      animations: 'disabled',
+      caret: 'hide',
+    });
 
     await page.emulateMedia({ colorScheme: 'light' });
     expect((await colours(page)).background).toBe('rgb(244, 246, 249)');

@@ -1,0 +1,137 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ConsoleServer,
+  expectAccessible,
+  foreignRequests,
+  launchChromium,
+  openPage,
+  signInThroughForm,
+  startConsoleServer,
+  type Watched,
+} from './console-fixture.js';
+
+/**
+ * axe-core on every view and dialog of the console, in the light theme and the dark one: no
+ * serious or critical violation (contrast, names, roles, labels). axe runs in the page under the
+ * server's CSP, which stays on: a violation of it fails the test too.
+ */
+
+/** The demo's ToBeSwitched migration: its panel has shard details, a run log and a switch window. */
+const WAITING = '92370d30-3ddc-4e05-b8ab-51662d824318';
+
+let browser: Browser;
+let server: ConsoleServer;
+let watched: Watched | undefined;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchChromium(), startConsoleServer()]);
+  // A line of each level: their colours are checked for contrast in the panel.
+  const response = await fetch(`${server.url}/internal/v1/jobs/${WAITING}/logs`, {
+    method: 'POST',
+    headers: { 'x-auth-token': await server.adminToken(), 'content-type': 'application/json' },
+    body: JSON.stringify({
+      logs: [
+        { level: 'INFO', message: 'pre-check passed' },
+        { level: 'WARNING', message: 'shard 3 is slow' },
+        { level: 'ERROR', message: 'shard 3 unreachable' },
+      ],
+    }),
+  });
+  expect(response.status).toBeLessThan(300);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+afterEach(async () => {
+  await watched?.context.close();
+  watched = undefined;
+});
+
+function expectClean(w: Watched) {
+  expect(foreignRequests(w, server.url)).toEqual([]);
+  // The refused sign-in's 401 is the browser's own console line; nothing else may fail.
+  expect(w.errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
+}
+
+/** Every action dialog the first page offers, one after the other, each checked then closed. */
+async function checkActionDialogs(page: Page, theme: string) {
+  const buttons = page.locator('.task-table tbody td[data-label="Actions"] button');
+  const labels = [...new Set(await buttons.allTextContents())];
+  expect(labels.length).toBeGreaterThanOrEqual(3);
+  for (const label of labels) {
+    await buttons.filter({ hasText: label }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await expectAccessible(page, `the ${label} dialog (${theme})`);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  }
+  return labels;
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  describe(`the console in the ${colorScheme} theme`, () => {
+    it('has no serious accessibility violation: sign-in, list, chart, filters, batch, detail panel, run log, every dialog', async () => {
+      watched = await openPage(browser);
+      const { page } = watched;
+      await page.emulateMedia({ colorScheme });
+      await page.goto(`${server.url}/console/`);
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await expectAccessible(page, `the sign-in form (${colorScheme})`);
+
+      // A refused sign-in shows its message, which must be readable too.
+      await page.getByLabel('IAM user name', { exact: true }).fill('nobody');
+      await page.getByLabel('Password', { exact: true }).fill('wrong');
+      await page.getByLabel('Project', { exact: true }).fill('default');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      await expectAccessible(page, `the refused sign-in (${colorScheme})`);
+
+      await signInThroughForm(page, server.url);
+      await page.getByTestId('month-chart').locator('.chart__bar').first().waitFor();
+      await expect.poll(() => page.getByTestId('month-chart').getAttribute('aria-busy')).toBe('false');
+      await expectAccessible(page, `the task list and the chart (${colorScheme})`);
+
+      // The filter bar: a menu open, then a filter applied (its chip shown).
+      await page.locator('summary').filter({ hasText: 'Status' }).click();
+      await page.getByRole('group', { name: 'Status' }).getByLabel('Running', { exact: true }).check();
+      await expectAccessible(page, `the status menu, open (${colorScheme})`);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.url()).toContain('status=Running');
+      await expectAccessible(page, `the list filtered by status (${colorScheme})`);
+      await page.getByRole('button', { name: 'Clear filters' }).click();
+      await expect.poll(() => page.url()).not.toContain('status=');
+
+      // Two migrations selected: the batch bar, then its dialog.
+      const cancellable = page
+        .locator('.task-table tbody tr')
+        .filter({ has: page.getByRole('button', { name: 'Cancel', exact: true }) });
+      await cancellable.nth(0).getByRole('checkbox').check();
+      await cancellable.nth(1).getByRole('checkbox').check();
+      await expectAccessible(page, `the batch bar (${colorScheme})`);
+      await page.getByRole('button', { name: 'Cancel selected' }).click();
+      const batch = page.getByRole('dialog', { name: 'Cancel: 2 tasks' });
+      await batch.waitFor();
+      await expectAccessible(page, `the batch dialog (${colorScheme})`);
+      await page.keyboard.press('Escape');
+      await batch.waitFor({ state: 'detached' });
+
+      const labels = await checkActionDialogs(page, colorScheme);
+      expect(labels).toEqual(expect.arrayContaining(['Cancel', 'Retry', 'Roll back', 'Change window']));
+
+      await page.locator(`tr[data-job-id="${WAITING}"] .task-name`).click();
+      const panel = page.getByRole('dialog', { name: 'Task details' });
+      await panel.locator('.run-log__line').first().waitFor();
+      await expectAccessible(page, `the detail panel with its run log (${colorScheme})`);
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached' });
+
+      // The narrow layout: rows as cards, the chart's dates thinned.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expectAccessible(page, `the task list at 390 px (${colorScheme})`);
+      expectClean(watched);
+    });
+  });
+}
