@@ -8,6 +8,7 @@ import {
   openPage,
   signInThroughForm,
   startConsoleServer,
+  TOTALS,
   type Watched,
 } from './console-fixture.js';
 
@@ -55,6 +56,15 @@ function expectClean(w: Watched) {
   expect(w.errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
 }
 
+/**
+ * Waits for the list and the chart to finish loading: while a load is in flight they are dimmed
+ * on purpose, which axe would measure as the colours' contrast.
+ */
+async function settled(page: Page) {
+  await expect.poll(() => page.locator('.task-table').getAttribute('aria-busy')).not.toBe('true');
+  await expect.poll(() => page.getByTestId('month-chart').getAttribute('aria-busy')).toBe('false');
+}
+
 /** Every action dialog the first page offers, one after the other, each checked then closed. */
 async function checkActionDialogs(page: Page, theme: string) {
   const buttons = page.locator('.task-table tbody td[data-label="Actions"] button');
@@ -97,12 +107,19 @@ for (const colorScheme of ['light', 'dark'] as const) {
       // The filter bar: a menu open, then a filter applied (its chip shown).
       await page.locator('summary').filter({ hasText: 'Status' }).click();
       await page.getByRole('group', { name: 'Status' }).getByLabel('Running', { exact: true }).check();
+      // The ticked status is in the address once the view changed, and the list loads again.
+      await expect.poll(() => page.url()).toContain('status=Running');
+      await expect
+        .poll(async () => new Set(await page.locator('.task-table .badge').allTextContents()))
+        .toEqual(new Set(['Running']));
+      await settled(page);
       await expectAccessible(page, `the status menu, open (${colorScheme})`);
       await page.keyboard.press('Escape');
-      await expect.poll(() => page.url()).toContain('status=Running');
       await expectAccessible(page, `the list filtered by status (${colorScheme})`);
       await page.getByRole('button', { name: 'Clear filters' }).click();
       await expect.poll(() => page.url()).not.toContain('status=');
+      await expect.poll(() => page.getByTestId('total').textContent()).toBe(String(TOTALS['7 days']));
+      await settled(page);
 
       // Two migrations selected: the batch bar, then its dialog.
       const cancellable = page
@@ -110,6 +127,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
         .filter({ has: page.getByRole('button', { name: 'Cancel', exact: true }) });
       await cancellable.nth(0).getByRole('checkbox').check();
       await cancellable.nth(1).getByRole('checkbox').check();
+      await settled(page);
       await expectAccessible(page, `the batch bar (${colorScheme})`);
       await page.getByRole('button', { name: 'Cancel selected' }).click();
       const batch = page.getByRole('dialog', { name: 'Cancel: 2 tasks' });
@@ -130,6 +148,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
       // The narrow layout: rows as cards, the chart's dates thinned.
       await page.setViewportSize({ width: 390, height: 844 });
+      await settled(page);
       await expectAccessible(page, `the task list at 390 px (${colorScheme})`);
       expectClean(watched);
     });
