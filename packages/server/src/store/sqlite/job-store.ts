@@ -25,12 +25,15 @@ export function createSqliteJobStore(
      ON CONFLICT (id) DO NOTHING`,
   );
   const byId = db.prepare(`SELECT ${rows.COLUMNS} FROM jobs WHERE id = ?`);
-  const update = db.prepare(
-    `UPDATE jobs SET status = @status, progress = @progress, fail_reason = @failReason, ended_at = @endedAt,
+  // Two statements: SQLite rewrites the entries of every index holding a column an UPDATE assigns,
+  // even to its old value, so a report that keeps the status (most of them: progress) leaves
+  // status out, and the indexes by status and by name, and the status triggers, alone.
+  const changes = `progress = @progress, fail_reason = @failReason, ended_at = @endedAt,
        switch_begin = @switchBegin, switch_end = @switchEnd, retried_by = @retriedBy, version = @version,
        updated_at = @updatedAt, listed_json = @listedJson
-     WHERE id = @id AND version = @expectedVersion`,
-  );
+     WHERE id = @id AND version = @expectedVersion`;
+  const update = db.prepare(`UPDATE jobs SET ${changes}`);
+  const updateWithStatus = db.prepare(`UPDATE jobs SET status = @status, ${changes}`);
   const remove = db.prepare('DELETE FROM jobs WHERE id = ? AND version = ?');
   const keepRemoved = db.prepare(
     'INSERT OR REPLACE INTO removed_jobs (id, project_id, removed_at, removed_by, job) VALUES (?, ?, ?, ?, ?)',
@@ -68,9 +71,14 @@ export function createSqliteJobStore(
 
   /** Writes a task's next state, its feed entry and, when its status changed, its history. */
   const writeChange = (before: JobRow, after: JobRow, now: number) => {
-    update.run({ ...after, expectedVersion: before.version, listedJson: rows.listedJsonOf(after) });
+    const statusChanged = after.status !== before.status;
+    (statusChanged ? updateWithStatus : update).run({
+      ...after,
+      expectedVersion: before.version,
+      listedJson: rows.listedJsonOf(after),
+    });
     events.append('changed', after, now);
-    if (after.status !== before.status) history.entered(after, now, false);
+    if (statusChanged) history.entered(after, now, false);
   };
 
   /** Compare and set, with the listed JSON rendered from the whole next row. */
