@@ -1,16 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ConsoleServer,
-  expectAccessible,
-  foreignRequests,
-  launchChromium,
-  openPage,
-  signInThroughForm,
-  startConsoleServer,
-  TOTALS,
-  type Watched,
-} from './console-fixture.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { consoleSuite, expectAccessible, signInThroughForm, TOTALS } from './console-fixture.js';
 
 /**
  * axe-core on every view and dialog of the console, in the light theme and the dark one: no
@@ -21,40 +11,25 @@ import {
 /** The demo's ToBeSwitched migration: its panel has shard details, a run log and a switch window. */
 const WAITING = '92370d30-3ddc-4e05-b8ab-51662d824318';
 
-let browser: Browser;
-let server: ConsoleServer;
-let watched: Watched | undefined;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startConsoleServer()]);
-  // A line of each level: their colours are checked for contrast in the panel.
-  const response = await fetch(`${server.url}/internal/v1/jobs/${WAITING}/logs`, {
-    method: 'POST',
-    headers: { 'x-auth-token': await server.adminToken(), 'content-type': 'application/json' },
-    body: JSON.stringify({
-      logs: [
-        { level: 'INFO', message: 'pre-check passed' },
-        { level: 'WARNING', message: 'shard 3 is slow' },
-        { level: 'ERROR', message: 'shard 3 unreachable' },
-      ],
-    }),
-  });
-  expect(response.status).toBeLessThan(300);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  await watched?.context.close();
-  watched = undefined;
-});
-
-function expectClean(w: Watched) {
-  expect(foreignRequests(w, server.url)).toEqual([]);
+const suite = consoleSuite({
   // The refused sign-in's 401 is the browser's own console line; nothing else may fail.
-  expect(w.errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
-}
+  allowedError: 'status of 401',
+  // A line of each level: their colours are checked for contrast in the panel.
+  async prepare(server) {
+    const response = await fetch(`${server.url}/internal/v1/jobs/${WAITING}/logs`, {
+      method: 'POST',
+      headers: { 'x-auth-token': await server.adminToken(), 'content-type': 'application/json' },
+      body: JSON.stringify({
+        logs: [
+          { level: 'INFO', message: 'pre-check passed' },
+          { level: 'WARNING', message: 'shard 3 is slow' },
+          { level: 'ERROR', message: 'shard 3 unreachable' },
+        ],
+      }),
+    });
+    expect(response.status).toBeLessThan(300);
+  },
+});
 
 /**
  * Waits for the list and the chart to finish loading: while a load is in flight they are dimmed
@@ -84,10 +59,10 @@ async function checkActionDialogs(page: Page, theme: string) {
 for (const colorScheme of ['light', 'dark'] as const) {
   describe(`the console in the ${colorScheme} theme`, () => {
     it('has no serious accessibility violation: sign-in, list, chart, filters, batch, detail panel, run log, every dialog', async () => {
-      watched = await openPage(browser);
+      const watched = await suite.open();
       const { page } = watched;
       await page.emulateMedia({ colorScheme });
-      await page.goto(`${server.url}/console/`);
+      await page.goto(`${suite.server.url}/console/`);
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
       await expectAccessible(page, `the sign-in form (${colorScheme})`);
 
@@ -99,7 +74,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByRole('alert').waitFor();
       await expectAccessible(page, `the refused sign-in (${colorScheme})`);
 
-      await signInThroughForm(page, server.url);
+      await signInThroughForm(page, suite.server.url);
       await page.getByTestId('month-chart').locator('.chart__bar').first().waitFor();
       await expect.poll(() => page.getByTestId('month-chart').getAttribute('aria-busy')).toBe('false');
       await expectAccessible(page, `the task list and the chart (${colorScheme})`);
@@ -150,7 +125,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width: 390, height: 844 });
       await settled(page);
       await expectAccessible(page, `the task list at 390 px (${colorScheme})`);
-      expectClean(watched);
+      suite.expectClean(watched);
     });
   });
 }

@@ -1,16 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLI, envWithout, REPO, runToEnd } from '../support/processes.js';
-import {
-  type ConsoleServer,
-  FAILED_MIGRATION,
-  foreignRequests,
-  launchChromium,
-  openPage,
-  signInThroughForm,
-  startConsoleServer,
-  type Watched,
-} from './console-fixture.js';
+import { type ConsoleServer, consoleSuite, FAILED_MIGRATION, signInThroughForm } from './console-fixture.js';
 
 /**
  * The console offers actions only to a user who may take them: a `readonly` user of the project
@@ -19,12 +9,8 @@ import {
 
 const VIEWER = { user: 'viewer', password: 'viewer console password' };
 
-let browser: Browser;
-let server: ConsoleServer;
-let watched: Watched | undefined;
-
 /** `ddm-jobs iam ...` on the running server's data folder, which must succeed. */
-async function iam(args: string[]): Promise<void> {
+async function iam(server: ConsoleServer, args: string[]): Promise<void> {
   const done = await runToEnd(process.execPath, [CLI, 'iam', ...args, '--data-dir', server.dataDir], {
     cwd: REPO,
     env: envWithout('DDM_JOBS_'),
@@ -33,29 +19,17 @@ async function iam(args: string[]): Promise<void> {
   if (done.code !== 0) throw new Error(`iam ${args.join(' ')}: ${done.code} ${done.stderr}`);
 }
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startConsoleServer()]);
-  await iam(['user', 'create', VIEWER.user, '--password', VIEWER.password]);
-  await iam(['role', 'grant', 'readonly', '--user', VIEWER.user, '--project', 'default']);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  await watched?.context.close();
-  watched = undefined;
+const suite = consoleSuite({
+  async prepare(server) {
+    await iam(server, ['user', 'create', VIEWER.user, '--password', VIEWER.password]);
+    await iam(server, ['role', 'grant', 'readonly', '--user', VIEWER.user, '--project', 'default']);
+  },
 });
 
 async function signedInAs(user?: typeof VIEWER) {
-  watched = await openPage(browser);
-  await signInThroughForm(watched.page, server.url, user);
+  const watched = await suite.open();
+  await signInThroughForm(watched.page, suite.server.url, user);
   return watched.page;
-}
-
-function expectClean(w: Watched) {
-  expect(foreignRequests(w, server.url)).toEqual([]);
-  expect(w.errors).toEqual([]);
 }
 
 describe('action buttons and roles', () => {
@@ -72,7 +46,7 @@ describe('action buttons and roles', () => {
     await panel.waitFor();
     for (const label of ['Cancel', 'Retry', 'Roll back', 'Clean up', 'Switch routes', 'Change window'])
       expect(await page.getByRole('button', { name: label, exact: true }).count(), label).toBe(0);
-    expectClean(watched as Watched);
+    suite.expectClean();
   });
 
   it('still shows the admin (te_admin) the actions a task offers', async () => {
@@ -84,6 +58,6 @@ describe('action buttons and roles', () => {
       'Retry',
       'Roll back',
     ]);
-    expectClean(watched as Watched);
+    suite.expectClean();
   });
 });

@@ -1,19 +1,16 @@
 import { DdmApiError, type DdmClient } from '@ddm-jobs/client';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { CLI, envWithout, REPO, runToEnd } from '../support/processes.js';
 import { adminClient } from './admin-client.js';
 import {
-  type ConsoleServer,
+  consoleSuite,
   DEMO_RUNNING,
   expectAccessible,
   FAILED_MIGRATION,
   foreignRequests,
   isFocused,
-  launchChromium,
-  openPage,
   signInThroughForm,
-  startConsoleServer,
   TOTALS,
   type Watched,
 } from './console-fixture.js';
@@ -46,43 +43,32 @@ ${BATCH.map(
 const ALL = TOTALS['7 days'] + BATCH.length;
 const VIEWER = { user: 'viewer', password: 'viewer batch password' };
 
-let browser: Browser;
-let server: ConsoleServer;
 let api: DdmClient;
-let watched: Watched | undefined;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startConsoleServer()]);
-  await server.record(MIGRATIONS);
-  api = adminClient(server);
-  // A readonly user of the project, made as an operator would (as action-roles.test.ts does).
-  for (const args of [
-    ['user', 'create', VIEWER.user, '--password', VIEWER.password],
-    ['role', 'grant', 'readonly', '--user', VIEWER.user, '--project', 'default'],
-  ]) {
-    const done = await runToEnd(process.execPath, [CLI, 'iam', ...args, '--data-dir', server.dataDir], {
-      cwd: REPO,
-      env: envWithout('DDM_JOBS_'),
-      input: '',
-    });
-    if (done.code !== 0) throw new Error(`iam ${args.join(' ')}: ${done.code} ${done.stderr}`);
-  }
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  await watched?.context.close();
-  watched = undefined;
+const suite = consoleSuite({
+  async prepare(server) {
+    await server.record(MIGRATIONS);
+    api = adminClient(server);
+    // A readonly user of the project, made as an operator would (as action-roles.test.ts does).
+    for (const args of [
+      ['user', 'create', VIEWER.user, '--password', VIEWER.password],
+      ['role', 'grant', 'readonly', '--user', VIEWER.user, '--project', 'default'],
+    ]) {
+      const done = await runToEnd(process.execPath, [CLI, 'iam', ...args, '--data-dir', server.dataDir], {
+        cwd: REPO,
+        env: envWithout('DDM_JOBS_'),
+        input: '',
+      });
+      if (done.code !== 0) throw new Error(`iam ${args.join(' ')}: ${done.code} ${done.stderr}`);
+    }
+  },
 });
 
 /** Signed in, every task of the 7 days on one page (20 a page, from the address). */
 async function signedIn(user?: typeof VIEWER): Promise<Page> {
-  watched = await openPage(browser);
-  await watched.page.goto(`${server.url}/console/?size=20`);
-  await signInThroughForm(watched.page, server.url, user);
-  await expect.poll(() => watched?.page.locator('.task-table tbody tr').count()).toBe(ALL);
+  const watched = await suite.open();
+  await watched.page.goto(`${suite.server.url}/console/?size=20`);
+  await signInThroughForm(watched.page, suite.server.url, user);
+  await expect.poll(() => suite.watched?.page.locator('.task-table tbody tr').count()).toBe(ALL);
   return watched.page;
 }
 
@@ -132,14 +118,14 @@ describe('actions on several tasks at once', () => {
     await select(page, DEMO_RUNNING);
     await page.getByRole('button', { name: '24 hours', exact: true }).click();
     await expect.poll(() => selectedCount(page)).toBe('0 tasks selected');
-    expect(watched?.errors).toEqual([]);
+    expect(suite.watched?.errors).toEqual([]);
   });
 
   it('shows a user who may not act no checkbox and no batch bar', async () => {
     const page = await signedIn(VIEWER);
     expect(await page.locator('.task-table input[type="checkbox"]').count()).toBe(0);
     expect(await page.getByRole('region', { name: 'Selected tasks' }).count()).toBe(0);
-    expect(watched?.errors).toEqual([]);
+    expect(suite.watched?.errors).toEqual([]);
   });
 
   it('cancels three migrations with one confirmation; one cancelled meanwhile is refused with the API message', async () => {
@@ -193,8 +179,8 @@ describe('actions on several tasks at once', () => {
     for (const id of BATCH)
       await expect.poll(() => row(page, id).locator('.badge').textContent()).toBe('Canceling');
     expect(await selectedCount(page)).toBe('0 tasks selected');
-    expect(foreignRequests(watched as Watched, server.url)).toEqual([]);
+    expect(foreignRequests(suite.watched as Watched, suite.server.url)).toEqual([]);
     // The refused request is the one error Chromium logs.
-    expect(watched?.errors).toEqual([expect.stringMatching(/status of 4\d\d/)]);
+    expect(suite.watched?.errors).toEqual([expect.stringMatching(/status of 4\d\d/)]);
   });
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { startServe } from '../../scripts/serve-process.js';
 import { passwordAuth } from '../support/keystone-body.js';
 import { CLI, REPO, stopServer } from '../support/processes.js';
@@ -195,6 +196,79 @@ export async function openPage(browser: Browser, timezoneId = 'UTC'): Promise<Wa
     if (message.type() === 'error') watched.errors.push(message.text());
   });
   return watched;
+}
+
+export interface ConsoleSuiteOptions {
+  /** A server of its own for each test (a test that moves the clock), not one for the file. */
+  serverPerTest?: boolean;
+  /** Runs once each server is up, before the tests see it: the data the file's tests rely on. */
+  prepare?: (server: ConsoleServer) => Promise<void>;
+  /** A console error a clean page may show (the browser's line for a request refused on purpose). */
+  allowedError?: string;
+}
+
+/** A file's browser and server, and the page of the test running now. */
+export interface ConsoleSuite {
+  readonly browser: Browser;
+  readonly server: ConsoleServer;
+  /** The page the running test opened with `open`; its context is closed after the test. */
+  readonly watched: Watched | undefined;
+  /** A fresh page (`openPage`), closed after the test. */
+  open(timezoneId?: string): Promise<Watched>;
+  /** Nothing requested of another host, no page error (but `allowedError`): of `w` or the current page. */
+  expectClean(w?: Watched): void;
+}
+
+/**
+ * Registers the vitest hooks of a console test file: Chromium for the file, the server for the
+ * file (or for each test), the test's page closed after it, then its server stopped.
+ */
+export function consoleSuite(options: ConsoleSuiteOptions = {}): ConsoleSuite {
+  let browser: Browser | undefined;
+  let server: ConsoleServer | undefined;
+  let watched: Watched | undefined;
+  const startServer = async () => {
+    server = await startConsoleServer();
+    await options.prepare?.(server);
+  };
+  beforeAll(async () => {
+    if (options.serverPerTest) browser = await launchChromium();
+    else await Promise.all([launchChromium().then((b) => (browser = b)), startServer()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (!options.serverPerTest) await server?.stop();
+  });
+  if (options.serverPerTest) beforeEach(startServer);
+  afterEach(async () => {
+    await watched?.context.close();
+    watched = undefined;
+    if (options.serverPerTest) await server?.stop();
+  });
+  const suite: ConsoleSuite = {
+    get browser() {
+      if (!browser) throw new Error('The browser is not launched (outside a test).');
+      return browser;
+    },
+    get server() {
+      if (!server) throw new Error('The console server is not started (outside a test).');
+      return server;
+    },
+    get watched() {
+      return watched;
+    },
+    async open(timezoneId) {
+      watched = await openPage(suite.browser, timezoneId);
+      return watched;
+    },
+    expectClean(w = watched) {
+      if (!w) throw new Error('No page was opened.');
+      expect(foreignRequests(w, suite.server.url)).toEqual([]);
+      const allowed = options.allowedError;
+      expect(allowed ? w.errors.filter((e) => !e.includes(allowed)) : w.errors).toEqual([]);
+    },
+  };
+  return suite;
 }
 
 /** Signs in through the form, as a person would (the admin unless told), and waits for the task table. */

@@ -1,18 +1,16 @@
 import type { DdmClient, JobFilters } from '@ddm-jobs/client';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { adminClient } from './admin-client.js';
 import {
   CANCEL_TARGET,
-  type ConsoleServer,
+  consoleSuite,
   expectAccessible,
   FAILED_MIGRATION,
   foreignRequests,
-  launchChromium,
   openPage,
   START,
   signInThroughForm,
-  startConsoleServer,
   TOTALS,
   type Watched,
 } from './console-fixture.js';
@@ -71,34 +69,18 @@ tasks:
 const ALL = TOTALS['7 days'] + 290;
 const WEEK = 7 * 24 * 3_600_000;
 
-let browser: Browser;
-let server: ConsoleServer;
 let api: DdmClient;
-let watched: Watched | undefined;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startConsoleServer()]);
-  await server.record(MANY);
-  api = adminClient(server);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  await watched?.context.close();
-  watched = undefined;
+const suite = consoleSuite({
+  async prepare(server) {
+    await server.record(MANY);
+    api = adminClient(server);
+  },
 });
 
 async function signedIn(): Promise<Page> {
-  watched = await openPage(browser);
-  await signInThroughForm(watched.page, server.url);
+  const watched = await suite.open();
+  await signInThroughForm(watched.page, suite.server.url);
   return watched.page;
-}
-
-function expectClean(w: Watched) {
-  expect(foreignRequests(w, server.url)).toEqual([]);
-  expect(w.errors).toEqual([]);
 }
 
 const rows = (page: Page) => page.locator('.task-table tbody tr');
@@ -149,7 +131,7 @@ describe('the Task Center filters', () => {
     expect(Number(await total(page).textContent())).toBeGreaterThan(180);
     for (const status of await rows(page).locator('.badge').allTextContents())
       expect(['Completed', 'Failed']).toContain(status);
-    expect(page.url()).toBe(`${server.url}/console/?status=Completed,Failed`);
+    expect(page.url()).toBe(`${suite.server.url}/console/?status=Completed,Failed`);
     await page.locator('summary').filter({ hasText: 'Status' }).click();
     await expectAccessible(page, 'the filter bar, its status menu open');
     await page.keyboard.press('Escape');
@@ -159,7 +141,7 @@ describe('the Task Center filters', () => {
     );
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await expectTotal(page, ALL);
-    expect(page.url()).toBe(`${server.url}/console/`);
+    expect(page.url()).toBe(`${suite.server.url}/console/`);
 
     // Two names: the scenario's 100 reductions and 80 EIP unbindings, nothing else.
     await choose(page, 'Task name', ['ReduceNode', 'UnbindEIP']);
@@ -201,7 +183,7 @@ describe('the Task Center filters', () => {
     await expectTotal(page, 1);
     await expect.poll(() => rowIds(page)).toEqual([FAILED_MIGRATION]);
     expect(await apiTotal({ jobId: FAILED_MIGRATION })).toBe(1);
-    expectClean(watched as Watched);
+    suite.expectClean();
   });
 
   it('keeps the view in the address: a copied link opened in a fresh, signed-out browser shows the same view', async () => {
@@ -222,14 +204,14 @@ describe('the Task Center filters', () => {
     await page.getByRole('dialog', { name: 'Task details' }).waitFor();
     const link = page.url();
     expect(link).toBe(
-      `${server.url}/console/?status=Failed&name=UnbindEIP,migrateLogicDb&page=2&size=20&open=${ids[3]}`,
+      `${suite.server.url}/console/?status=Failed&name=UnbindEIP,migrateLogicDb&page=2&size=20&open=${ids[3]}`,
     );
 
     // Elsewhere: the sign-in form first, then the same view, the task's panel open.
-    const other = await openPage(browser);
+    const other = await openPage(suite.browser);
     try {
       await other.page.goto(link);
-      await signInThroughForm(other.page, server.url);
+      await signInThroughForm(other.page, suite.server.url);
       expect(other.page.url()).toBe(link);
       await expectTotal(other.page, expected);
       await other.page.getByText('Page 2 of 6').waitFor();
@@ -243,25 +225,25 @@ describe('the Task Center filters', () => {
     }
 
     // A link to a page past the end shows the last page, and the address says so (in place).
-    await page.goto(`${server.url}/console/?page=99`);
+    await page.goto(`${suite.server.url}/console/?page=99`);
     await page.getByText(`Page ${Math.ceil(ALL / 10)} of ${Math.ceil(ALL / 10)}`).waitFor();
-    await expect.poll(() => page.url()).toBe(`${server.url}/console/?page=${Math.ceil(ALL / 10)}`);
+    await expect.poll(() => page.url()).toBe(`${suite.server.url}/console/?page=${Math.ceil(ALL / 10)}`);
 
     // A link to a task that is not on its page still opens that task.
-    await page.goto(`${server.url}/console/?open=${CANCEL_TARGET}`);
+    await page.goto(`${suite.server.url}/console/?open=${CANCEL_TARGET}`);
     const panel = page.getByRole('dialog', { name: 'Task details' });
     await panel.waitFor();
     await expect.poll(() => panel.textContent()).toContain('db_customers');
 
     // A link to a task that is gone says so, and the address no longer names it.
     const gone = '00000000-0000-4000-8000-000000000000';
-    await page.goto(`${server.url}/console/?range=24h&open=${gone}`);
+    await page.goto(`${suite.server.url}/console/?range=24h&open=${gone}`);
     await page.getByText(`Task ${gone} was not found`).waitFor();
-    expect(page.url()).toBe(`${server.url}/console/?range=24h`);
+    expect(page.url()).toBe(`${suite.server.url}/console/?range=24h`);
     expect(await page.getByRole('dialog').count()).toBe(0);
-    expect(foreignRequests(watched as Watched, server.url)).toEqual([]);
+    expect(foreignRequests(suite.watched as Watched, suite.server.url)).toEqual([]);
     // The lookup's 404 is the one error Chromium logs.
-    expect(watched?.errors).toEqual([expect.stringMatching(/status of 404/)]);
+    expect(suite.watched?.errors).toEqual([expect.stringMatching(/status of 404/)]);
   });
 
   it('moves between views with back and forward; typing a filter makes one step, not one per key', async () => {
@@ -275,7 +257,7 @@ describe('the Task Center filters', () => {
     // Typed slowly, applied when typing pauses: one more step of history for the whole word.
     await page.getByLabel('Database', { exact: true }).pressSequentially('ledger', { delay: 80 });
     await expectTotal(page, 30);
-    expect(page.url()).toBe(`${server.url}/console/?status=Running&database=ledger`);
+    expect(page.url()).toBe(`${suite.server.url}/console/?status=Running&database=ledger`);
     expect(await historyLength(page)).toBe(start + 2);
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByText('Page 2 of 3').waitFor();
@@ -284,13 +266,13 @@ describe('the Task Center filters', () => {
 
     await page.goBack();
     await page.getByText('Page 1 of 3').waitFor();
-    expect(page.url()).toBe(`${server.url}/console/?status=Running&database=ledger`);
+    expect(page.url()).toBe(`${suite.server.url}/console/?status=Running&database=ledger`);
     await page.goBack();
     await expectTotal(page, running);
     expect(await page.getByLabel('Database', { exact: true }).inputValue()).toBe('');
     await page.goBack();
     await expectTotal(page, ALL);
-    expect(page.url()).toBe(`${server.url}/console/`);
+    expect(page.url()).toBe(`${suite.server.url}/console/`);
     await page.locator('summary').filter({ hasText: 'Status' }).click();
     expect(await page.getByRole('group', { name: 'Status' }).getByLabel('Running').isChecked()).toBe(false);
     await page.keyboard.press('Escape');
@@ -310,6 +292,6 @@ describe('the Task Center filters', () => {
     await api.cancelMigration(job);
     await expectTotal(page, 29);
     expect(await rowIds(page)).not.toContain(leaving);
-    expectClean(watched as Watched);
+    suite.expectClean();
   });
 });

@@ -1,18 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   CANCEL_TARGET,
-  type ConsoleServer,
+  consoleSuite,
   DEMO_RUNNING,
   documentMark,
-  foreignRequests,
   isFocused,
-  launchChromium,
   markDocument,
-  openPage,
   START,
   signInThroughForm,
-  startConsoleServer,
   type Watched,
 } from './console-fixture.js';
 
@@ -25,34 +21,22 @@ const MINUTE = 60_000;
 /** The demo's migration that switches in its all-day window: Running 3 min, then a 40 s switch. */
 const DEMO_SWITCHING = 'd2a1c0b9-8e7f-4d6c-a5b4-c3d2e1f0a9b8';
 
-let browser: Browser;
-let server: ConsoleServer;
+const suite = consoleSuite({ serverPerTest: true });
 let watched: Watched;
 let moved = 0;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 beforeEach(async () => {
-  server = await startConsoleServer();
   moved = 0;
-  watched = await openPage(browser);
-  await signInThroughForm(watched.page, server.url);
+  watched = await suite.open();
+  await signInThroughForm(watched.page, suite.server.url);
   await watched.page.locator('.live--live').waitFor();
   await markDocument(watched.page);
-});
-afterEach(async () => {
-  await watched?.context.close();
-  await server?.stop();
 });
 
 /** Moves the server's clock, and the browser's with it (as both would move on real clocks). */
 async function advance(ms: number) {
   moved += ms;
-  await server.advance(ms);
+  await suite.server.advance(ms);
   await watched.page.clock.setFixedTime(START + moved);
 }
 
@@ -61,11 +45,10 @@ async function advance(ms: number) {
  * writes it into the address by the history API, which counts as a navigation of the frame).
  */
 async function expectSameDocument(page: Page) {
-  expect(watched.navigations[0]).toBe(`${server.url}/console/`);
-  for (const url of watched.navigations) expect(url.startsWith(`${server.url}/console/`)).toBe(true);
+  expect(watched.navigations[0]).toBe(`${suite.server.url}/console/`);
+  for (const url of watched.navigations) expect(url.startsWith(`${suite.server.url}/console/`)).toBe(true);
   expect(await documentMark(page)).toBe('still the same document');
-  expect(foreignRequests(watched, server.url)).toEqual([]);
-  expect(watched.errors).toEqual([]);
+  suite.expectClean(watched);
 }
 
 const cell = (row: ReturnType<Page['locator']>, label: string) => row.locator(`td[data-label="${label}"]`);
@@ -172,7 +155,7 @@ describe('the Task Center, live', () => {
 
     // A task created now appears at the top, and the total grows.
     const created = 'e5c4a9b8-7f6e-4a5b-9c2d-1e0f9a8b7c65';
-    await server.record(
+    await suite.server.record(
       `project: default\ntasks:\n  - { name: CreateGroup, id: ${created}, steps: [{ status: Running, progress: 100, over: 10m }] }\n`,
     );
     await expect

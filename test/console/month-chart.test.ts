@@ -1,18 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  type ConsoleServer,
+  consoleSuite,
   documentMark,
-  foreignRequests,
-  launchChromium,
   markDocument,
-  openPage,
   START,
   signInThroughForm,
-  startConsoleServer,
   storageOf,
   TOTALS,
-  type Watched,
 } from './console-fixture.js';
 
 /**
@@ -20,26 +15,7 @@ import {
  * for the range, the filters and the browser's zone, and each day's bar opens that day's tasks.
  */
 
-let browser: Browser;
-let server: ConsoleServer;
-let watched: Watched | undefined;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startConsoleServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  await watched?.context.close();
-  watched = undefined;
-});
-
-function expectClean(w: Watched) {
-  expect(foreignRequests(w, server.url)).toEqual([]);
-  expect(w.errors).toEqual([]);
-}
+const suite = consoleSuite();
 
 interface Day {
   date: string;
@@ -71,7 +47,7 @@ async function statisticsOf(page: Page, zone: string, filters = ''): Promise<Day
     projectId: string;
   };
   const query = `start_time=${start}&end_time=${end}&time_zone=${encodeURIComponent(zone)}${filters}`;
-  const response = await fetch(`${server.url}/v3/${projectId}/job-statistics?${query}`, {
+  const response = await fetch(`${suite.server.url}/v3/${projectId}/job-statistics?${query}`, {
     headers: { 'x-auth-token': token },
   });
   expect(response.status).toBe(200);
@@ -135,9 +111,9 @@ async function expectBarsMatch(page: Page, days: Day[]) {
 
 describe('the tasks-per-day chart', () => {
   it('draws the API’s counts for the 7 days, each bar named by its counts; its day opens that day’s tasks in the page', async () => {
-    watched = await openPage(browser);
+    const watched = await suite.open();
     const { page } = watched;
-    await signInThroughForm(page, server.url);
+    await signInThroughForm(page, suite.server.url);
     await loadedChart(page);
     const days = await statisticsOf(page, 'UTC');
     // A 7-day window touches 8 calendar days; together they hold the list's tasks.
@@ -163,14 +139,14 @@ describe('the tasks-per-day chart', () => {
     await page.goBack();
     await expect.poll(() => total(page).textContent()).toBe(String(TOTALS['7 days']));
     await expect.poll(() => chart(page).locator('.chart__day').count()).toBe(8);
-    expectClean(watched);
+    suite.expectClean(watched);
   });
 
   it('follows the status filter, and its day keeps the filter', async () => {
-    watched = await openPage(browser);
+    const watched = await suite.open();
     const { page } = watched;
-    await page.goto(`${server.url}/console/?range=30d&status=Completed`);
-    await signInThroughForm(page, server.url);
+    await page.goto(`${suite.server.url}/console/?range=30d&status=Completed`);
+    await signInThroughForm(page, suite.server.url);
     await loadedChart(page);
     const days = await statisticsOf(page, 'UTC', '&status=Completed');
     expect(days.length).toBe(31);
@@ -185,13 +161,13 @@ describe('the tasks-per-day chart', () => {
       .poll(() => new URL(page.url()).search)
       .toBe(`?from=${day.start_time}&to=${day.end_time}&status=Completed`);
     await expect.poll(() => total(page).textContent()).toBe(String(day.total));
-    expectClean(watched);
+    suite.expectClean(watched);
   });
 
   it('counts the days of the browser’s zone: Europe/Berlin', async () => {
-    watched = await openPage(browser, 'Europe/Berlin');
+    const watched = await suite.open('Europe/Berlin');
     const { page } = watched;
-    await signInThroughForm(page, server.url);
+    await signInThroughForm(page, suite.server.url);
     await loadedChart(page);
     const days = await statisticsOf(page, 'Europe/Berlin');
     expect(days.reduce((sum, day) => sum + day.total, 0)).toBe(TOTALS['7 days']);
@@ -199,27 +175,27 @@ describe('the tasks-per-day chart', () => {
     // The last day is Berlin's 1 January, which began at 23:00 UTC the evening before.
     expect(days.at(-1)?.date).toBe('2026-01-01');
     expect(days.at(-1)?.start_time).toBe(Date.UTC(2025, 11, 31, 23));
-    expectClean(watched);
+    suite.expectClean(watched);
   });
 
   it('is not drawn for a range under two days, where it would be one or two bars', async () => {
-    watched = await openPage(browser);
+    const watched = await suite.open();
     const { page } = watched;
-    await signInThroughForm(page, server.url);
+    await signInThroughForm(page, suite.server.url);
     await loadedChart(page);
     await page.getByRole('button', { name: '24 hours', exact: true }).click();
     await expect.poll(() => total(page).textContent()).toBe(String(TOTALS['24 hours']));
     expect(await chart(page).count()).toBe(0);
     await page.getByRole('button', { name: '30 days', exact: true }).click();
     await expect.poll(() => chart(page).locator('.chart__day').count()).toBe(31);
-    expectClean(watched);
+    suite.expectClean(watched);
   });
 
   // Last: it moves the server's clock and adds a task, which the tests above do not expect.
   it('follows the tasks live: a new task of today raises today’s bar without a reload', async () => {
-    watched = await openPage(browser);
+    const watched = await suite.open();
     const { page } = watched;
-    await signInThroughForm(page, server.url);
+    await signInThroughForm(page, suite.server.url);
     await loadedChart(page);
     const today = chart(page).locator('.chart__day').last();
     const before = Number(await today.getAttribute('data-total'));
@@ -227,9 +203,9 @@ describe('the tasks-per-day chart', () => {
 
     // A minute later on both clocks (the browser's a second ahead, so the window surely ends after
     // the new task), a task is created.
-    await server.advance(60_000);
+    await suite.server.advance(60_000);
     await page.clock.setFixedTime(START + 61_000);
-    await server.record(
+    await suite.server.record(
       'project: default\ntasks:\n  - { name: CreateGroup, steps: [{ status: Running, progress: 100, over: 10m }] }\n',
     );
     await expect.poll(() => total(page).textContent()).toBe(String(TOTALS['7 days'] + 1));
@@ -237,6 +213,6 @@ describe('the tasks-per-day chart', () => {
     await expect.poll(() => chart(page).getAttribute('aria-busy')).toBe('false');
     await expectBarsMatch(page, await statisticsOf(page, 'UTC'));
     expect(await documentMark(page)).toBe('still the same document');
-    expectClean(watched);
+    suite.expectClean(watched);
   });
 });

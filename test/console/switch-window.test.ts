@@ -1,14 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ConsoleServer,
-  foreignRequests,
-  launchChromium,
-  openPage,
-  signInThroughForm,
-  startConsoleServer,
-  type Watched,
-} from './console-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { consoleSuite, signInThroughForm } from './console-fixture.js';
 
 /**
  * The strategy dialog ("Change window"): a daily window as two time inputs to the second, in the
@@ -19,25 +10,11 @@ import {
 /** The demo's documented ToBeSwitched task, with its daily window (03:00 to 04:00). */
 const WAITING = '92370d30-3ddc-4e05-b8ab-51662d824318';
 
-let browser: Browser;
-let server: ConsoleServer;
-let watched: Watched | undefined;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startConsoleServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  await watched?.context.close();
-  watched = undefined;
-});
+const suite = consoleSuite();
 
 async function storedWindow(id: string) {
-  const response = await fetch(`${server.url}/internal/v1/jobs/${id}`, {
-    headers: { 'x-auth-token': await server.adminToken() },
+  const response = await fetch(`${suite.server.url}/internal/v1/jobs/${id}`, {
+    headers: { 'x-auth-token': await suite.server.adminToken() },
   });
   const { job } = (await response.json()) as { job: Record<string, unknown> };
   return [job.switch_route_begin_time, job.switch_route_end_time];
@@ -45,9 +22,9 @@ async function storedWindow(id: string) {
 
 describe('the switch window dialog', () => {
   it('starts from the task (automatic), refuses a window under an hour without a request, saves a daily window', async () => {
-    watched = await openPage(browser);
+    const watched = await suite.open();
     const { page } = watched;
-    await signInThroughForm(page, server.url);
+    await signInThroughForm(page, suite.server.url);
     const row = page.locator(`tr[data-job-id="${WAITING}"]`);
     await row.getByRole('button', { name: 'Change window' }).click();
     const dialog = page.getByRole('dialog', { name: 'Change the switch window' });
@@ -77,7 +54,6 @@ describe('the switch window dialog', () => {
     await page.getByText('The switch window was changed.').waitFor();
     expect(await storedWindow(WAITING)).toEqual(['17:00:00', '18:15:30']);
     expect(puts()).toHaveLength(1);
-    expect(foreignRequests(watched, server.url)).toEqual([]);
-    expect(watched.errors).toEqual([]);
+    suite.expectClean(watched);
   });
 });

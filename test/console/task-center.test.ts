@@ -1,17 +1,12 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/processes.js';
 import {
-  type ConsoleServer,
+  consoleSuite,
   DEMO_RUNNING,
   FAILED_MIGRATION,
-  foreignRequests,
-  launchChromium,
-  openPage,
   pageWidth,
   signInThroughForm,
-  startConsoleServer,
   storageOf,
   TOTALS,
   type Watched,
@@ -19,32 +14,13 @@ import {
 
 /** The Task Center's list: sign-in, the demo tasks, ranges and pages; and the screenshots. */
 
-let browser: Browser;
-let server: ConsoleServer;
-let watched: Watched | undefined;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startConsoleServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  await watched?.context.close();
-  watched = undefined;
-});
+const suite = consoleSuite();
 
 /** A fresh page, signed in; every test ends asserting nothing left for another host. */
 async function signedIn() {
-  watched = await openPage(browser);
-  await signInThroughForm(watched.page, server.url);
+  const watched = await suite.open();
+  await signInThroughForm(watched.page, suite.server.url);
   return watched.page;
-}
-
-function expectClean(w: Watched) {
-  expect(foreignRequests(w, server.url)).toEqual([]);
-  expect(w.errors).toEqual([]);
 }
 
 const rows = (page: Watched['page']) => page.locator('.task-table tbody tr');
@@ -53,7 +29,7 @@ const total = (page: Watched['page']) => page.getByTestId('total');
 describe('the Task Center list', () => {
   it('signs in and shows the demo tasks of the last 7 days, newest first, and takes the screenshots', async () => {
     const page = await signedIn();
-    expect(page.url()).toBe(`${server.url}/console/`);
+    expect(page.url()).toBe(`${suite.server.url}/console/`);
     await expect.poll(() => total(page).textContent()).toBe(String(TOTALS['7 days']));
     expect(await page.getByRole('button', { name: '7 days' }).getAttribute('aria-pressed')).toBe('true');
     expect(await rows(page).count()).toBe(10);
@@ -64,7 +40,7 @@ describe('the Task Center list', () => {
     const token = (JSON.parse(storage.session) as { token: string }).token;
     expect(token.length).toBeGreaterThan(20);
     expect(storage.local).toBe(1);
-    expect(watched?.requests.some((r) => r.includes(token))).toBe(false);
+    expect(suite.watched?.requests.some((r) => r.includes(token))).toBe(false);
 
     // Newest first: the created column never increases down the page.
     const created = await rows(page).locator('td[data-label="Created"]').allTextContents();
@@ -115,7 +91,7 @@ describe('the Task Center list', () => {
       animations: 'disabled',
       caret: 'hide',
     });
-    expectClean(watched as Watched);
+    suite.expectClean();
   });
 
   it('changes the range: 1 hour, 24 hours, 30 days, and a custom range within 30 days only', async () => {
@@ -156,7 +132,7 @@ describe('the Task Center list', () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('No tasks in this time range').waitFor();
     expect(await total(page).textContent()).toBe('0');
-    expectClean(watched as Watched);
+    suite.expectClean();
   });
 
   it('pages through the 16 tasks of 7 days: 10 a page, then 20', async () => {
@@ -188,6 +164,6 @@ describe('the Task Center list', () => {
       '50',
       '100',
     ]);
-    expectClean(watched as Watched);
+    suite.expectClean();
   });
 });

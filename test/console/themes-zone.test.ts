@@ -1,45 +1,15 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/processes.js';
-import {
-  ADMIN,
-  type ConsoleServer,
-  FAILED_MIGRATION,
-  foreignRequests,
-  isFocused,
-  launchChromium,
-  openPage,
-  signInThroughForm,
-  startConsoleServer,
-  type Watched,
-} from './console-fixture.js';
+import { ADMIN, consoleSuite, FAILED_MIGRATION, isFocused, signInThroughForm } from './console-fixture.js';
 
 /**
  * What the console keeps of the person using it: times in their zone, saying which; the system's
  * light or dark theme; the last sign-in's names filled in (and nothing secret kept for that).
  */
 
-let browser: Browser;
-let server: ConsoleServer;
-let watched: Watched | undefined;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startConsoleServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach(async () => {
-  await watched?.context.close();
-  watched = undefined;
-});
-
-function expectClean(w: Watched) {
-  expect(foreignRequests(w, server.url)).toEqual([]);
-  expect(w.errors).toEqual([]);
-}
+const suite = consoleSuite();
 
 const cell = (page: Page, id: string, column: string) =>
   page.locator(`tr[data-job-id="${id}"] td[data-label="${column}"]`);
@@ -57,21 +27,21 @@ const colours = (page: Page) =>
 
 describe('times with their zone', () => {
   it('in UTC: the header says so and every time ends with UTC', async () => {
-    watched = await openPage(browser);
+    const watched = await suite.open();
     const { page } = watched;
-    await signInThroughForm(page, server.url);
+    await signInThroughForm(page, suite.server.url);
     expect(await page.getByTestId('zone-note').textContent()).toBe('Times in UTC');
     expect(await cell(page, FAILED_MIGRATION, 'Ended').textContent()).toBe('2025-12-31 19:04:00 UTC');
     const created = await page.locator('.task-table td[data-label="Created"]').allTextContents();
     expect(created.length).toBe(10);
     for (const text of created) expect(text).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
-    expectClean(watched);
+    suite.expectClean(watched);
   });
 
   it('in Europe/Berlin: the header names the zone and its offset, each time its abbreviation', async () => {
-    watched = await openPage(browser, 'Europe/Berlin');
+    const watched = await suite.open('Europe/Berlin');
     const { page } = watched;
-    await signInThroughForm(page, server.url);
+    await signInThroughForm(page, suite.server.url);
     expect(await page.getByTestId('zone-note').textContent()).toBe('Times in Europe/Berlin (UTC+01:00)');
     // 19:04 UTC is 20:04 in Berlin's winter time.
     expect(await cell(page, FAILED_MIGRATION, 'Ended').textContent()).toBe('2025-12-31 20:04:00 CET');
@@ -87,16 +57,16 @@ describe('times with their zone', () => {
     expect(await ended.getAttribute('datetime')).toBe('2025-12-31T19:04:00.000Z');
     await panel.locator('.history__time').first().waitFor();
     for (const text of await panel.locator('.history__time').allTextContents()) expect(text).toMatch(/ CET$/);
-    expectClean(watched);
+    suite.expectClean(watched);
   });
 });
 
 describe('the theme', () => {
   it('follows the system: light, then dark without a reload (its screenshot), then light again', async () => {
-    watched = await openPage(browser);
+    const watched = await suite.open();
     const { page } = watched;
     await page.emulateMedia({ colorScheme: 'light' });
-    await signInThroughForm(page, server.url);
+    await signInThroughForm(page, suite.server.url);
     expect(await colours(page)).toEqual({ background: 'rgb(244, 246, 249)', text: 'rgb(27, 36, 48)' });
 
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -124,21 +94,21 @@ describe('the theme', () => {
 
     await page.emulateMedia({ colorScheme: 'light' });
     expect((await colours(page)).background).toBe('rgb(244, 246, 249)');
-    expectClean(watched);
+    suite.expectClean(watched);
   });
 });
 
 describe('the sign-in form', () => {
   it('is filled with the last sign-in’s domain, user and project after a sign-out; the password is not kept', async () => {
-    watched = await openPage(browser);
+    const watched = await suite.open();
     const { page } = watched;
-    await page.goto(`${server.url}/console/`);
+    await page.goto(`${suite.server.url}/console/`);
     // Nothing yet: empty, the domain at its default, the user name focused.
     expect(await page.getByLabel('IAM user name', { exact: true }).inputValue()).toBe('');
     expect(await page.getByLabel('Project', { exact: true }).inputValue()).toBe('');
     expect(await isFocused(page.getByLabel('IAM user name', { exact: true }))).toBe(true);
 
-    await signInThroughForm(page, server.url);
+    await signInThroughForm(page, suite.server.url);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You have signed out.').waitFor();
     expect(await page.getByLabel('IAM user name', { exact: true }).inputValue()).toBe(ADMIN.user);
@@ -148,7 +118,7 @@ describe('the sign-in form', () => {
 
     // Kept across a reload and in a new tab of the same browser; only the password to type.
     const tab = await watched.context.newPage();
-    await tab.goto(`${server.url}/console/`);
+    await tab.goto(`${suite.server.url}/console/`);
     expect(await tab.getByLabel('IAM user name', { exact: true }).inputValue()).toBe(ADMIN.user);
     expect(await isFocused(tab.getByLabel('Password', { exact: true }))).toBe(true);
     await tab.getByLabel('Password', { exact: true }).fill(ADMIN.password);
@@ -176,6 +146,6 @@ describe('the sign-in form', () => {
       project: ADMIN.project,
     });
     expect(JSON.stringify(stored)).not.toContain(ADMIN.password);
-    expectClean(watched);
+    suite.expectClean(watched);
   });
 });
