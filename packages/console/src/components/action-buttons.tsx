@@ -11,6 +11,22 @@ export function ActionButtons({
 }) {
   const actions = actionsOf(job);
   if (actions.length === 0) return <span class="muted">—</span>;
+  return <ActionList actions={actions} onAction={(action) => onAction(job, action)} />;
+}
+
+/**
+ * The buttons of these actions, a dangerous one outlined in red, `suffix` after each label: one
+ * task's row and the selection's bar offer them alike.
+ */
+export function ActionList({
+  actions,
+  suffix = '',
+  onAction,
+}: {
+  actions: readonly TaskAction[];
+  suffix?: string;
+  onAction: (action: TaskAction) => void;
+}) {
   return (
     <span class="actions">
       {actions.map((action) => (
@@ -18,9 +34,10 @@ export function ActionButtons({
           key={action}
           type="button"
           class={`button button--small ${ACTIONS[action].danger ? 'button--danger-outline' : ''}`}
-          onClick={() => onAction(job, action)}
+          onClick={() => onAction(action)}
         >
           {ACTIONS[action].label}
+          {suffix}
         </button>
       ))}
     </span>

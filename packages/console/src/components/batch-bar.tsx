@@ -1,6 +1,7 @@
 import type { JobItem } from '@ddm-jobs/contract/wire';
-import { ACTIONS, type TaskAction } from '../tasks/actions.js';
+import type { TaskAction } from '../tasks/actions.js';
 import { batchActionsOf } from '../tasks/batch.js';
+import { ActionList } from './action-buttons.js';
 
 interface BatchBarProps {
   selected: readonly JobItem[];
@@ -35,18 +36,7 @@ export function BatchBar({ selected, pageSize, onSelectPage, onAction, onClear }
       </span>
       {selected.length > 0 &&
         (actions.length > 0 ? (
-          <span class="actions">
-            {actions.map((action) => (
-              <button
-                key={action}
-                type="button"
-                class={`button button--small ${ACTIONS[action].danger ? 'button--danger-outline' : ''}`}
-                onClick={() => onAction(action)}
-              >
-                {ACTIONS[action].label} selected
-              </button>
-            ))}
-          </span>
+          <ActionList actions={actions} suffix=" selected" onAction={onAction} />
         ) : (
           <span class="muted">The selected tasks have no action in common.</span>
         ))}
