@@ -1,8 +1,10 @@
 /**
  * Scenario `large`: list latency flat in tenant size. One connection, one request at a time: the
  * median of a 30-day-window page at offset 0 with 1,000 tasks, at offset 0 with 1,000,000 tasks,
- * and at offset 500,000 of those; then the server's resident set. For diagnosis, the same three
- * pages are timed through store.listJobs alone, in this process, without HTTP.
+ * and at offset 500,000 of those; then the same with the list's filters (`status=Failed`, a tenth
+ * of the tasks, at offset 0 and 50,000; `name=EnlargeNode`, a sixth); then the server's resident
+ * set. For diagnosis, the three unfiltered pages are timed through store.listJobs alone, in this
+ * process, without HTTP.
  */
 import { newId } from '@ddm-jobs/server';
 import { memoryOf } from '../scripts/process-stats.js';
@@ -14,12 +16,14 @@ import { int, ms, ratio, row } from './report.js';
 import { recordTasks, seedIdentities, withDataDir, withStore } from './seed.js';
 
 /** @import { Store } from '@ddm-jobs/server' */
-/** @import { SequentialResult } from './load.js' */
+/** @import { PathResult, SequentialResult } from './load.js' */
 /** @import { Outcome } from './report.js' */
 
 const SMALL = 1_000;
 const LARGE = 1_000_000;
 const DEEP_OFFSET = 500_000;
+/** Half of the large project's failed tasks (seed.js fails one task in ten). */
+const DEEP_FILTERED_OFFSET = 50_000;
 const ROUNDS = { warmup: 30, requests: 300 };
 
 /**
@@ -57,6 +61,31 @@ export async function largeTenant({ serverExecArgv }) {
           {
             label: 'large@deep',
             path: `/v3/${large.id}/jobs?${window}&offset=${DEEP_OFFSET}`,
+            token: largeToken,
+          },
+          {
+            label: 'small failed@0',
+            path: `/v3/${small.id}/jobs?${window}&status=Failed`,
+            token: smallToken,
+          },
+          {
+            label: 'large failed@0',
+            path: `/v3/${large.id}/jobs?${window}&status=Failed`,
+            token: largeToken,
+          },
+          {
+            label: 'large failed@deep',
+            path: `/v3/${large.id}/jobs?${window}&status=Failed&offset=${DEEP_FILTERED_OFFSET}`,
+            token: largeToken,
+          },
+          {
+            label: 'small name@0',
+            path: `/v3/${small.id}/jobs?${window}&name=EnlargeNode`,
+            token: smallToken,
+          },
+          {
+            label: 'large name@0',
+            path: `/v3/${large.id}/jobs?${window}&name=EnlargeNode`,
             token: largeToken,
           },
         ],
@@ -108,9 +137,19 @@ async function timeStoreAlone(store, smallId, largeId) {
  */
 function summarize(timed, memory, seedSeconds, direct) {
   const s = 'large';
-  const [smallAt0, largeAt0, largeDeep] = timed.paths;
-  if (!smallAt0 || !largeAt0 || !largeDeep)
-    throw new Error(`large: ${timed.paths.length} pages timed, not 3`);
+  const [smallAt0, largeAt0, largeDeep, smallFailed, largeFailed, largeFailedDeep, smallName, largeName] =
+    timed.paths;
+  if (
+    !smallAt0 ||
+    !largeAt0 ||
+    !largeDeep ||
+    !smallFailed ||
+    !largeFailed ||
+    !largeFailedDeep ||
+    !smallName ||
+    !largeName
+  )
+    throw new Error(`large: ${timed.paths.length} pages timed, not 8`);
   const [directSmall = Number.NaN, directLarge = Number.NaN, directDeep = Number.NaN] = direct;
   const failures = [];
   if (timed.failures > 0) failures.push(`large: ${timed.failures} answers were not 200`);
@@ -150,6 +189,7 @@ function summarize(timed, memory, seedSeconds, direct) {
         'at most 2',
         rOffset <= 2,
       ),
+      ...filteredRows(s, { smallFailed, largeFailed, largeFailedDeep, smallName, largeName }),
       row(
         s,
         'server resident set (VmRSS) after',
@@ -167,8 +207,60 @@ function summarize(timed, memory, seedSeconds, direct) {
     ],
     failures,
     notes: [
-      `large: one connection, ${ROUNDS.warmup} warm-up rounds then ${ROUNDS.requests} rounds over the three pages ` +
+      `large: one connection, ${ROUNDS.warmup} warm-up rounds then ${ROUNDS.requests} rounds over the eight pages ` +
         `(round-robin); window start 30 days ago less a minute, limit 10; p90 ${timed.paths.map((p) => ms(p.p90)).join(' / ')}.`,
     ],
   };
+}
+
+/**
+ * The filtered pages' medians and their ratios to the same filter on 1,000 tasks: status and name
+ * are answered from kept counts, so they too should not grow with the project.
+ *
+ * @param {string} s
+ * @param {Record<'smallFailed' | 'largeFailed' | 'largeFailedDeep' | 'smallName' | 'largeName', PathResult>} pages
+ */
+function filteredRows(s, { smallFailed, largeFailed, largeFailedDeep, smallName, largeName }) {
+  const totals = (/** @type {PathResult} */ p) => int(p.total ?? Number.NaN);
+  const rFailed = largeFailed.median / smallFailed.median;
+  const rFailedDeep = largeFailedDeep.median / smallFailed.median;
+  const rName = largeName.median / smallName.median;
+  return [
+    row(
+      s,
+      `median, status=Failed, offset 0: 1,000 tasks (${totals(smallFailed)} match) / 1,000,000 (${totals(largeFailed)})`,
+      `${ms(smallFailed.median)} / ${ms(largeFailed.median)}`,
+    ),
+    row(
+      s,
+      `median, status=Failed, offset ${int(DEEP_FILTERED_OFFSET)} (1,000,000 tasks)`,
+      ms(largeFailedDeep.median),
+    ),
+    row(
+      s,
+      'ratio status=Failed, 1,000,000 / 1,000 tasks, offset 0',
+      ratio(rFailed),
+      'at most 2',
+      rFailed <= 2,
+    ),
+    row(
+      s,
+      `ratio status=Failed, 1,000,000 tasks offset ${int(DEEP_FILTERED_OFFSET)} / 1,000 tasks`,
+      ratio(rFailedDeep),
+      'at most 2',
+      rFailedDeep <= 2,
+    ),
+    row(
+      s,
+      `median, name=EnlargeNode, offset 0: 1,000 tasks (${totals(smallName)} match) / 1,000,000 (${totals(largeName)})`,
+      `${ms(smallName.median)} / ${ms(largeName.median)}`,
+    ),
+    row(
+      s,
+      'ratio name=EnlargeNode, 1,000,000 / 1,000 tasks, offset 0',
+      ratio(rName),
+      'at most 2',
+      rName <= 2,
+    ),
+  ];
 }
