@@ -130,7 +130,10 @@ function stageTesting(dir) {
   const { private: _private, ...manifest } = readJson('packages/testing/package.json');
   cpSync(join(REPO, 'packages/testing/dist'), join(dir, 'dist'), {
     recursive: true,
-    filter: (source) => !source.endsWith('.map') && !source.endsWith('.tsbuildinfo'),
+    // emulator-server.js: the repository's CLI bundled for its own tests (packages/testing/
+    // vite.config.ts); the packed helper runs the `ddm-jobs` package instead.
+    filter: (source) =>
+      !source.endsWith('.map') && !source.endsWith('.tsbuildinfo') && !source.endsWith('emulator-server.js'),
   });
   for (const file of ['LICENSE', 'CHANGELOG.md']) cpSync(join(REPO, file), join(dir, file));
   cpSync(join(REPO, 'packages/testing/README.md'), join(dir, 'README.md'));

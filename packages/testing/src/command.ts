@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** How to run `ddm-jobs`: an executable and the arguments that come before `serve`. */
 export interface DdmJobsCommand {
@@ -23,12 +24,22 @@ function packageBin(name: string): DdmJobsCommand | undefined {
 }
 
 /**
+ * The CLI bundled into one file beside this module (vite.config.ts, by `npm run build`): it
+ * starts in about half the time of the CLI's some 550 modules. Only the repository has it: the
+ * packed package leaves it out (its server's dependencies are the `ddm-jobs` package's).
+ */
+function bundledServer(): DdmJobsCommand | undefined {
+  const bundle = fileURLToPath(new URL('./emulator-server.js', import.meta.url));
+  return existsSync(bundle) ? { file: process.execPath, args: [bundle] } : undefined;
+}
+
+/**
  * Which `ddm-jobs` to run, first found: the `command` option; `DDM_JOBS_COMMAND`; the `ddm-jobs`
- * package installed beside this one (`npm install` of its tarball); the repository's own CLI
- * (this package in the ddm-jobs workspace, built by `npm run build`); `ddm-jobs` on the PATH.
+ * package installed beside this one (`npm install` of its tarball); in the ddm-jobs repository,
+ * its CLI bundled into one file (by `npm run build`); `ddm-jobs` on the PATH.
  */
 export function findCommand(command: string | undefined): DdmJobsCommand {
   const named = command ?? (process.env.DDM_JOBS_COMMAND || undefined);
   if (named) return { file: named, args: [] };
-  return packageBin('ddm-jobs') ?? packageBin('@ddm-jobs/cli') ?? { file: 'ddm-jobs', args: [] };
+  return packageBin('ddm-jobs') ?? bundledServer() ?? { file: 'ddm-jobs', args: [] };
 }
