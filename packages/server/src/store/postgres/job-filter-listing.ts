@@ -8,7 +8,7 @@ import {
   type ListingFilter,
 } from '../listing/job-filter.js';
 import type { ListingWindow, WindowPage } from '../listing/window-listing.js';
-import { pageOfRows, segmentArrays, windowTotalQuery } from './job-listing.js';
+import { pageOfRows, type SegmentArrays, segmentArrays, windowTotalQuery } from './job-listing.js';
 
 /**
  * The filtered listing on PostgreSQL (listing/job-filter.ts). The kept listing (status, name) is
@@ -29,8 +29,13 @@ const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 export function createPostgresFilteredListing(pool: pg.Pool) {
   /** list_filtered_window's statement for `filter` over `window`. */
-  const keptQuery = (filter: ListingFilter, window: ListingWindow, columns: string, name: string) => {
-    const { levels, froms, tos } = segmentArrays(window);
+  const keptQuery = (
+    filter: ListingFilter,
+    window: ListingWindow,
+    { levels, froms, tos }: SegmentArrays,
+    columns: string,
+    name: string,
+  ) => {
     const pairs = keptPairs(filter);
     return {
       name,
@@ -57,7 +62,9 @@ export function createPostgresFilteredListing(pool: pg.Pool) {
   async function candidates(filter: ListingFilter, window: ListingWindow): Promise<number> {
     const past = { ...window, offset: Number.MAX_SAFE_INTEGER, limit: 0 };
     const kept = filter.statuses !== undefined || filter.names !== undefined;
-    const query = kept ? keptQuery(filter, past, 'NULL', 'list-filtered-total') : windowTotalQuery(past);
+    const query = kept
+      ? keptQuery(filter, past, segmentArrays(past), 'NULL', 'list-filtered-total')
+      : windowTotalQuery(past);
     const { rows } = await pool.query<unknown[]>(query);
     return Number(rows[0]?.[0] ?? 0);
   }
@@ -98,9 +105,10 @@ export function createPostgresFilteredListing(pool: pg.Pool) {
     columns: FilteredColumns<Row>,
   ): Promise<WindowPage<Row>> {
     if (!isKept(filter)) return checked(filter, window, columns);
-    if (segmentArrays(window).levels.length === 0) return { total: 0, jobs: [] };
+    const segments = segmentArrays(window);
+    if (segments.levels.length === 0) return { total: 0, jobs: [] };
     const { rows } = await pool.query<unknown[]>(
-      keptQuery(filter, window, columns.columns, `list-filtered-${columns.kind}`),
+      keptQuery(filter, window, segments, columns.columns, `list-filtered-${columns.kind}`),
     );
     return pageOfRows(rows, columns.map);
   };

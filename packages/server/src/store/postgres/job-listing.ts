@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { JobJsonPage, JobPage } from '../interfaces.js';
+import { dayPieces } from '../listing/day-segments.js';
 import type { ListingFilter } from '../listing/job-filter.js';
 import { DIRECT_SKIP_LIMIT, type ListingWindow, type WindowPage } from '../listing/window-listing.js';
-import { segmentBounds, windowSegments } from '../listing/window-segments.js';
 import { LISTED_JSON_COLUMN, PAGE_COLUMNS, type PageRow, pageRowToJob } from '../rows/job-rows.js';
 import { createPostgresFilteredListing } from './job-filter-listing.js';
 
@@ -15,22 +15,17 @@ import { createPostgresFilteredListing } from './job-filter-listing.js';
  * without a transaction. A filter is listed by job-filter-listing.ts.
  */
 
-/** The window's segments as list_window takes them: levels (null: rows), and bounds in their units. */
-export function segmentArrays(window: ListingWindow): {
+/** A window's segments, as the listing functions take them. */
+export interface SegmentArrays {
   levels: (number | null)[];
   froms: number[];
   tos: number[];
-} {
-  const levels: (number | null)[] = [];
-  const froms: number[] = [];
-  const tos: number[] = [];
-  for (const segment of windowSegments(window.startTime, window.endTime)) {
-    const [from, to] = segmentBounds(segment);
-    levels.push(segment.level ?? null);
-    froms.push(from);
-    tos.push(to);
-  }
-  return { levels, froms, tos };
+}
+
+/** The window's segments as list_window takes them: levels (null: rows), and bounds in their units. */
+export function segmentArrays(window: ListingWindow): SegmentArrays {
+  const { level, from, to } = dayPieces([window]);
+  return { levels: level, froms: from, tos: to };
 }
 
 /** A page of a listing function's rows: each holds the total first; one with no task holds it alone. */
